@@ -1,0 +1,222 @@
+//! `sluice.toml`: the project and its environments, and how a database URL is resolved.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sluice_sql::Dialect;
+
+/// The parsed `sluice.toml`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `[project]`.
+    #[serde(default)]
+    pub project: ProjectConfig,
+    /// `[environments.<name>]`.
+    #[serde(default)]
+    pub environments: BTreeMap<String, EnvConfig>,
+}
+
+/// `[project]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// The migrations folder, relative to `sluice.toml`.
+    #[serde(default = "default_migrations")]
+    pub migrations: String,
+    /// `sqlite` (default), `postgres` or `mysql`.
+    #[serde(default)]
+    pub dialect: Option<String>,
+    /// The folder layout; only `sluice` is read so far.
+    #[serde(default)]
+    pub layout: Option<String>,
+}
+
+impl Default for ProjectConfig {
+    fn default() -> Self {
+        ProjectConfig { migrations: default_migrations(), dialect: None, layout: None }
+    }
+}
+
+fn default_migrations() -> String {
+    "migrations".into()
+}
+
+/// `[environments.<name>]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvConfig {
+    /// The database URL, or `env:NAME` to read it from the environment.
+    pub url: String,
+    /// Late migrations: `allow` or `refuse` (default: allow in `dev`, refuse elsewhere).
+    #[serde(default)]
+    pub late: Option<LatePolicy>,
+}
+
+/// What to do with a *late* migration (pending, but ordered before an applied one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LatePolicy {
+    /// Apply it, with a warning.
+    Allow,
+    /// Refuse the run, naming it.
+    Refuse,
+}
+
+/// Problems with the configuration; each says what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has unknown keys.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message (with line and column).
+        message: String,
+    },
+    /// A value is wrong.
+    #[error("{path}: {message}")]
+    Value {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// `--env` names an environment the file does not define.
+    #[error("environment `{name}` is not defined in {path}: the environments are {known}")]
+    UnknownEnv {
+        /// The name asked for.
+        name: String,
+        /// The file.
+        path: PathBuf,
+        /// The names it defines.
+        known: String,
+    },
+    /// `env:NAME` names an unset variable.
+    #[error("environment `{env}` reads its URL from ${var}, which is not set: export {var}=<url>")]
+    UnsetVar {
+        /// The environment.
+        env: String,
+        /// The variable.
+        var: String,
+    },
+    /// No environment could be chosen.
+    #[error("{path} defines several environments ({known}) and none is called `dev`: pass --env <name>")]
+    NoDefaultEnv {
+        /// The file.
+        path: PathBuf,
+        /// The names it defines.
+        known: String,
+    },
+}
+
+/// Reads `sluice.toml` at `path`.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+    let cfg: Config =
+        toml::from_str(&text).map_err(|e| ConfigError::Invalid { path: path.into(), message: e.to_string() })?;
+    if let Some(l) = cfg.project.layout.as_deref()
+        && l != "sluice"
+    {
+        return Err(ConfigError::Value {
+            path: path.into(),
+            message: format!("[project] layout = \"{l}\" is not supported yet: only \"sluice\" is read today"),
+        });
+    }
+    cfg.dialect(path)?;
+    Ok(cfg)
+}
+
+impl Config {
+    /// The project's dialect (`sqlite` when not set).
+    pub fn dialect(&self, path: &Path) -> Result<Dialect, ConfigError> {
+        match self.project.dialect.as_deref() {
+            None | Some("sqlite") => Ok(Dialect::Sqlite),
+            Some("postgres" | "postgresql") => Ok(Dialect::Postgres),
+            Some("mysql" | "mariadb") => Ok(Dialect::MySql),
+            Some(other) => Err(ConfigError::Value {
+                path: path.into(),
+                message: format!("[project] dialect = \"{other}\" is unknown: write sqlite, postgres or mysql"),
+            }),
+        }
+    }
+
+    /// The environment to use: `requested`, else `dev`, else the only one.
+    pub fn pick_env<'a>(&'a self, requested: Option<&str>, path: &Path) -> Result<Option<(&'a str, &'a EnvConfig)>, ConfigError> {
+        let known = || self.environments.keys().cloned().collect::<Vec<_>>().join(", ");
+        if let Some(name) = requested {
+            return match self.environments.get_key_value(name) {
+                Some((k, v)) => Ok(Some((k.as_str(), v))),
+                None => Err(ConfigError::UnknownEnv { name: name.into(), path: path.into(), known: known() }),
+            };
+        }
+        if let Some((k, v)) = self.environments.get_key_value("dev") {
+            return Ok(Some((k.as_str(), v)));
+        }
+        match self.environments.len() {
+            0 => Ok(None),
+            1 => Ok(self.environments.iter().next().map(|(k, v)| (k.as_str(), v))),
+            _ => Err(ConfigError::NoDefaultEnv { path: path.into(), known: known() }),
+        }
+    }
+}
+
+/// Resolves `env:NAME` URLs.
+pub fn resolve_url(env_name: &str, url: &str) -> Result<String, ConfigError> {
+    match url.strip_prefix("env:") {
+        Some(var) => std::env::var(var).map_err(|_| ConfigError::UnsetVar { env: env_name.into(), var: var.into() }),
+        None => Ok(url.to_string()),
+    }
+}
+
+/// A URL with any password replaced by `***`, for everything sluice prints or stores.
+pub fn mask_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let rest = &url[scheme_end + 3..];
+    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..auth_end].rfind('@') else { return url.to_string() };
+    let userinfo = &rest[..at];
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{}://{user}:***@{}", &url[..scheme_end], &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_passwords() {
+        assert_eq!(mask_url("postgres://bob:s3cr%40t@db:5432/app?sslmode=require"), "postgres://bob:***@db:5432/app?sslmode=require");
+        assert_eq!(mask_url("postgres://bob@db/app"), "postgres://bob@db/app");
+        assert_eq!(mask_url("sqlite:dev.db"), "sqlite:dev.db");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let e = toml::from_str::<Config>("[project]\nmigration = 'm'\n").unwrap_err().to_string();
+        assert!(e.contains("unknown field `migration`") && e.contains("migrations"), "{e}");
+        let e = toml::from_str::<Config>("[environments.dev]\nurl = 'sqlite:x'\nbackups = true\n").unwrap_err().to_string();
+        assert!(e.contains("backups"), "{e}");
+    }
+
+    #[test]
+    fn picks_dev_by_default() {
+        let c: Config = toml::from_str("[environments.dev]\nurl='sqlite:a'\n[environments.prod]\nurl='sqlite:b'\n").unwrap();
+        let p = Path::new("sluice.toml");
+        assert_eq!(c.pick_env(None, p).unwrap().unwrap().0, "dev");
+        assert_eq!(c.pick_env(Some("prod"), p).unwrap().unwrap().0, "prod");
+        assert!(c.pick_env(Some("qa"), p).unwrap_err().to_string().contains("dev, prod"));
+    }
+}

@@ -1,0 +1,548 @@
+//! The migration file format (docs/file-format.md): a header of `-- key: value` lines, then
+//! `-- sluice:up`, `-- sluice:down`, `-- sluice:verify` sections; `-- expect:` lines in
+//! `verify`. Parsing is strict: every problem is a [`FileError`] with the file and line.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sluice_sql::Dialect;
+
+use crate::expect::Expect;
+use crate::id::{Checksum, MigrationId};
+
+/// The header keys sluice knows, in the order the docs list them.
+pub const KNOWN_KEYS: [&str; 11] = [
+    "author",
+    "description",
+    "requires",
+    "risk",
+    "transaction",
+    "environments",
+    "irreversible",
+    "idempotent",
+    "tags",
+    "lock_timeout",
+    "statement_timeout",
+];
+
+/// The author's claim about a migration's risk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    /// New objects only, or trivially safe.
+    Low,
+    /// Worth a second look.
+    Medium,
+    /// Needs care, approval, a window.
+    High,
+}
+
+/// The header of a migration file. Absent keys take their documented defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// `author`.
+    pub author: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `requires`, with the line it stands on (for errors).
+    pub requires: Vec<MigrationId>,
+    /// Line of the `requires` key, 0 when absent.
+    pub requires_line: usize,
+    /// `risk`.
+    pub risk: Option<Risk>,
+    /// `transaction` (default true).
+    pub transaction: bool,
+    /// `environments`: only these run it; empty means all.
+    pub environments: Vec<String>,
+    /// `irreversible`: no `down` on purpose.
+    pub irreversible: bool,
+    /// `idempotent`: `up` may run twice.
+    pub idempotent: bool,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// `lock_timeout`.
+    pub lock_timeout: Option<Duration>,
+    /// `statement_timeout`.
+    pub statement_timeout: Option<Duration>,
+}
+
+/// One statement of a section, with its line in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stmt {
+    /// The statement text, without its delimiter.
+    pub sql: String,
+    /// 1-based line in the file.
+    pub line: usize,
+}
+
+/// A section (`up` or `down`): its statements and the line of its marker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// Line of the `-- sluice:…` marker.
+    pub marker_line: usize,
+    /// The statements, in order.
+    pub statements: Vec<Stmt>,
+}
+
+/// One verification check: a statement and what it must give.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// What the statement must give (`-- expect:`; `ok` by default).
+    pub expect: Expect,
+    /// The statement.
+    pub sql: String,
+    /// 1-based line of the statement in the file.
+    pub line: usize,
+}
+
+/// A migration as read from its file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Migration {
+    /// The id (file stem).
+    pub id: MigrationId,
+    /// The file, as the user named it (relative to the working directory when possible).
+    pub path: PathBuf,
+    /// The header.
+    pub meta: Meta,
+    /// The forward section.
+    pub up: Section,
+    /// The rollback section; `None` only when `irreversible: true`.
+    pub down: Option<Section>,
+    /// The verification checks (may be empty).
+    pub verify: Vec<Check>,
+    /// Checksum of the `up` section.
+    pub checksum: Checksum,
+}
+
+impl Migration {
+    /// Whether this migration runs in environment `env`.
+    pub fn runs_in(&self, env: &str) -> bool {
+        self.meta.environments.is_empty() || self.meta.environments.iter().any(|e| e == env)
+    }
+}
+
+/// A problem in one file, at one line (0 when it concerns the whole file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileError {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line, or 0.
+    pub line: usize,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path.display(), self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SectionKind {
+    Up,
+    Down,
+    Verify,
+}
+
+impl SectionKind {
+    fn name(self) -> &'static str {
+        match self {
+            SectionKind::Up => "up",
+            SectionKind::Down => "down",
+            SectionKind::Verify => "verify",
+        }
+    }
+}
+
+/// What a line is, as far as the file format cares.
+enum LineKind<'a> {
+    Marker(SectionKind),
+    UnknownMarker(&'a str),
+    Other,
+}
+
+fn classify_line(line: &str) -> LineKind<'_> {
+    let t = line.trim();
+    let Some(rest) = t.strip_prefix("--") else { return LineKind::Other };
+    let Some(word) = rest.trim_start().strip_prefix("sluice:") else { return LineKind::Other };
+    let word = word.split_whitespace().next().unwrap_or("");
+    match word {
+        "up" => LineKind::Marker(SectionKind::Up),
+        "down" => LineKind::Marker(SectionKind::Down),
+        "verify" => LineKind::Marker(SectionKind::Verify),
+        // Per-statement directives (e.g. `-- sluice:allow <rule> <reason>`) live in sections.
+        "allow" => LineKind::Other,
+        other => LineKind::UnknownMarker(other),
+    }
+}
+
+/// Parses the text of the migration file at `path` (whose stem is the id).
+pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, FileError> {
+    let err = |line: usize, message: String| FileError { path: path.to_path_buf(), line, message };
+
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let id = MigrationId::parse(stem).map_err(|e| {
+        err(0, format!("the file name is not a migration id: {e}; rename the file to <id>.sql"))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+
+    // Pass 1: find the section markers and their byte ranges.
+    let mut header_lines: Vec<(usize, &str)> = Vec::new();
+    let mut sections: Vec<(SectionKind, usize, usize, usize)> = Vec::new(); // kind, marker line, body start byte, body end byte
+    let mut pos = 0;
+    for (idx, raw) in text.split_inclusive('\n').enumerate() {
+        let lineno = idx + 1;
+        let line = raw.trim_end_matches(['\n', '\r']);
+        match classify_line(line) {
+            LineKind::Marker(kind) => {
+                if let Some(prev) = sections.iter().find(|s| s.0 == kind) {
+                    return Err(err(
+                        lineno,
+                        format!(
+                            "section `-- sluice:{}` is given twice (first on line {}): merge them into one",
+                            kind.name(),
+                            prev.1
+                        ),
+                    ));
+                }
+                if let Some(last) = sections.last_mut() {
+                    last.3 = pos;
+                }
+                sections.push((kind, lineno, pos + raw.len(), text.len()));
+            }
+            LineKind::UnknownMarker(word) => {
+                return Err(err(
+                    lineno,
+                    format!("unknown section marker `-- sluice:{word}`: the sections are up, down and verify"),
+                ));
+            }
+            LineKind::Other => {
+                if sections.is_empty() {
+                    header_lines.push((lineno, line));
+                }
+            }
+        }
+        pos += raw.len();
+    }
+
+    let meta = parse_header(&header_lines, &err)?;
+
+    let Some(&(_, up_line, up_start, up_end)) = sections.iter().find(|s| s.0 == SectionKind::Up) else {
+        return Err(err(0, "has no `-- sluice:up` section: write the forward SQL under a `-- sluice:up` line".into()));
+    };
+    let up_text = &text[up_start..up_end];
+    let up = parse_section(path, text, up_start, up_end, up_line, dialect)?;
+    if up.statements.is_empty() {
+        return Err(err(
+            up_line,
+            "the `up` section is empty: write the forward SQL under `-- sluice:up`".into(),
+        ));
+    }
+
+    let down = match sections.iter().find(|s| s.0 == SectionKind::Down) {
+        Some(&(_, line, start, end)) => {
+            let s = parse_section(path, text, start, end, line, dialect)?;
+            if meta.irreversible {
+                return Err(err(
+                    line,
+                    "the header says `irreversible: true` but there is a `down` section: remove one of the two".into(),
+                ));
+            }
+            if s.statements.is_empty() {
+                return Err(err(
+                    line,
+                    "the `down` section is empty: write the rollback SQL, or remove the section and declare `-- irreversible: true`".into(),
+                ));
+            }
+            Some(s)
+        }
+        None if meta.irreversible => None,
+        None => {
+            return Err(err(
+                0,
+                "has no `-- sluice:down` section: write the rollback SQL under `-- sluice:down`, or declare `-- irreversible: true` in the header".into(),
+            ));
+        }
+    };
+
+    let verify = match sections.iter().find(|s| s.0 == SectionKind::Verify) {
+        Some(&(_, line, start, end)) => parse_verify(path, text, start, end, line, dialect)?,
+        None => Vec::new(),
+    };
+
+    Ok(Migration { id, path: path.to_path_buf(), meta, checksum: Checksum::v1(up_text), up, down, verify })
+}
+
+fn line_base(text: &str, start: usize) -> usize {
+    text[..start].bytes().filter(|&b| b == b'\n').count()
+}
+
+fn parse_section(
+    path: &Path,
+    text: &str,
+    start: usize,
+    end: usize,
+    marker_line: usize,
+    dialect: Dialect,
+) -> Result<Section, FileError> {
+    let base = line_base(text, start);
+    let body = &text[start..end];
+    let stmts = sluice_sql::split(body, dialect).map_err(|e| FileError {
+        path: path.to_path_buf(),
+        line: base + e.line,
+        message: split_message(&e),
+    })?;
+    for s in &stmts {
+        if let Some(off) = find_expect(s.text) {
+            let line = base + s.line + s.text[..off].matches('\n').count();
+            return Err(FileError {
+                path: path.to_path_buf(),
+                line,
+                message: "`-- expect:` belongs in the `verify` section: move the check there".into(),
+            });
+        }
+    }
+    Ok(Section {
+        marker_line,
+        statements: stmts.into_iter().map(|s| Stmt { sql: s.text.to_string(), line: base + s.line }).collect(),
+    })
+}
+
+/// The message of a split error without its own line number (the caller adds file:line).
+fn split_message(e: &sluice_sql::SplitError) -> String {
+    let full = e.to_string();
+    full.replacen(&format!(" on line {}", e.line), "", 1).replacen(&format!("line {} holds", e.line), "this line holds", 1)
+}
+
+/// Byte offset of a `-- expect:` line among the leading comment lines of `stmt`, if any.
+fn find_expect(stmt: &str) -> Option<usize> {
+    let mut off = 0;
+    for line in stmt.split_inclusive('\n') {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("--") {
+            if rest.trim_start().starts_with("expect:") {
+                return Some(off);
+            }
+        } else if !t.is_empty() {
+            return None;
+        }
+        off += line.len();
+    }
+    None
+}
+
+fn parse_verify(
+    path: &Path,
+    text: &str,
+    start: usize,
+    end: usize,
+    marker_line: usize,
+    dialect: Dialect,
+) -> Result<Vec<Check>, FileError> {
+    let base = line_base(text, start);
+    let body = &text[start..end];
+    let err = |line: usize, message: String| FileError { path: path.to_path_buf(), line, message };
+    let stmts = sluice_sql::split(body, dialect).map_err(|e| err(base + e.line, split_message(&e)))?;
+    let mut checks = Vec::new();
+    let mut used_expect_lines = Vec::new();
+    for s in &stmts {
+        let mut expect = None;
+        let mut line = base + s.line;
+        let mut code_line = line;
+        for l in s.text.split('\n') {
+            let t = l.trim();
+            if let Some(rest) = t.strip_prefix("--") {
+                if let Some(e) = rest.trim_start().strip_prefix("expect:") {
+                    if expect.is_some() {
+                        return Err(err(line, "a check has two `-- expect:` lines: keep one per statement".into()));
+                    }
+                    expect = Some(Expect::parse(e.trim()).map_err(|m| err(line, m))?);
+                    used_expect_lines.push(line);
+                }
+            } else if !t.is_empty() {
+                code_line = line;
+                break;
+            }
+            line += 1;
+        }
+        checks.push(Check { expect: expect.unwrap_or(Expect::Ok), sql: s.text.to_string(), line: code_line });
+    }
+    // An `-- expect:` that no statement follows would be silently ignored: refuse it.
+    for (idx, l) in body.split('\n').enumerate() {
+        let lineno = base + idx + 1;
+        let t = l.trim();
+        if t.strip_prefix("--").is_some_and(|r| r.trim_start().starts_with("expect:")) && !used_expect_lines.contains(&lineno)
+        {
+            return Err(err(
+                lineno,
+                "this `-- expect:` line is not followed by a statement: put it on the line just before the statement it checks".into(),
+            ));
+        }
+    }
+    let _ = marker_line;
+    Ok(checks)
+}
+
+fn parse_header<E>(lines: &[(usize, &str)], err: &E) -> Result<Meta, FileError>
+where
+    E: Fn(usize, String) -> FileError,
+{
+    let mut meta = Meta { transaction: true, ..Meta::default() };
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for &(lineno, line) in lines {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let Some(rest) = t.strip_prefix("--") else {
+            return Err(err(
+                lineno,
+                "SQL before the first section marker: put it under `-- sluice:up` (the header holds only `-- key: value` comments)".into(),
+            ));
+        };
+        let rest = rest.trim();
+        let Some((key, value)) = rest.split_once(':') else { continue };
+        let key = key.trim();
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            continue; // free text that happens to contain a colon
+        }
+        let value = value.trim();
+        let Some(&known) = KNOWN_KEYS.iter().find(|k| **k == key) else {
+            return Err(err(
+                lineno,
+                format!("unknown header key `{key}`: the known keys are {}", KNOWN_KEYS.join(", ")),
+            ));
+        };
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == known) {
+            return Err(err(lineno, format!("header key `{key}` is given twice (first on line {first}): keep one")));
+        }
+        seen.push((known, lineno));
+        if value.is_empty() {
+            return Err(err(lineno, format!("header key `{key}` has no value: give one or remove the line")));
+        }
+        let bad = |what: &str| err(lineno, format!("`{key}: {value}` is not valid: {what}"));
+        match known {
+            "author" => meta.author = Some(value.to_string()),
+            "description" => meta.description = Some(value.to_string()),
+            "requires" => {
+                meta.requires_line = lineno;
+                for part in list(value) {
+                    let id = MigrationId::parse(part).map_err(|e| bad(&format!("{e}; list ids separated by commas")))?;
+                    if !meta.requires.contains(&id) {
+                        meta.requires.push(id);
+                    }
+                }
+            }
+            "risk" => {
+                meta.risk = Some(match value.to_ascii_lowercase().as_str() {
+                    "low" => Risk::Low,
+                    "medium" => Risk::Medium,
+                    "high" => Risk::High,
+                    _ => return Err(bad("write low, medium or high")),
+                })
+            }
+            "transaction" => meta.transaction = boolean(value).ok_or_else(|| bad("write true or false"))?,
+            "irreversible" => meta.irreversible = boolean(value).ok_or_else(|| bad("write true or false"))?,
+            "idempotent" => meta.idempotent = boolean(value).ok_or_else(|| bad("write true or false"))?,
+            "environments" => {
+                for e in list(value) {
+                    if !e.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+                        return Err(bad("environment names use letters, digits, `_` and `-`, separated by commas"));
+                    }
+                    meta.environments.push(e.to_string());
+                }
+            }
+            "tags" => meta.tags = list(value).map(str::to_string).collect(),
+            "lock_timeout" => meta.lock_timeout = Some(crate::time::parse_duration(value).map_err(|e| bad(&e))?),
+            "statement_timeout" => {
+                meta.statement_timeout = Some(crate::time::parse_duration(value).map_err(|e| bad(&e))?)
+            }
+            _ => unreachable!("every known key is handled"),
+        }
+    }
+    Ok(meta)
+}
+
+fn list(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn boolean(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "true" | "yes" => Some(true),
+        "false" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<Migration, FileError> {
+        parse(Path::new("migrations/M1_x.sql"), text, Dialect::Sqlite)
+    }
+
+    const GOOD: &str = "-- author: Pearce\n-- description: Status map: canonical\n-- requires: M0, M0b\n-- risk: low\n\n-- sluice:up\nCREATE TABLE a (x int);\nINSERT INTO a VALUES (1);\n\n-- sluice:down\nDROP TABLE a;\n\n-- sluice:verify\n-- expect: rows 1\nSELECT * FROM a;\n-- expect: error unique_violation\nINSERT INTO a VALUES (1);\nSELECT 1;\n";
+
+    #[test]
+    fn parses_a_full_file() {
+        let m = p(GOOD).unwrap();
+        assert_eq!(m.id.as_str(), "M1_x");
+        assert_eq!(m.meta.author.as_deref(), Some("Pearce"));
+        assert_eq!(m.meta.description.as_deref(), Some("Status map: canonical"));
+        assert_eq!(m.meta.requires.len(), 2);
+        assert!(m.meta.transaction);
+        assert_eq!(m.up.statements.len(), 2);
+        assert_eq!(m.up.statements[1].line, 8);
+        assert_eq!(m.down.as_ref().unwrap().statements[0].line, 11);
+        assert_eq!(m.verify.len(), 3);
+        assert_eq!(m.verify[0].expect, Expect::Rows(1));
+        assert_eq!(m.verify[0].line, 15);
+        assert_eq!(m.verify[1].expect, Expect::Error("unique_violation".into()));
+        assert_eq!(m.verify[2].expect, Expect::Ok);
+    }
+
+    #[test]
+    fn strict_errors_name_the_line() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("-- auther: x\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 1, "unknown header key `auther`"),
+            ("-- sluice:up\nSELECT 1;\n-- sluice:up\nSELECT 2;", 3, "given twice (first on line 1)"),
+            ("-- sluice:up\n\n-- sluice:down\nSELECT 1;", 1, "`up` section is empty"),
+            ("-- sluice:up\nSELECT 1;", 0, "no `-- sluice:down` section"),
+            ("SELECT 1;\n-- sluice:up\nSELECT 1;", 1, "SQL before the first section marker"),
+            ("-- risk: extreme\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 1, "write low, medium or high"),
+            ("-- sluice:up\nSELECT 'x;\n-- sluice:down\nSELECT 1;", 2, "never closed"),
+            ("-- sluice:upp\nSELECT 1;", 1, "unknown section marker"),
+            ("-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;\n-- sluice:verify\nSELECT 1;\n-- expect: rows 1\n", 7, "not followed by a statement"),
+            ("-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;\n-- sluice:verify\n-- expect: rows many\nSELECT 1;", 6, "expect"),
+            ("-- irreversible: true\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 4, "irreversible"),
+            ("-- requires: a b\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 1, "contains ` `"),
+        ];
+        for (text, line, needle) in cases {
+            let e = p(text).unwrap_err();
+            assert_eq!(e.line, *line, "{text:?}: {e}");
+            assert!(e.to_string().contains(needle), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn irreversible_needs_no_down() {
+        let m = p("-- irreversible: true\n-- sluice:up\nSELECT 1;").unwrap();
+        assert!(m.down.is_none());
+    }
+
+    #[test]
+    fn bad_file_name() {
+        let e = parse(Path::new("migrations/_bad.sql"), "-- sluice:up\nSELECT 1;", Dialect::Sqlite).unwrap_err();
+        assert!(e.to_string().contains("rename"), "{e}");
+    }
+}

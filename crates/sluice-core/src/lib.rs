@@ -1,0 +1,35 @@
+//! # sluice-core — the model and the policy
+//!
+//! This crate is what sluice *means*, with no database in it:
+//!
+//! - [`file`]: the migration file format — header keys, `up` / `down` / `verify`
+//!   sections, `-- expect:` checks — parsed strictly, every error with file and line;
+//! - [`load`]: a migrations folder, where every `.sql` file is a migration or an error;
+//! - [`id`]: the newtypes [`MigrationId`] (with natural order), [`Checksum`] (`v1:` +
+//!   SHA-256 of the normalised `up`), [`RunId`];
+//! - [`plan`]: the dependency order (topological over `requires`, ties by natural order);
+//! - [`state`]: the state machine of one migration in one database;
+//! - [`engine`]: the narrow [`Engine`] trait that database engines implement;
+//! - [`run`]: the policy — what `status`, `up`, `down` and `verify` do, which transitions
+//!   they record, and how a failure is left;
+//! - [`config`]: `sluice.toml`.
+//!
+//! What it must never do: talk to a database except through [`Engine`], print, or exit.
+//! Engines execute and store; the order, the states and the rules live here.
+
+pub mod config;
+pub mod engine;
+pub mod expect;
+pub mod file;
+pub mod id;
+pub mod load;
+pub mod plan;
+pub mod run;
+pub mod state;
+pub mod time;
+
+pub use engine::Engine;
+pub use file::Migration;
+pub use id::{Checksum, MigrationId, RunId};
+pub use plan::Plan;
+pub use state::State;

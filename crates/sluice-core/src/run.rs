@@ -1,0 +1,934 @@
+//! The runner: what `status`, `up`, `down` and `verify` do, as policy over an [`Engine`].
+//!
+//! Every state change goes through [`State::can_go_to`] and leaves an event. On an engine
+//! with transactional DDL a migration, its history row and its events commit together; a
+//! failure rolls all of it back and then records `failed` with the error, in a
+//! transaction of its own. A migration with `transaction: false` runs statement by
+//! statement, with its progress recorded after each, so a failure leaves `partial k/n`.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::config::LatePolicy;
+use crate::engine::{DbError, Engine, Event, LockError, LockHolder, Record};
+use crate::file::{Migration, Section};
+use crate::id::{Checksum, MigrationId, RunId};
+use crate::plan::Plan;
+use crate::state::State;
+use crate::time::Timestamp;
+
+/// Who runs, where, and in which environment; stamped on every event.
+#[derive(Clone, Debug)]
+pub struct RunContext {
+    /// This run.
+    pub run_id: RunId,
+    /// `SLUICE_ACTOR`, else git's user, else the OS user.
+    pub actor: String,
+    /// The host name.
+    pub host: String,
+    /// The project's git commit, when there is one.
+    pub git_commit: Option<String>,
+    /// The CI run, when in CI.
+    pub ci_run: Option<String>,
+    /// The environment's name.
+    pub env: String,
+}
+
+impl RunContext {
+    fn event(&self, m: Option<&MigrationId>, from: Option<State>, to: Option<State>, allowed: bool) -> Event {
+        Event {
+            run_id: self.run_id.clone(),
+            migration_id: m.cloned(),
+            from_state: from,
+            to_state: to,
+            allowed,
+            reason: None,
+            actor: self.actor.clone(),
+            host: self.host.clone(),
+            sluice_version: env!("CARGO_PKG_VERSION").to_string(),
+            git_commit: self.git_commit.clone(),
+            ci_run: self.ci_run.clone(),
+            checksum: None,
+            duration_ms: None,
+            at: Timestamp::now().rfc3339(),
+            details: serde_json::json!({ "env": self.env }),
+        }
+    }
+
+    fn holder(&self) -> LockHolder {
+        LockHolder {
+            run_id: self.run_id.clone(),
+            pid: std::process::id(),
+            host: self.host.clone(),
+            actor: self.actor.clone(),
+            since: Timestamp::now().rfc3339(),
+        }
+    }
+}
+
+/// Why a run stopped. Each message names the object and what to do next.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The database failed outside a migration.
+    #[error("database error: {0}")]
+    Db(#[from] DbError),
+    /// Another run held the lock for the whole wait.
+    #[error("another sluice run holds the migration lock{}; waited {:.1}s: wait for it to finish, or pass a longer --lock-wait", .holder.as_ref().map(|h| format!(": {h}")).unwrap_or_default(), .waited.as_secs_f64())]
+    LockTimeout {
+        /// Who holds it.
+        holder: Option<LockHolder>,
+        /// How long sluice waited.
+        waited: Duration,
+    },
+    /// An applied migration's file was edited.
+    #[error("{} was edited after it was applied (recorded checksum {recorded}, file now {actual}): restore the applied version of the file, or put the change in a new migration", .path.display())]
+    ChecksumMismatch {
+        /// The migration.
+        id: MigrationId,
+        /// Its file.
+        path: PathBuf,
+        /// What the history says.
+        recorded: Checksum,
+        /// What the file says now.
+        actual: Checksum,
+    },
+    /// An applied migration has no file.
+    #[error("migration {id} is {state} in this database but has no file in the migrations folder: restore {id}.sql from version control")]
+    MissingFile {
+        /// The migration.
+        id: MigrationId,
+        /// Its recorded state.
+        state: State,
+    },
+    /// Late migrations in an environment that refuses them.
+    #[error("late migrations (pending, but ordered before applied ones): {}; environment `{env}` refuses them (late = \"refuse\"): rename them to sort after the applied ones, or set late = \"allow\" for this environment", .ids.join(", "))]
+    LateRefused {
+        /// The late ones.
+        ids: Vec<String>,
+        /// The environment.
+        env: String,
+    },
+    /// A non-transactional migration stopped part way.
+    #[error("migration {id} is partial: statements 1–{done} of {total} ran before it failed; repair the database by hand to match either all or none of it, then record the repair (sluice resolve, coming with the engine work) — sluice never guesses")]
+    Partial {
+        /// The migration.
+        id: MigrationId,
+        /// Statements that ran.
+        done: u32,
+        /// Statements in all.
+        total: u32,
+    },
+    /// The database has no sluice tables.
+    #[error("this database has no sluice history: nothing was applied here, so there is nothing to revert")]
+    NoHistory,
+    /// No migration with that id.
+    #[error("there is no migration `{0}` in this project: see `sluice status` for the ids")]
+    UnknownId(String),
+    /// A transition the state machine refuses (recorded as a refused event).
+    #[error("{id}: {reason}")]
+    Refused {
+        /// The migration.
+        id: MigrationId,
+        /// Why, and what to do.
+        reason: String,
+    },
+    /// `down` of a migration that applied migrations require.
+    #[error("{id} cannot be reverted while these applied migrations require it: {}; revert them first, or pass --cascade to revert them too (newest first)", .dependants.join(", "))]
+    HasDependants {
+        /// The migration.
+        id: MigrationId,
+        /// The applied migrations that require it.
+        dependants: Vec<String>,
+    },
+    /// A migration requires one that does not run in this environment.
+    #[error("{id} requires {required}, which does not run in environment `{env}` (its header limits it to other environments): remove the requirement or widen `environments`")]
+    RequiresSkipped {
+        /// The migration.
+        id: MigrationId,
+        /// What it requires.
+        required: MigrationId,
+        /// The environment.
+        env: String,
+    },
+    /// A migration failed.
+    #[error("{id} failed at statement {index} of {total} ({}:{line}): {error}\n{}", .path.display(), if *.transactional { "the migration was rolled back: nothing of it remains; its state is now failed. Fix the file and run `sluice up` again" } else { "it ran outside a transaction, so the statements before it stay applied; its state is now partial" })]
+    MigrationFailed {
+        /// The migration.
+        id: MigrationId,
+        /// Its file.
+        path: PathBuf,
+        /// Line of the failing statement.
+        line: usize,
+        /// 1-based index of the failing statement.
+        index: usize,
+        /// Statements in the section.
+        total: usize,
+        /// The database's error.
+        error: DbError,
+        /// Whether it ran in one transaction.
+        transactional: bool,
+        /// What ran before it in this run.
+        applied_before: Vec<MigrationId>,
+    },
+}
+
+impl From<LockError> for RunError {
+    fn from(e: LockError) -> Self {
+        match e {
+            LockError::Timeout { holder, waited } => RunError::LockTimeout { holder, waited },
+            LockError::Db(e) => RunError::Db(e),
+        }
+    }
+}
+
+/// One migration as the database sees it, merged with its file.
+#[derive(Clone, Debug)]
+pub struct Entry<'p> {
+    /// The id.
+    pub id: MigrationId,
+    /// The file, unless it is missing.
+    pub migration: Option<&'p Migration>,
+    /// The history row, if any.
+    pub record: Option<Record>,
+    /// The state (pending when there is no row).
+    pub state: State,
+    /// The file's checksum when it differs from the recorded one of an applied migration.
+    pub drift: Option<Checksum>,
+    /// Pending, but ordered before an applied migration.
+    pub late: bool,
+    /// Whether it runs in this environment (`environments` header).
+    pub runs_here: bool,
+}
+
+/// The state of every migration of the plan in one database.
+#[derive(Clone, Debug)]
+pub struct Overview<'p> {
+    /// Plan order first, then applied migrations whose file is missing.
+    pub entries: Vec<Entry<'p>>,
+}
+
+impl<'p> Overview<'p> {
+    /// Merges the plan with the history rows.
+    pub fn new(plan: &'p Plan, mut records: Vec<Record>, env: &str) -> Overview<'p> {
+        records.sort_by_key(|r| r.applied_seq.unwrap_or(i64::MAX));
+        let mut by_id: std::collections::HashMap<String, Record> =
+            records.into_iter().map(|r| (r.id.as_str().to_string(), r)).collect();
+        let mut entries: Vec<Entry<'p>> = plan
+            .migrations()
+            .iter()
+            .map(|m| {
+                let record = by_id.remove(m.id.as_str());
+                let state = record.as_ref().map_or(State::Pending, |r| r.state);
+                let drift = record
+                    .as_ref()
+                    .filter(|r| matches!(r.state, State::Applied | State::Partial) && r.checksum != m.checksum)
+                    .map(|_| m.checksum.clone());
+                Entry { id: m.id.clone(), migration: Some(m), record, state, drift, late: false, runs_here: m.runs_in(env) }
+            })
+            .collect();
+        let last_applied = entries.iter().rposition(|e| e.state == State::Applied);
+        if let Some(last) = last_applied {
+            for e in &mut entries[..last] {
+                e.late = e.runs_here && matches!(e.state, State::Pending | State::Failed);
+            }
+        }
+        let mut missing: Vec<Record> = by_id.into_values().filter(|r| r.state != State::Pending).collect();
+        missing.sort_by_key(|r| r.applied_seq.unwrap_or(i64::MAX));
+        for r in missing {
+            entries.push(Entry {
+                id: r.id.clone(),
+                migration: None,
+                state: r.state,
+                record: Some(r),
+                drift: None,
+                late: false,
+                runs_here: true,
+            });
+        }
+        Overview { entries }
+    }
+
+    /// The entry for `id`.
+    pub fn get(&self, id: &str) -> Option<&Entry<'p>> {
+        self.entries.iter().find(|e| e.id.as_str() == id)
+    }
+
+    /// Applied migrations, newest first (the order of `down`).
+    pub fn applied_newest_first(&self) -> Vec<&Entry<'p>> {
+        let mut v: Vec<&Entry<'p>> =
+            self.entries.iter().filter(|e| matches!(e.state, State::Applied | State::Partial)).collect();
+        v.sort_by_key(|e| std::cmp::Reverse(e.record.as_ref().and_then(|r| r.applied_seq).unwrap_or(i64::MIN)));
+        v
+    }
+
+    /// The first problem that forbids writing: drift, a missing file, a partial migration.
+    pub fn check_writable(&self) -> Result<(), RunError> {
+        for e in &self.entries {
+            match (e.migration, &e.drift, &e.record) {
+                (Some(m), Some(actual), Some(r)) => {
+                    return Err(RunError::ChecksumMismatch {
+                        id: e.id.clone(),
+                        path: m.path.clone(),
+                        recorded: r.checksum.clone(),
+                        actual: actual.clone(),
+                    });
+                }
+                (None, _, Some(r)) => return Err(RunError::MissingFile { id: e.id.clone(), state: r.state }),
+                _ => {}
+            }
+            if let (State::Partial, Some(r)) = (e.state, &e.record) {
+                return Err(RunError::Partial { id: e.id.clone(), done: r.statements_done, total: r.statements_total });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What `up` should apply.
+#[derive(Clone, Debug, Default)]
+pub struct UpOptions {
+    /// Stop after this migration (in plan order).
+    pub to: Option<String>,
+    /// Apply at most this many.
+    pub count: Option<usize>,
+    /// What to do with late migrations.
+    pub late: Option<LatePolicy>,
+    /// How long to wait for the lock.
+    pub lock_wait: Duration,
+}
+
+/// What `down` should revert.
+#[derive(Clone, Debug)]
+pub enum DownTarget {
+    /// The last N applied.
+    Count(usize),
+    /// Everything applied after this one (it stays applied).
+    To(String),
+    /// This one; with `cascade`, its applied dependants first.
+    One {
+        /// The migration.
+        id: String,
+        /// Revert applied dependants first instead of refusing.
+        cascade: bool,
+    },
+}
+
+/// What happens as a run goes, for the caller to print.
+#[derive(Clone, Debug)]
+pub enum Progress<'a> {
+    /// A migration was applied.
+    Applied {
+        /// It.
+        migration: &'a Migration,
+        /// It was late.
+        late: bool,
+        /// How long it took.
+        duration: Duration,
+    },
+    /// A migration was reverted.
+    Reverted {
+        /// It.
+        migration: &'a Migration,
+        /// How long it took.
+        duration: Duration,
+    },
+    /// A migration does not run in this environment.
+    SkippedEnv {
+        /// It.
+        migration: &'a Migration,
+    },
+}
+
+/// The plan of an `up`: what would run, in order, and what is left out.
+#[derive(Clone, Debug)]
+pub struct UpPlan<'p> {
+    /// To apply, in order, with their late flag.
+    pub apply: Vec<(&'p Migration, bool)>,
+    /// Pending but not for this environment.
+    pub skipped_env: Vec<&'p Migration>,
+}
+
+/// Chooses what `up` applies, applying every rule that does not need the database to change.
+pub fn plan_up<'p>(plan: &'p Plan, overview: &Overview<'p>, opts: &UpOptions, env: &str) -> Result<UpPlan<'p>, RunError> {
+    overview.check_writable()?;
+    if let Some(to) = &opts.to
+        && plan.get(to).is_none()
+    {
+        return Err(RunError::UnknownId(to.clone()));
+    }
+    let mut apply = Vec::new();
+    let mut skipped_env = Vec::new();
+    let applied: HashSet<&str> = overview
+        .entries
+        .iter()
+        .filter(|e| e.state == State::Applied)
+        .map(|e| e.id.as_str())
+        .collect();
+    let mut will_have: HashSet<&str> = applied.clone();
+    for e in &overview.entries {
+        let Some(m) = e.migration else { continue };
+        let past_target = opts.count.is_some_and(|c| apply.len() >= c);
+        if !past_target && matches!(e.state, State::Pending | State::Failed) {
+            if !e.runs_here {
+                skipped_env.push(m);
+            } else {
+                for r in &m.meta.requires {
+                    if !will_have.contains(r.as_str())
+                        && let Some(req) = plan.get(r.as_str())
+                        && !req.runs_in(env)
+                    {
+                        return Err(RunError::RequiresSkipped { id: m.id.clone(), required: r.clone(), env: env.into() });
+                    }
+                }
+                will_have.insert(m.id.as_str());
+                apply.push((m, e.late));
+            }
+        }
+        if opts.to.as_deref() == Some(m.id.as_str()) {
+            break;
+        }
+    }
+    let late: Vec<String> = apply.iter().filter(|(_, l)| *l).map(|(m, _)| m.id.to_string()).collect();
+    if !late.is_empty() && opts.late == Some(LatePolicy::Refuse) {
+        return Err(RunError::LateRefused { ids: late, env: env.into() });
+    }
+    Ok(UpPlan { apply, skipped_env })
+}
+
+/// The result of `up`.
+#[derive(Clone, Debug, Default)]
+pub struct UpSummary {
+    /// Applied, in order.
+    pub applied: Vec<MigrationId>,
+    /// Of those, the late ones.
+    pub late: Vec<MigrationId>,
+}
+
+/// Applies pending migrations under the lock.
+pub fn up(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    plan: &Plan,
+    opts: &UpOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<UpSummary, RunError> {
+    engine.create_state()?;
+    let guard = engine.lock(&ctx.holder(), opts.lock_wait)?;
+    let result = up_locked(engine, ctx, plan, opts, progress);
+    // Release explicitly so a failure to release is seen; the guard also releases on drop.
+    let released = guard.release();
+    let summary = result?;
+    released?;
+    Ok(summary)
+}
+
+fn up_locked(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    plan: &Plan,
+    opts: &UpOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<UpSummary, RunError> {
+    let records = engine.records()?;
+    let mut next_seq = records.iter().filter_map(|r| r.applied_seq).max().unwrap_or(0) + 1;
+    let overview = Overview::new(plan, records, &ctx.env);
+    let chosen = plan_up(plan, &overview, opts, &ctx.env)?;
+    for m in &chosen.skipped_env {
+        progress(Progress::SkippedEnv { migration: m });
+    }
+    let mut summary = UpSummary::default();
+    for (m, late) in chosen.apply {
+        let prior = overview.get(m.id.as_str()).and_then(|e| e.record.clone());
+        let started = Instant::now();
+        let outcome = if m.meta.transaction && engine.capabilities().transactional_ddl {
+            apply_in_transaction(engine, ctx, m, prior.as_ref(), next_seq, late)
+        } else {
+            apply_step_by_step(engine, ctx, m, prior.as_ref(), next_seq, late)
+        };
+        if let Err(e) = outcome {
+            return Err(match e {
+                RunError::MigrationFailed { id, path, line, index, total, error, transactional, .. } => {
+                    RunError::MigrationFailed {
+                        id,
+                        path,
+                        line,
+                        index,
+                        total,
+                        error,
+                        transactional,
+                        applied_before: summary.applied,
+                    }
+                }
+                other => other,
+            });
+        }
+        next_seq += 1;
+        progress(Progress::Applied { migration: m, late, duration: started.elapsed() });
+        summary.applied.push(m.id.clone());
+        if late {
+            summary.late.push(m.id.clone());
+        }
+    }
+    Ok(summary)
+}
+
+fn new_record(ctx: &RunContext, m: &Migration, state: State, total: usize) -> Record {
+    Record {
+        id: m.id.clone(),
+        state,
+        checksum: m.checksum.clone(),
+        applied_seq: None,
+        applied_at: None,
+        applied_by: None,
+        run_id: ctx.run_id.clone(),
+        duration_ms: None,
+        statements_total: total as u32,
+        statements_done: 0,
+        last_error: None,
+        updated_at: Timestamp::now().rfc3339(),
+    }
+}
+
+fn ms(d: Duration) -> u64 {
+    d.as_millis() as u64
+}
+
+fn late_details(ctx: &RunContext, late: bool) -> serde_json::Value {
+    serde_json::json!({ "env": ctx.env, "late": late })
+}
+
+fn apply_in_transaction(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    m: &Migration,
+    prior: Option<&Record>,
+    seq: i64,
+    late: bool,
+) -> Result<(), RunError> {
+    let from = prior.map_or(State::Pending, |r| r.state);
+    let started = Instant::now();
+    engine.begin()?;
+    let attempt = (|| -> Result<(), (usize, DbError)> {
+        let mut ev = ctx.event(Some(&m.id), Some(from), Some(State::Applying), true);
+        ev.checksum = Some(m.checksum.clone());
+        ev.details = late_details(ctx, late);
+        engine.append_event(&ev).map_err(|e| (0, e))?;
+        for (i, s) in m.up.statements.iter().enumerate() {
+            engine.execute(&s.sql).map_err(|e| (i + 1, e))?;
+        }
+        let elapsed = started.elapsed();
+        let mut r = new_record(ctx, m, State::Applied, m.up.statements.len());
+        r.applied_seq = Some(seq);
+        r.applied_at = Some(Timestamp::now().rfc3339());
+        r.applied_by = Some(ctx.actor.clone());
+        r.duration_ms = Some(ms(elapsed));
+        r.statements_done = m.up.statements.len() as u32;
+        engine.put_record(&r).map_err(|e| (0, e))?;
+        let mut ev = ctx.event(Some(&m.id), Some(State::Applying), Some(State::Applied), true);
+        ev.checksum = Some(m.checksum.clone());
+        ev.duration_ms = Some(ms(elapsed));
+        ev.details = late_details(ctx, late);
+        engine.append_event(&ev).map_err(|e| (0, e))?;
+        engine.commit().map_err(|e| (0, e))
+    })();
+    let Err((index, error)) = attempt else { return Ok(()) };
+    let _ = engine.rollback();
+    // The migration left nothing behind; now record the failure on its own.
+    let (line, total) = (index.checked_sub(1).map_or(m.up.marker_line, |i| m.up.statements[i].line), m.up.statements.len());
+    let message = failure_text(m, &m.up, index, &error);
+    record_failure(engine, ctx, m, from, State::Failed, 0, &message, started.elapsed())?;
+    Err(RunError::MigrationFailed {
+        id: m.id.clone(),
+        path: m.path.clone(),
+        line,
+        index,
+        total,
+        error,
+        transactional: true,
+        applied_before: Vec::new(),
+    })
+}
+
+fn failure_text(m: &Migration, section: &Section, index: usize, error: &DbError) -> String {
+    match index.checked_sub(1).and_then(|i| section.statements.get(i)) {
+        Some(s) => format!(
+            "statement {index}/{} at {}:{}: {}",
+            section.statements.len(),
+            m.path.display(),
+            s.line,
+            error.short()
+        ),
+        None => format!("bookkeeping failed: {}", error.short()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record_failure(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    m: &Migration,
+    from: State,
+    to: State,
+    done: usize,
+    message: &str,
+    elapsed: Duration,
+) -> Result<(), RunError> {
+    engine.begin()?;
+    let write = (|| -> Result<(), DbError> {
+        let mut r = new_record(ctx, m, to, m.up.statements.len());
+        r.statements_done = done as u32;
+        r.last_error = Some(message.to_string());
+        r.duration_ms = Some(ms(elapsed));
+        if from != State::Applying {
+            let mut ev = ctx.event(Some(&m.id), Some(from), Some(State::Applying), true);
+            ev.checksum = Some(m.checksum.clone());
+            engine.append_event(&ev)?;
+        }
+        engine.put_record(&r)?;
+        let mut ev = ctx.event(Some(&m.id), Some(State::Applying), Some(to), true);
+        ev.reason = Some(message.to_string());
+        ev.checksum = Some(m.checksum.clone());
+        ev.duration_ms = Some(ms(elapsed));
+        engine.append_event(&ev)?;
+        engine.commit()
+    })();
+    if let Err(e) = write {
+        let _ = engine.rollback();
+        return Err(RunError::Db(e));
+    }
+    Ok(())
+}
+
+/// One bookkeeping transaction: `f` inside BEGIN … COMMIT, rolled back on error.
+fn in_tx(engine: &mut dyn Engine, f: impl FnOnce(&mut dyn Engine) -> Result<(), DbError>) -> Result<(), DbError> {
+    engine.begin()?;
+    match f(engine) {
+        Ok(()) => engine.commit(),
+        Err(e) => {
+            let _ = engine.rollback();
+            Err(e)
+        }
+    }
+}
+
+fn apply_step_by_step(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    m: &Migration,
+    prior: Option<&Record>,
+    seq: i64,
+    late: bool,
+) -> Result<(), RunError> {
+    let from = prior.map_or(State::Pending, |r| r.state);
+    let total = m.up.statements.len();
+    let started = Instant::now();
+    in_tx(engine, |e| {
+        let mut ev = ctx.event(Some(&m.id), Some(from), Some(State::Applying), true);
+        ev.checksum = Some(m.checksum.clone());
+        ev.details = late_details(ctx, late);
+        e.append_event(&ev)?;
+        e.put_record(&new_record(ctx, m, State::Applying, total))
+    })?;
+    for (i, s) in m.up.statements.iter().enumerate() {
+        if let Err(error) = engine.execute(&s.sql) {
+            let message = failure_text(m, &m.up, i + 1, &error);
+            let to = if i == 0 { State::Failed } else { State::Partial };
+            record_failure(engine, ctx, m, State::Applying, to, i, &message, started.elapsed())?;
+            return Err(RunError::MigrationFailed {
+                id: m.id.clone(),
+                path: m.path.clone(),
+                line: s.line,
+                index: i + 1,
+                total,
+                error,
+                transactional: false,
+                applied_before: Vec::new(),
+            });
+        }
+        in_tx(engine, |e| {
+            let mut r = new_record(ctx, m, State::Applying, total);
+            r.statements_done = (i + 1) as u32;
+            e.put_record(&r)
+        })?;
+    }
+    let elapsed = started.elapsed();
+    in_tx(engine, |e| {
+        let mut r = new_record(ctx, m, State::Applied, total);
+        r.applied_seq = Some(seq);
+        r.applied_at = Some(Timestamp::now().rfc3339());
+        r.applied_by = Some(ctx.actor.clone());
+        r.duration_ms = Some(ms(elapsed));
+        r.statements_done = total as u32;
+        e.put_record(&r)?;
+        let mut ev = ctx.event(Some(&m.id), Some(State::Applying), Some(State::Applied), true);
+        ev.checksum = Some(m.checksum.clone());
+        ev.duration_ms = Some(ms(elapsed));
+        e.append_event(&ev)
+    })?;
+    Ok(())
+}
+
+/// Records a refused transition, then returns the refusal as an error.
+fn refuse(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    id: &MigrationId,
+    from: State,
+    to: State,
+    reason: String,
+) -> RunError {
+    let mut ev = ctx.event(Some(id), Some(from), Some(to), false);
+    ev.reason = Some(reason.clone());
+    if let Err(e) = in_tx(engine, |e| e.append_event(&ev)) {
+        return RunError::Db(e);
+    }
+    RunError::Refused { id: id.clone(), reason }
+}
+
+/// Chooses what `down` reverts, newest first.
+pub fn plan_down<'p>(plan: &'p Plan, overview: &Overview<'p>, target: &DownTarget) -> Result<Vec<&'p Migration>, RunError> {
+    overview.check_writable()?;
+    let applied = overview.applied_newest_first();
+    let chosen: Vec<&Entry<'p>> = match target {
+        DownTarget::Count(n) => applied.into_iter().take(*n).collect(),
+        DownTarget::To(id) => {
+            let Some(pos) = applied.iter().position(|e| e.id.as_str() == id) else {
+                return match plan.get(id) {
+                    None => Err(RunError::UnknownId(id.clone())),
+                    Some(m) => Err(RunError::Refused {
+                        id: m.id.clone(),
+                        reason: "is not applied, so `down --to` has no point to return to: pick an applied migration (see `sluice status`)".into(),
+                    }),
+                };
+            };
+            applied.into_iter().take(pos).collect()
+        }
+        DownTarget::One { id, cascade } => {
+            let Some(target) = applied.iter().find(|e| e.id.as_str() == id) else {
+                return match plan.get(id) {
+                    None => Err(RunError::UnknownId(id.clone())),
+                    Some(m) => Err(RunError::Refused {
+                        id: m.id.clone(),
+                        reason: format!(
+                            "is {}, not applied: there is nothing to revert",
+                            overview.get(id).map_or(State::Pending, |e| e.state)
+                        ),
+                    }),
+                };
+            };
+            let deps: HashSet<&str> = plan.dependants(id).iter().map(|m| m.id.as_str()).collect();
+            let applied_deps: Vec<&Entry<'p>> =
+                applied.iter().copied().filter(|e| deps.contains(e.id.as_str())).collect();
+            if !applied_deps.is_empty() && !cascade {
+                return Err(RunError::HasDependants {
+                    id: target.id.clone(),
+                    dependants: applied_deps.iter().map(|e| e.id.to_string()).collect(),
+                });
+            }
+            let mut v = applied_deps;
+            v.push(target);
+            v
+        }
+    };
+    Ok(chosen.into_iter().filter_map(|e| e.migration).collect())
+}
+
+/// Reverts migrations in the order they were applied, newest first, under the lock.
+pub fn down(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    plan: &Plan,
+    target: &DownTarget,
+    lock_wait: Duration,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Vec<MigrationId>, RunError> {
+    if !engine.state_exists()? {
+        return Err(RunError::NoHistory);
+    }
+    let guard = engine.lock(&ctx.holder(), lock_wait)?;
+    let result = down_locked(engine, ctx, plan, target, progress);
+    let released = guard.release();
+    let done = result?;
+    released?;
+    Ok(done)
+}
+
+fn down_locked(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    plan: &Plan,
+    target: &DownTarget,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Vec<MigrationId>, RunError> {
+    let records = engine.records()?;
+    let overview = Overview::new(plan, records, &ctx.env);
+    let chosen = match plan_down(plan, &overview, target) {
+        Ok(c) => c,
+        Err(RunError::Refused { id, reason }) => {
+            let from = overview.get(id.as_str()).map_or(State::Pending, |e| e.state);
+            return Err(refuse(engine, ctx, &id, from, State::Reverting, reason));
+        }
+        Err(e) => return Err(e),
+    };
+    // Refuse before anything runs if one of them cannot be reverted.
+    if let Some(m) = chosen.iter().find(|m| m.down.is_none()) {
+        let reason = "is irreversible (`irreversible: true`, no down section): it cannot be reverted; restore a backup or write a new migration that undoes it".to_string();
+        return Err(refuse(engine, ctx, &m.id, State::Applied, State::Reverting, reason));
+    }
+    let mut done = Vec::new();
+    for m in chosen {
+        let started = Instant::now();
+        revert_one(engine, ctx, m)?;
+        progress(Progress::Reverted { migration: m, duration: started.elapsed() });
+        done.push(m.id.clone());
+    }
+    Ok(done)
+}
+
+fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Result<(), RunError> {
+    let Some(down) = &m.down else { unreachable!("checked by the caller") };
+    let started = Instant::now();
+    let transactional = m.meta.transaction && engine.capabilities().transactional_ddl;
+    if !transactional {
+        in_tx(engine, |e| {
+            let mut ev = ctx.event(Some(&m.id), Some(State::Applied), Some(State::Reverting), true);
+            ev.checksum = Some(m.checksum.clone());
+            e.append_event(&ev)
+        })?;
+    } else {
+        engine.begin()?;
+    }
+    let attempt = (|| -> Result<(), (usize, DbError)> {
+        if transactional {
+            let mut ev = ctx.event(Some(&m.id), Some(State::Applied), Some(State::Reverting), true);
+            ev.checksum = Some(m.checksum.clone());
+            engine.append_event(&ev).map_err(|e| (0, e))?;
+        }
+        for (i, s) in down.statements.iter().enumerate() {
+            engine.execute(&s.sql).map_err(|e| (i + 1, e))?;
+        }
+        if !transactional {
+            engine.begin().map_err(|e| (0, e))?;
+        }
+        let elapsed = started.elapsed();
+        let mut r = new_record(ctx, m, State::Pending, m.up.statements.len());
+        r.duration_ms = Some(ms(elapsed));
+        engine.put_record(&r).map_err(|e| (0, e))?;
+        let mut ev = ctx.event(Some(&m.id), Some(State::Reverting), Some(State::Pending), true);
+        ev.checksum = Some(m.checksum.clone());
+        ev.duration_ms = Some(ms(elapsed));
+        engine.append_event(&ev).map_err(|e| (0, e))?;
+        engine.commit().map_err(|e| (0, e))
+    })();
+    let Err((index, error)) = attempt else { return Ok(()) };
+    let _ = engine.rollback();
+    let message = format!("down failed: {}", failure_text(m, down, index, &error));
+    let to = if transactional || index <= 1 { State::Applied } else { State::Partial };
+    in_tx(engine, |e| {
+        if transactional {
+            let mut ev = ctx.event(Some(&m.id), Some(State::Applied), Some(State::Reverting), true);
+            ev.checksum = Some(m.checksum.clone());
+            e.append_event(&ev)?;
+        }
+        let mut ev = ctx.event(Some(&m.id), Some(State::Reverting), Some(to), true);
+        ev.reason = Some(message.clone());
+        ev.duration_ms = Some(ms(started.elapsed()));
+        e.append_event(&ev)?;
+        let mut recs = e.records()?;
+        if let Some(pos) = recs.iter().position(|r| r.id == m.id) {
+            let mut r = recs.swap_remove(pos);
+            r.state = to;
+            r.last_error = Some(message.clone());
+            r.run_id = ctx.run_id.clone();
+            r.updated_at = Timestamp::now().rfc3339();
+            e.put_record(&r)?;
+        }
+        Ok(())
+    })?;
+    let line = index.checked_sub(1).map_or(down.marker_line, |i| down.statements[i].line);
+    Err(RunError::MigrationFailed {
+        id: m.id.clone(),
+        path: m.path.clone(),
+        line,
+        index,
+        total: down.statements.len(),
+        error,
+        transactional,
+        applied_before: Vec::new(),
+    })
+}
+
+/// The verdict of one verification check.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CheckResult {
+    /// The migration.
+    pub migration: MigrationId,
+    /// The file.
+    pub path: PathBuf,
+    /// Line of the statement.
+    pub line: usize,
+    /// The statement.
+    pub sql: String,
+    /// The expectation, as written.
+    pub expect: String,
+    /// PASS or FAIL.
+    pub passed: bool,
+    /// What happened.
+    pub detail: String,
+}
+
+/// Runs the `verify` sections of applied migrations (all, or those named), each
+/// migration's checks in one transaction that is always rolled back.
+pub fn verify(engine: &mut dyn Engine, plan: &Plan, env: &str, ids: &[String]) -> Result<Vec<CheckResult>, RunError> {
+    let records = if engine.state_exists()? { engine.records()? } else { Vec::new() };
+    let overview = Overview::new(plan, records, env);
+    let mut targets: Vec<&Migration> = Vec::new();
+    if ids.is_empty() {
+        let mut applied = overview.applied_newest_first();
+        applied.reverse();
+        targets.extend(applied.into_iter().filter(|e| e.state == State::Applied).filter_map(|e| e.migration));
+    } else {
+        for id in ids {
+            let Some(m) = plan.get(id) else { return Err(RunError::UnknownId(id.clone())) };
+            let state = overview.get(id).map_or(State::Pending, |e| e.state);
+            if state != State::Applied {
+                return Err(RunError::Refused {
+                    id: m.id.clone(),
+                    reason: format!("is {state}, not applied: apply it with `sluice up` before verifying it"),
+                });
+            }
+            targets.push(m);
+        }
+    }
+    let mut results = Vec::new();
+    for m in targets {
+        if m.verify.is_empty() {
+            continue;
+        }
+        engine.begin()?;
+        for c in &m.verify {
+            let outcome = match engine.execute("SAVEPOINT sluice_check") {
+                Err(e) => Err(e),
+                Ok(()) => {
+                    let o = engine.query(&c.sql);
+                    let undo = if o.is_ok() { "RELEASE SAVEPOINT sluice_check" } else { "ROLLBACK TO SAVEPOINT sluice_check" };
+                    engine.execute(undo).and(o)
+                }
+            };
+            let verdict = c.expect.judge(&outcome);
+            results.push(CheckResult {
+                migration: m.id.clone(),
+                path: m.path.clone(),
+                line: c.line,
+                sql: c.sql.clone(),
+                expect: c.expect.describe(),
+                passed: verdict.is_ok(),
+                detail: verdict.unwrap_or_else(|e| e),
+            });
+        }
+        engine.rollback()?;
+    }
+    Ok(results)
+}

@@ -1,0 +1,104 @@
+//! Wall-clock timestamps in UTC, formatted without a date library.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A UTC instant with millisecond precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp {
+    nanos: u128,
+}
+
+impl Timestamp {
+    /// Now.
+    pub fn now() -> Self {
+        let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
+        Timestamp { nanos: d.as_nanos() }
+    }
+
+    /// Nanoseconds since the Unix epoch.
+    pub fn unix_nanos(self) -> u128 {
+        self.nanos
+    }
+
+    fn parts(self) -> (i64, u32, u32, u32, u32, u32, u32) {
+        let secs = (self.nanos / 1_000_000_000) as i64;
+        let millis = ((self.nanos / 1_000_000) % 1000) as u32;
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400) as u32;
+        let (y, m, d) = civil_from_days(days);
+        (y, m, d, rem / 3600, rem / 60 % 60, rem % 60, millis)
+    }
+
+    /// `2026-11-21T23:59:01.123Z`, the form stored in the database.
+    pub fn rfc3339(self) -> String {
+        let (y, mo, d, h, mi, s, ms) = self.parts();
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
+    }
+
+    /// `20261121_235901`, the form used in run ids and file names.
+    pub fn compact(self) -> String {
+        let (y, mo, d, h, mi, s, _) = self.parts();
+        format!("{y:04}{mo:02}{d:02}_{h:02}{mi:02}{s:02}")
+    }
+}
+
+/// Converts days since 1970-01-01 into a proleptic Gregorian (year, month, day).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Renders a stored `2026-11-21T23:59:01.123Z` as `2026-11-21 23:59:01Z` for tables.
+pub fn display(stored: &str) -> String {
+    match (stored.get(..10), stored.get(11..19)) {
+        (Some(date), Some(time)) => format!("{date} {time}Z"),
+        _ => stored.to_string(),
+    }
+}
+
+/// Parses a duration written `500ms`, `5s`, `2min`, `1h`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a duration (write e.g. 500ms, 5s, 2min, 1h)"))?;
+    let ms = match unit.trim() {
+        "ms" => n,
+        "s" => n * 1000,
+        "min" | "m" => n * 60_000,
+        "h" => n * 3_600_000,
+        _ => return Err(format!("`{s}` has an unknown unit (write e.g. 500ms, 5s, 2min, 1h)")),
+    };
+    Ok(Duration::from_millis(ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        let t = Timestamp { nanos: 1_763_953_261_123_000_000 };
+        assert_eq!(t.rfc3339(), "2025-11-24T03:01:01.123Z");
+        assert_eq!(t.compact(), "20251124_030101");
+        assert_eq!(Timestamp { nanos: 951_782_400_000_000_000 }.rfc3339(), "2000-02-29T00:00:00.000Z");
+        assert_eq!(display("2025-11-24T03:01:01.123Z"), "2025-11-24 03:01:01Z");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("5s").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("2min").unwrap(), Duration::from_secs(120));
+        assert!(parse_duration("5 parsecs").is_err());
+        assert!(parse_duration("s").is_err());
+    }
+}
