@@ -233,6 +233,8 @@ impl From<DbError> for LockError {
 pub trait LockGuard: fmt::Debug {
     /// Releases the lock.
     fn release(self: Box<Self>) -> Result<(), DbError>;
+    /// The holder this lock was taken over from, when that one was dead.
+    fn took_over(&self) -> Option<&LockHolder>;
 }
 
 /// A database engine: about a dozen primitives and no policy.

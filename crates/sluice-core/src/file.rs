@@ -247,6 +247,15 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
         ));
     }
 
+    if meta.transaction {
+        if let Some(s) = up.statements.iter().find(|s| is_transaction_control(&s.sql)) {
+            return Err(err(
+                s.line,
+                "transaction control inside a migration: sluice runs each migration in its own transaction; remove this statement, or declare `-- transaction: false`".into(),
+            ));
+        }
+    }
+
     let down = match sections.iter().find(|s| s.0 == SectionKind::Down) {
         Some(&(_, line, start, end)) => {
             let s = parse_section(path, text, start, end, line, dialect)?;
@@ -279,6 +288,26 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
     };
 
     Ok(Migration { id, path: path.to_path_buf(), meta, checksum: Checksum::v1(up_text), up, down, verify })
+}
+
+/// `BEGIN`, `COMMIT`, `END`, `ROLLBACK` (not `ROLLBACK TO`), `START TRANSACTION`.
+fn is_transaction_control(sql: &str) -> bool {
+    let code = sql
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut words = code.split(|c: char| c.is_whitespace() || c == ';').filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("").to_ascii_uppercase();
+    let second = words.next().unwrap_or("").to_ascii_uppercase();
+    match first.as_str() {
+        "BEGIN" => second.is_empty() || matches!(second.as_str(), "TRANSACTION" | "WORK" | "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE"),
+        "COMMIT" | "END" => true,
+        "ROLLBACK" => second != "TO",
+        "START" => second == "TRANSACTION",
+        _ => false,
+    }
 }
 
 fn line_base(text: &str, start: usize) -> usize {
@@ -525,6 +554,7 @@ mod tests {
             ("-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;\n-- sluice:verify\nSELECT 1;\n-- expect: rows 1\n", 7, "not followed by a statement"),
             ("-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;\n-- sluice:verify\n-- expect: rows many\nSELECT 1;", 6, "expect"),
             ("-- irreversible: true\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 4, "irreversible"),
+            ("-- sluice:up\nBEGIN;\nSELECT 1;\nCOMMIT;\n-- sluice:down\nSELECT 1;", 2, "transaction control"),
             ("-- requires: a b\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 1, "contains ` `"),
         ];
         for (text, line, needle) in cases {

@@ -27,6 +27,7 @@ pub mod plan;
 pub mod run;
 pub mod state;
 pub mod time;
+pub mod whoami;
 
 pub use engine::Engine;
 pub use file::Migration;

@@ -415,13 +415,24 @@ pub fn up(
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<UpSummary, RunError> {
     engine.create_state()?;
-    let guard = engine.lock(&ctx.holder(), opts.lock_wait)?;
+    let guard = lock(engine, ctx, opts.lock_wait)?;
     let result = up_locked(engine, ctx, plan, opts, progress);
     // Release explicitly so a failure to release is seen; the guard also releases on drop.
     let released = guard.release();
     let summary = result?;
     released?;
     Ok(summary)
+}
+
+/// Takes the migration lock; a takeover from a dead holder is recorded as an event.
+fn lock(engine: &mut dyn Engine, ctx: &RunContext, wait: Duration) -> Result<Box<dyn crate::engine::LockGuard>, RunError> {
+    let guard = engine.lock(&ctx.holder(), wait)?;
+    if let Some(dead) = guard.took_over() {
+        let mut ev = ctx.event(None, None, None, true);
+        ev.reason = Some(format!("took over the migration lock from a run whose process is gone: {dead}"));
+        in_tx(engine, |e| e.append_event(&ev))?;
+    }
+    Ok(guard)
 }
 
 fn up_locked(
@@ -747,7 +758,7 @@ pub fn down(
     if !engine.state_exists()? {
         return Err(RunError::NoHistory);
     }
-    let guard = engine.lock(&ctx.holder(), lock_wait)?;
+    let guard = lock(engine, ctx, lock_wait)?;
     let result = down_locked(engine, ctx, plan, target, progress);
     let released = guard.release();
     let done = result?;

@@ -1,1 +1,86 @@
-//! placeholder
+//! # sluice-engine — the databases
+//!
+//! Implementations of [`sluice_core::Engine`]: they execute statements, take the migration
+//! lock, store sluice's state next to the user's schema and read it back. They hold no
+//! policy: which migration runs, in what order, and what a failure means is decided in
+//! `sluice-core`.
+//!
+//! - [`sqlite`]: the embedded default (`sqlite:path/to/file.db`).
+//!
+//! PostgreSQL and MySQL/MariaDB come next, behind the same trait; their URLs are
+//! recognised today so that the error says so instead of "unknown scheme".
+//!
+//! The entry point is [`open`], which picks the engine from the URL.
+
+pub mod sqlite;
+
+use std::path::{Path, PathBuf};
+
+use sluice_core::Engine;
+use sluice_core::engine::DbError;
+use sluice_sql::Dialect;
+
+pub use sqlite::Access;
+
+pub(crate) fn host_name() -> String {
+    sluice_core::whoami::host_name()
+}
+
+/// Why no engine could be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// The URL's scheme is not a database sluice knows.
+    #[error("`{url}` is not a database URL sluice knows: write sqlite:path/to/file.db (postgres:// and mysql:// come with their engines)")]
+    UnknownScheme {
+        /// The URL, masked.
+        url: String,
+    },
+    /// A database sluice will support, but not in this build.
+    #[error("{what} is not supported by this version of sluice yet; use a sqlite: URL")]
+    NotYet {
+        /// The database.
+        what: &'static str,
+    },
+    /// The database failed to open.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Where a `sqlite:` URL points, relative paths taken from `base`.
+pub fn sqlite_path(url: &str, base: &Path) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let rest = rest.split('?').next().unwrap_or(rest);
+    if rest.is_empty() {
+        return None;
+    }
+    let p = Path::new(rest);
+    Some(if p.is_absolute() { p.to_path_buf() } else { base.join(p) })
+}
+
+/// The dialect a URL speaks.
+pub fn dialect_of(url: &str) -> Option<Dialect> {
+    let scheme = url.split(':').next()?;
+    match scheme {
+        "sqlite" => Some(Dialect::Sqlite),
+        "postgres" | "postgresql" => Some(Dialect::Postgres),
+        "mysql" | "mariadb" => Some(Dialect::MySql),
+        _ => None,
+    }
+}
+
+/// Opens the database at `url`; `Ok(None)` when it does not exist and `access` does not
+/// create it (read commands never create anything).
+pub fn open(url: &str, base: &Path, access: Access) -> Result<Option<Box<dyn Engine>>, OpenError> {
+    let masked = sluice_core::config::mask_url(url);
+    match dialect_of(url) {
+        Some(Dialect::Sqlite) => {
+            let path = sqlite_path(url, base).ok_or(OpenError::UnknownScheme { url: masked.clone() })?;
+            Ok(sqlite::Sqlite::open(&path, &masked, access)?.map(|e| Box::new(e) as Box<dyn Engine>))
+        }
+        Some(Dialect::Postgres) => Err(OpenError::NotYet { what: "PostgreSQL" }),
+        Some(Dialect::MySql) => Err(OpenError::NotYet { what: "MySQL/MariaDB" }),
+        None => Err(OpenError::UnknownScheme { url: masked }),
+    }
+}

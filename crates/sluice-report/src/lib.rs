@@ -1,1 +1,451 @@
-//! placeholder
+//! # sluice-report — what a reader sees
+//!
+//! Renderers for sluice's documents: `status`, `plan`, `verify` and `log`, as aligned
+//! terminal tables or as JSON with a `schema_version` (a stable API). Every renderer
+//! writes to an `impl io::Write`, so each format is testable in memory.
+//!
+//! The documents are plain serialisable structs ([`StatusDoc`], [`PlanDoc`],
+//! [`VerifyDoc`], [`LogDoc`]) built from the core's types; the text form is one function
+//! per document. This crate never touches a database and never decides anything: it shows
+//! what the core found.
+
+pub mod table;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use sluice_core::engine::EventRow;
+use sluice_core::run::{CheckResult, Entry};
+use sluice_core::time::display as show_time;
+use sluice_core::{Migration, State};
+
+use table::{Color, Style, Table};
+
+/// The version of every JSON document's shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Where the documents were read from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Target {
+    /// The database URL, password masked.
+    pub database: String,
+    /// The engine and its version, when connected.
+    pub server: Option<String>,
+    /// The environment.
+    pub environment: String,
+}
+
+/// `sluice status`.
+#[derive(Clone, Debug, Serialize)]
+pub struct StatusDoc {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Where.
+    #[serde(flatten)]
+    pub target: Target,
+    /// Whether the database (and sluice's tables) exist yet.
+    pub initialised: bool,
+    /// Counts.
+    pub summary: Summary,
+    /// One row per migration.
+    pub migrations: Vec<StatusRow>,
+}
+
+/// Counts by state.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// Migrations in the plan plus applied ones without a file.
+    pub total: usize,
+    /// Applied.
+    pub applied: usize,
+    /// Pending (for this environment).
+    pub pending: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Partial.
+    pub partial: usize,
+    /// Not for this environment.
+    pub skipped: usize,
+    /// Applied migrations whose file changed.
+    pub drifted: usize,
+    /// Percent of the migrations for this environment that are applied.
+    pub percent_applied: u32,
+}
+
+/// One migration in `status`.
+#[derive(Clone, Debug, Serialize)]
+pub struct StatusRow {
+    /// Id.
+    pub id: String,
+    /// File, unless missing.
+    pub file: Option<String>,
+    /// State.
+    pub state: State,
+    /// When applied.
+    pub applied_at: Option<String>,
+    /// By whom.
+    pub applied_by: Option<String>,
+    /// The run that last changed it.
+    pub run_id: Option<String>,
+    /// Checksum recorded in the database.
+    pub checksum_recorded: Option<String>,
+    /// Checksum of the file.
+    pub checksum_file: Option<String>,
+    /// The applied file was edited.
+    pub drift: bool,
+    /// Pending but ordered before an applied migration.
+    pub late: bool,
+    /// Runs in this environment.
+    pub runs_here: bool,
+    /// Statements done / total (for partial).
+    pub statements_done: Option<u32>,
+    /// Statements in `up`.
+    pub statements_total: Option<u32>,
+    /// The last error.
+    pub last_error: Option<String>,
+}
+
+impl StatusDoc {
+    /// Builds the document from the merged overview.
+    pub fn new(target: Target, initialised: bool, entries: &[Entry<'_>]) -> StatusDoc {
+        let mut s = Summary { total: entries.len(), ..Summary::default() };
+        let rows: Vec<StatusRow> = entries
+            .iter()
+            .map(|e| {
+                match e.state {
+                    State::Applied => s.applied += 1,
+                    State::Failed => s.failed += 1,
+                    State::Partial => s.partial += 1,
+                    _ if !e.runs_here => s.skipped += 1,
+                    _ => s.pending += 1,
+                }
+                if e.drift.is_some() {
+                    s.drifted += 1;
+                }
+                let r = e.record.as_ref();
+                StatusRow {
+                    id: e.id.to_string(),
+                    file: e.migration.map(|m| m.path.display().to_string()),
+                    state: e.state,
+                    applied_at: r.and_then(|r| r.applied_at.clone()).filter(|_| e.state == State::Applied),
+                    applied_by: r.and_then(|r| r.applied_by.clone()).filter(|_| e.state == State::Applied),
+                    run_id: r.map(|r| r.run_id.to_string()),
+                    checksum_recorded: r.map(|r| r.checksum.to_string()),
+                    checksum_file: e.migration.map(|m| m.checksum.to_string()),
+                    drift: e.drift.is_some(),
+                    late: e.late,
+                    runs_here: e.runs_here,
+                    statements_done: r.map(|r| r.statements_done),
+                    statements_total: r.map(|r| r.statements_total),
+                    last_error: r.and_then(|r| r.last_error.clone()),
+                }
+            })
+            .collect();
+        let relevant = s.total - s.skipped;
+        s.percent_applied = if relevant == 0 { 100 } else { (s.applied * 100 / relevant) as u32 };
+        StatusDoc { schema_version: SCHEMA_VERSION, target, initialised, summary: s, migrations: rows }
+    }
+}
+
+fn state_color(s: State) -> Color {
+    match s {
+        State::Applied => Color::Green,
+        State::Pending => Color::Yellow,
+        State::Failed | State::Partial => Color::Red,
+        State::Applying | State::Reverting => Color::Cyan,
+    }
+}
+
+fn header(out: &mut dyn Write, t: &Target) -> io::Result<()> {
+    match &t.server {
+        Some(s) => writeln!(out, "database     {} ({s})", t.database)?,
+        None => writeln!(out, "database     {} (does not exist yet)", t.database)?,
+    }
+    writeln!(out, "environment  {}", t.environment)
+}
+
+/// Renders `status` as text.
+pub fn status_text(doc: &StatusDoc, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    header(out, &doc.target)?;
+    writeln!(out)?;
+    if doc.migrations.is_empty() {
+        return writeln!(out, "no migrations yet: write one with `sluice new <name>`");
+    }
+    let mut t = Table::new(["MIGRATION", "STATE", "APPLIED AT", "BY", "NOTE"]);
+    for r in &doc.migrations {
+        let mut notes = Vec::new();
+        if r.drift {
+            notes.push("DRIFT: file edited after apply".to_string());
+        }
+        if r.late {
+            notes.push("late".to_string());
+        }
+        if !r.runs_here {
+            notes.push("not for this environment".to_string());
+        }
+        if r.file.is_none() {
+            notes.push("FILE MISSING".to_string());
+        }
+        if r.state == State::Partial {
+            notes.push(format!(
+                "stopped after statement {}/{}",
+                r.statements_done.unwrap_or(0),
+                r.statements_total.unwrap_or(0)
+            ));
+        }
+        if matches!(r.state, State::Failed | State::Partial)
+            && let Some(e) = &r.last_error
+        {
+            notes.push(e.clone());
+        }
+        t.row([
+            (r.id.clone(), None),
+            (r.state.to_string(), Some(state_color(r.state))),
+            (r.applied_at.as_deref().map(show_time).unwrap_or_default(), None),
+            (r.applied_by.clone().unwrap_or_default(), None),
+            (notes.join("; "), if r.drift || r.file.is_none() { Some(Color::Red) } else { None }),
+        ]);
+    }
+    t.render(out, style)?;
+    let s = &doc.summary;
+    writeln!(out)?;
+    let mut parts = vec![format!("{} applied", s.applied), format!("{} pending", s.pending)];
+    for (n, w) in [(s.failed, "failed"), (s.partial, "partial"), (s.skipped, "not for this environment")] {
+        if n > 0 {
+            parts.push(format!("{n} {w}"));
+        }
+    }
+    writeln!(out, "{} migrations: {} — {}% applied", s.total, parts.join(", "), s.percent_applied)?;
+    for r in doc.migrations.iter().filter(|r| r.drift) {
+        writeln!(
+            out,
+            "drift: {} was edited after it was applied: recorded {}, file {}",
+            r.file.as_deref().unwrap_or(&r.id),
+            r.checksum_recorded.as_deref().unwrap_or("?"),
+            r.checksum_file.as_deref().unwrap_or("?")
+        )?;
+    }
+    Ok(())
+}
+
+/// `sluice plan`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanDoc {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Where.
+    #[serde(flatten)]
+    pub target: Target,
+    /// What `up` would apply, in order.
+    pub migrations: Vec<PlanItem>,
+    /// Pending migrations that do not run in this environment.
+    pub skipped: Vec<String>,
+}
+
+/// One migration in `plan`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanItem {
+    /// Id.
+    pub id: String,
+    /// File.
+    pub file: String,
+    /// Pending but ordered before an applied migration.
+    pub late: bool,
+    /// Runs in one transaction.
+    pub transaction: bool,
+    /// The author's risk claim.
+    pub risk: Option<sluice_core::file::Risk>,
+    /// Requirements.
+    pub requires: Vec<String>,
+    /// Checksum of `up`.
+    pub checksum: String,
+    /// The statements, in order.
+    pub statements: Vec<PlanStatement>,
+}
+
+/// One statement in `plan`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanStatement {
+    /// Line in the file.
+    pub line: usize,
+    /// The SQL.
+    pub sql: String,
+}
+
+impl PlanItem {
+    /// From a migration.
+    pub fn new(m: &Migration, late: bool) -> PlanItem {
+        PlanItem {
+            id: m.id.to_string(),
+            file: m.path.display().to_string(),
+            late,
+            transaction: m.meta.transaction,
+            risk: m.meta.risk,
+            requires: m.meta.requires.iter().map(ToString::to_string).collect(),
+            checksum: m.checksum.to_string(),
+            statements: m.up.statements.iter().map(|s| PlanStatement { line: s.line, sql: s.sql.clone() }).collect(),
+        }
+    }
+}
+
+/// Renders `plan` as text: the SQL that `up` would run, in order.
+pub fn plan_text(doc: &PlanDoc, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    header(out, &doc.target)?;
+    writeln!(out)?;
+    if doc.migrations.is_empty() {
+        writeln!(out, "nothing to apply: the database is up to date")?;
+    }
+    for (i, m) in doc.migrations.iter().enumerate() {
+        let mut tags = vec![if m.transaction { "in one transaction" } else { "statement by statement (transaction: false)" }.to_string()];
+        if let Some(r) = m.risk {
+            tags.push(format!("risk {}", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()));
+        }
+        if m.late {
+            tags.push(style.paint("LATE: ordered before an applied migration", Color::Yellow));
+        }
+        writeln!(out, "{}. {} ({})", i + 1, style.paint(&m.id, Color::Bold), tags.join(", "))?;
+        writeln!(out, "   file: {}", m.file)?;
+        if !m.requires.is_empty() {
+            writeln!(out, "   requires: {}", m.requires.join(", "))?;
+        }
+        for s in &m.statements {
+            writeln!(out, "   {}", style.paint(&format!("-- line {}", s.line), Color::Dim))?;
+            for l in s.sql.lines() {
+                writeln!(out, "   {l}")?;
+            }
+            writeln!(out, "   ;")?;
+        }
+        writeln!(out)?;
+    }
+    if !doc.skipped.is_empty() {
+        writeln!(out, "not for this environment (skipped): {}", doc.skipped.join(", "))?;
+    }
+    let n = doc.migrations.len();
+    let stmts: usize = doc.migrations.iter().map(|m| m.statements.len()).sum();
+    writeln!(
+        out,
+        "{n} migration{} and {stmts} statement{} would run; nothing was executed",
+        if n == 1 { "" } else { "s" },
+        if stmts == 1 { "" } else { "s" }
+    )
+}
+
+/// `sluice verify`.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifyDoc {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Where.
+    #[serde(flatten)]
+    pub target: Target,
+    /// PASS when every check passed.
+    pub verdict: &'static str,
+    /// Checks that passed.
+    pub passed: usize,
+    /// Checks that failed.
+    pub failed: usize,
+    /// Every check.
+    pub checks: Vec<CheckResult>,
+}
+
+impl VerifyDoc {
+    /// From the results.
+    pub fn new(target: Target, checks: Vec<CheckResult>) -> VerifyDoc {
+        let passed = checks.iter().filter(|c| c.passed).count();
+        let failed = checks.len() - passed;
+        VerifyDoc {
+            schema_version: SCHEMA_VERSION,
+            target,
+            verdict: if failed == 0 { "PASS" } else { "FAIL" },
+            passed,
+            failed,
+            checks,
+        }
+    }
+}
+
+fn first_code_line(sql: &str) -> String {
+    let line = sql.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("--")).unwrap_or("");
+    if line.chars().count() > 48 { format!("{}…", line.chars().take(47).collect::<String>()) } else { line.to_string() }
+}
+
+/// Renders `verify` as a verdict table.
+pub fn verify_text(doc: &VerifyDoc, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    header(out, &doc.target)?;
+    writeln!(out)?;
+    if doc.checks.is_empty() {
+        return writeln!(out, "no checks to run: no applied migration has a verify section");
+    }
+    let mut t = Table::new(["MIGRATION", "LINE", "CHECK", "EXPECT", "RESULT", "DETAIL"]);
+    for c in &doc.checks {
+        let (word, color) = if c.passed { ("PASS", Color::Green) } else { ("FAIL", Color::Red) };
+        t.row([
+            (c.migration.to_string(), None),
+            (c.line.to_string(), None),
+            (first_code_line(&c.sql), None),
+            (c.expect.clone(), None),
+            (word.to_string(), Some(color)),
+            (c.detail.clone(), None),
+        ]);
+    }
+    t.render(out, style)?;
+    writeln!(out)?;
+    let color = if doc.failed == 0 { Color::Green } else { Color::Red };
+    writeln!(
+        out,
+        "verdict: {} — {} of {} checks passed (all changes made by the checks were rolled back)",
+        style.paint(doc.verdict, color),
+        doc.passed,
+        doc.checks.len()
+    )
+}
+
+/// `sluice log`.
+#[derive(Clone, Debug, Serialize)]
+pub struct LogDoc {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Where.
+    #[serde(flatten)]
+    pub target: Target,
+    /// The events, oldest first.
+    pub events: Vec<EventRow>,
+}
+
+/// Renders `log` as text.
+pub fn log_text(doc: &LogDoc, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    header(out, &doc.target)?;
+    writeln!(out)?;
+    if doc.events.is_empty() {
+        return writeln!(out, "no events recorded");
+    }
+    let mut t = Table::new(["SEQ", "AT", "RUN", "MIGRATION", "TRANSITION", "ACTOR", "NOTE"]);
+    for r in &doc.events {
+        let e = &r.event;
+        let transition = match (e.from_state, e.to_state) {
+            (Some(f), Some(to)) => format!("{f} → {to}"),
+            _ => "—".into(),
+        };
+        let (transition, color) = if e.allowed { (transition, None) } else { (format!("REFUSED {transition}"), Some(Color::Red)) };
+        let mut note = e.reason.clone().unwrap_or_default();
+        if let Some(d) = e.duration_ms {
+            note = if note.is_empty() { format!("{d} ms") } else { format!("{note} ({d} ms)") };
+        }
+        t.row([
+            (r.seq.to_string(), None),
+            (show_time(&e.at), None),
+            (e.run_id.to_string(), None),
+            (e.migration_id.as_ref().map(ToString::to_string).unwrap_or_default(), None),
+            (transition, color),
+            (e.actor.clone(), None),
+            (note, None),
+        ]);
+    }
+    t.render(out, style)
+}
+
+/// Writes any document as pretty JSON followed by a newline.
+pub fn json<T: Serialize>(doc: &T, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, doc).map_err(io::Error::other)?;
+    writeln!(out)
+}
