@@ -101,7 +101,7 @@ impl Expect {
             }
             (Expect::Error(code), Ok(_)) => Err(format!("expected error {code}, but the statement succeeded")),
             (_, Err(e)) => Err(format!("error: {}", e.short())),
-            (Expect::Ok, Ok(o)) => Ok(rows_word(o.row_count)),
+            (Expect::Ok, Ok(o)) => Ok(if o.row_count == 0 { "ok".into() } else { rows_word(o.row_count) }),
             (Expect::Rows(n), Ok(o)) => check(o.row_count == *n, rows_word(o.row_count)),
             (Expect::RowsAtLeast(n), Ok(o)) => check(o.row_count >= *n, rows_word(o.row_count)),
             (Expect::Empty, Ok(o)) => check(o.row_count == 0, rows_word(o.row_count)),

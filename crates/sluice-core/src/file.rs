@@ -236,7 +236,7 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
     let meta = parse_header(&header_lines, &err)?;
 
     let Some(&(_, up_line, up_start, up_end)) = sections.iter().find(|s| s.0 == SectionKind::Up) else {
-        return Err(err(0, "has no `-- sluice:up` section: write the forward SQL under a `-- sluice:up` line".into()));
+        return Err(err(1, "this file has no `-- sluice:up` section: write the forward SQL under a `-- sluice:up` line".into()));
     };
     let up_text = &text[up_start..up_end];
     let up = parse_section(path, text, up_start, up_end, up_line, dialect)?;
@@ -276,8 +276,8 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
         None if meta.irreversible => None,
         None => {
             return Err(err(
-                0,
-                "has no `-- sluice:down` section: write the rollback SQL under `-- sluice:down`, or declare `-- irreversible: true` in the header".into(),
+                up_line,
+                "this migration has no `-- sluice:down` section: write the rollback SQL under `-- sluice:down`, or declare `-- irreversible: true` in the header".into(),
             ));
         }
     };
@@ -546,7 +546,7 @@ mod tests {
             ("-- auther: x\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 1, "unknown header key `auther`"),
             ("-- sluice:up\nSELECT 1;\n-- sluice:up\nSELECT 2;", 3, "given twice (first on line 1)"),
             ("-- sluice:up\n\n-- sluice:down\nSELECT 1;", 1, "`up` section is empty"),
-            ("-- sluice:up\nSELECT 1;", 0, "no `-- sluice:down` section"),
+            ("-- sluice:up\nSELECT 1;", 1, "no `-- sluice:down` section"),
             ("SELECT 1;\n-- sluice:up\nSELECT 1;", 1, "SQL before the first section marker"),
             ("-- risk: extreme\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 1, "write low, medium or high"),
             ("-- sluice:up\nSELECT 'x;\n-- sluice:down\nSELECT 1;", 2, "never closed"),

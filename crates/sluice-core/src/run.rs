@@ -127,7 +127,7 @@ pub enum RunError {
     #[error("there is no migration `{0}` in this project: see `sluice status` for the ids")]
     UnknownId(String),
     /// A transition the state machine refuses (recorded as a refused event).
-    #[error("{id}: {reason}")]
+    #[error("{id} {reason}")]
     Refused {
         /// The migration.
         id: MigrationId,

@@ -1,0 +1,138 @@
+//! Raw command-line arguments (clap derive). Settings are resolved from them in `settings`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// sluice — schema migrations you can trust: plain SQL files with up, down and verify
+/// sections, a dependency-ordered plan, an audit log in the database, and rollbacks that
+/// are tested. SQLite is the embedded default; no server or config file is needed.
+#[derive(Debug, Parser)]
+#[command(name = "sluice", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Run as if sluice was started in this folder (where sluice.toml and migrations/ are).
+    #[arg(short = 'C', long = "project", global = true, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// The migrations folder [default: `migrations` next to sluice.toml].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The database URL, e.g. sqlite:app.db [default: the environment's url, else $DATABASE_URL, else sqlite:sluice.db].
+    #[arg(long, global = true, value_name = "URL")]
+    pub url: Option<String>,
+    /// The environment of sluice.toml to use [default: dev].
+    #[arg(long, global = true, env = "SLUICE_ENV", value_name = "NAME")]
+    pub env: Option<String>,
+    /// Output format of reading commands (status, plan, verify, log).
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables for people.
+    Text,
+    /// JSON for programs, with a schema_version.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write sluice.toml, migrations/ and .gitattributes in the project folder.
+    Init(InitArgs),
+    /// Write a new migration file migrations/<YYYYMMDD_HHMMSS>_<name>.sql.
+    New(NewArgs),
+    /// Show each migration's state in the database: applied, pending, failed, drift.
+    Status,
+    /// Show what `up` would run, in order, with its SQL; nothing is executed.
+    Plan(TargetArgs),
+    /// Apply pending migrations in plan order.
+    Up(UpArgs),
+    /// Revert applied migrations, newest first (the order they were applied in).
+    Down(DownArgs),
+    /// Run the verify sections of applied migrations; a PASS/FAIL verdict per check.
+    Verify(VerifyArgs),
+    /// Show the audit log: every transition tried, with who, when and why.
+    Log(LogArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The dialect to write into sluice.toml.
+    #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres", "mysql"])]
+    pub dialect: String,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What the migration does, in snake_case (letters, digits, `_`): add_status_map_tables.
+    pub name: String,
+}
+
+/// How far `up` and `plan` go.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// Stop after this migration (in plan order).
+    #[arg(long, value_name = "ID", conflicts_with = "count")]
+    pub to: Option<String>,
+    /// Apply at most N migrations.
+    #[arg(long, value_name = "N")]
+    pub count: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// How long to wait for another run's migration lock, e.g. 30s, 2min.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub lock_wait: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DownArgs {
+    /// Revert this migration (refused while applied migrations require it, unless --cascade).
+    #[arg(value_name = "ID", conflicts_with_all = ["to", "count"])]
+    pub id: Option<String>,
+    /// Revert everything applied after this migration; it stays applied.
+    #[arg(long, value_name = "ID", conflicts_with = "count")]
+    pub to: Option<String>,
+    /// Revert the last N applied migrations [default: 1].
+    #[arg(long, value_name = "N")]
+    pub count: Option<usize>,
+    /// With ID: revert the applied migrations that require it first, newest first.
+    #[arg(long, requires = "id")]
+    pub cascade: bool,
+    /// How long to wait for another run's migration lock, e.g. 30s, 2min.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub lock_wait: String,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Only these migrations [default: every applied migration].
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Only events of this migration.
+    #[arg(long, value_name = "ID")]
+    pub migration: Option<String>,
+    /// Only events of this run.
+    #[arg(long, value_name = "RUN_ID")]
+    pub run: Option<String>,
+    /// Only the last N events.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+}

@@ -1,0 +1,61 @@
+//! One module per command, each with `run(args, &settings, out)`.
+
+mod down;
+mod init;
+mod log;
+mod new;
+mod plan;
+mod status;
+mod up;
+mod verify;
+
+use std::io::Write;
+
+use crate::args::{Cli, Command, Format};
+use crate::exit::{Exit, Failure};
+use crate::settings::Settings;
+
+/// Runs the command; returns the exit code of a run that did not fail outright.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let settings = Settings::resolve(&cli.global)?;
+    match cli.command {
+        Command::Init(a) => init::run(a, &settings, out),
+        Command::New(a) => new::run(a, &settings, out),
+        Command::Status => status::run(&settings, out),
+        Command::Plan(a) => plan::run(a, &settings, out),
+        Command::Up(a) => up::run(a, &settings, out),
+        Command::Down(a) => down::run(a, &settings, out),
+        Command::Verify(a) => verify::run(a, &settings, out),
+        Command::Log(a) => log::run(a, &settings, out),
+    }
+}
+
+/// Writes a document in the chosen format.
+fn emit<T: serde::Serialize>(
+    settings: &Settings,
+    doc: &T,
+    text: impl FnOnce(&T, sluice_report::table::Style, &mut dyn Write) -> std::io::Result<()>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    match settings.format {
+        Format::Text => text(doc, settings.style, out)?,
+        Format::Json => sluice_report::json(doc, out)?,
+    }
+    Ok(())
+}
+
+/// Parses a `--lock-wait` value.
+fn lock_wait(s: &str) -> Result<std::time::Duration, Failure> {
+    sluice_core::time::parse_duration(s).map_err(|e| Failure::new(Exit::Input, format!("--lock-wait: {e}")))
+}
+
+/// `12 ms`, `1.3 s`.
+fn human(d: std::time::Duration) -> String {
+    if d.as_millis() < 1000 { format!("{} ms", d.as_millis()) } else { format!("{:.1} s", d.as_secs_f64()) }
+}
+
+/// Prefixes a run's failure with its run id, so the log line can be followed.
+fn with_run(run: &sluice_core::RunId, f: impl Into<Failure>) -> Failure {
+    let f = f.into();
+    Failure { error: format!("{run}: {}", f.error).into(), ..f }
+}

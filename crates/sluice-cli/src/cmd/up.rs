@@ -1,0 +1,70 @@
+//! `sluice up`: applies pending migrations in plan order, under the migration lock.
+
+use std::io::Write;
+use std::time::Instant;
+
+use sluice_core::run::{self, Progress, UpOptions};
+use sluice_engine::Access;
+
+use crate::args::UpArgs;
+use crate::exit::{Exit, Failure};
+use crate::settings::Settings;
+
+pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let lock_wait = super::lock_wait(&args.lock_wait)?;
+    let plan = s.plan()?;
+    let Some(mut engine) = s.open(Access::Create)? else { unreachable!("Access::Create always opens") };
+    let ctx = s.run_context();
+    let run_id = ctx.run_id.clone();
+    writeln!(out, "{run_id} up on {} (env {}, {})", s.masked_url(), s.env, engine.info().server)?;
+    out.flush()?;
+    let opts = UpOptions { to: args.target.to, count: args.target.count, late: Some(s.late), lock_wait };
+    let started = Instant::now();
+    let mut io_error = None;
+    let result = run::up(engine.as_mut(), &ctx, &plan, &opts, &mut |p| {
+        let line = match p {
+            Progress::Applied { migration, late, duration } => {
+                let n = migration.up.statements.len();
+                let late = if late { " [late: ordered before an applied migration]" } else { "" };
+                format!(
+                    "{run_id} applied {} ({n} statement{}, {}){late}",
+                    migration.id,
+                    if n == 1 { "" } else { "s" },
+                    super::human(duration)
+                )
+            }
+            Progress::SkippedEnv { migration } => {
+                format!("{run_id} skipped {}: not for environment {}", migration.id, s.env)
+            }
+            Progress::Reverted { .. } => return,
+        };
+        if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+            io_error.get_or_insert(e);
+        }
+    });
+    if let Some(e) = io_error {
+        return Err(e.into());
+    }
+    match result {
+        Ok(summary) => {
+            let n = summary.applied.len();
+            if n == 0 {
+                writeln!(out, "{run_id} nothing to apply: the database is up to date")?;
+            } else {
+                writeln!(out, "{run_id} done: {n} migration{} applied in {}", if n == 1 { "" } else { "s" }, super::human(started.elapsed()))?;
+            }
+            for id in summary.late {
+                eprintln!("warning: {run_id}: {id} was late (ordered before migrations applied earlier); it was applied because this environment allows late migrations");
+            }
+            Ok(Exit::Success)
+        }
+        Err(e) => {
+            if let run::RunError::MigrationFailed { applied_before, .. } = &e
+                && !applied_before.is_empty()
+            {
+                writeln!(out, "{run_id} {} migration(s) applied before the failure stay applied", applied_before.len())?;
+            }
+            Err(super::with_run(&run_id, e))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Exit codes (docs/exit-codes.md) and the one error type `main` prints.
+
+use std::fmt;
+
+use sluice_core::config::ConfigError;
+use sluice_core::load::LoadError;
+use sluice_core::plan::PlanError;
+use sluice_core::run::RunError;
+use sluice_engine::OpenError;
+
+/// sluice's documented exit codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything asked for was done.
+    Success = 0,
+    /// A check failed (a FAIL in `verify`).
+    ChecksFailed = 1,
+    /// Bad input: arguments, sluice.toml, a migration file, the plan, an unknown id.
+    Input = 2,
+    /// A migration failed while running; the database is as sluice reported.
+    MigrationFailed = 3,
+    /// sluice refused: drift, late or partial migrations, dependants, irreversible.
+    Refused = 4,
+    /// Another run held the migration lock for the whole --lock-wait.
+    Locked = 5,
+    /// The database could not be opened or read, or another I/O error.
+    Database = 6,
+}
+
+/// An error on its way to `main`: what to print and which exit code to use.
+#[derive(Debug)]
+pub struct Failure {
+    /// The exit code.
+    pub exit: Exit,
+    /// The error.
+    pub error: Box<dyn std::error::Error>,
+    /// Each line of the message is an error of its own (several bad files).
+    pub many: bool,
+}
+
+impl Failure {
+    pub fn new(exit: Exit, error: impl Into<Box<dyn std::error::Error>>) -> Failure {
+        Failure { exit, error: error.into(), many: false }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        Failure { exit: Exit::Input, error: Box::new(e), many: true }
+    }
+}
+
+impl From<PlanError> for Failure {
+    fn from(e: PlanError) -> Self {
+        Failure::new(Exit::Input, e)
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Failure::new(Exit::Input, e)
+    }
+}
+
+impl From<OpenError> for Failure {
+    fn from(e: OpenError) -> Self {
+        let exit = match e {
+            OpenError::Db(_) => Exit::Database,
+            _ => Exit::Input,
+        };
+        Failure::new(exit, e)
+    }
+}
+
+impl From<sluice_core::engine::DbError> for Failure {
+    fn from(e: sluice_core::engine::DbError) -> Self {
+        Failure::new(Exit::Database, e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::new(Exit::Database, e)
+    }
+}
+
+impl From<RunError> for Failure {
+    fn from(e: RunError) -> Self {
+        let exit = match &e {
+            RunError::Db(_) => Exit::Database,
+            RunError::LockTimeout { .. } => Exit::Locked,
+            RunError::UnknownId(_) => Exit::Input,
+            RunError::MigrationFailed { .. } => Exit::MigrationFailed,
+            _ => Exit::Refused,
+        };
+        Failure::new(exit, e)
+    }
+}

@@ -1,0 +1,149 @@
+//! Resolved settings: the project folder, sluice.toml, the environment, the URL, the
+//! migrations folder and the plan — from the raw flags, once, before any command runs.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use sluice_core::config::{self, LatePolicy};
+use sluice_core::load::{self, Loaded};
+use sluice_core::run::RunContext;
+use sluice_core::time::Timestamp;
+use sluice_core::{Plan, RunId, whoami};
+use sluice_engine::Access;
+use sluice_report::Target;
+use sluice_report::table::Style;
+use sluice_sql::Dialect;
+
+use crate::args::{Format, Global};
+use crate::exit::{Exit, Failure};
+
+/// Everything a command needs to know about where it works.
+#[derive(Debug)]
+pub struct Settings {
+    /// The project folder (`-C`, else the working directory).
+    pub project: PathBuf,
+    /// The migrations folder.
+    pub migrations: PathBuf,
+    /// The dialect of the migrations.
+    pub dialect: Dialect,
+    /// The environment's name.
+    pub env: String,
+    /// The database URL (secret; print [`Settings::masked_url`]).
+    pub url: String,
+    /// What to do with late migrations.
+    pub late: LatePolicy,
+    /// Output format.
+    pub format: Format,
+    /// Terminal colours.
+    pub style: Style,
+}
+
+impl Settings {
+    /// Resolves the global flags.
+    pub fn resolve(g: &Global) -> Result<Settings, Failure> {
+        let project = match &g.project {
+            Some(p) => {
+                if !p.is_dir() {
+                    return Err(Failure::new(
+                        Exit::Input,
+                        format!("-C {}: no such folder; pass the folder that holds sluice.toml or migrations/", p.display()),
+                    ));
+                }
+                p.clone()
+            }
+            None => PathBuf::from("."),
+        };
+        let toml_path = project.join("sluice.toml");
+        let cfg = if toml_path.is_file() { Some(config::load(&toml_path)?) } else { None };
+        let (env, env_cfg) = match &cfg {
+            Some(c) => match c.pick_env(g.env.as_deref(), &toml_path)? {
+                Some((name, e)) => (name.to_string(), Some(e.clone())),
+                None => (g.env.clone().unwrap_or_else(|| "dev".into()), None),
+            },
+            None => (g.env.clone().unwrap_or_else(|| "dev".into()), None),
+        };
+        let url = match (&g.url, &env_cfg) {
+            (Some(u), _) => u.clone(),
+            (None, Some(e)) => config::resolve_url(&env, &e.url)?,
+            (None, None) => std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "sqlite:sluice.db".into()),
+        };
+        let url_dialect = sluice_engine::dialect_of(&url);
+        let dialect = match &cfg {
+            Some(c) => c.dialect(&toml_path)?,
+            None => url_dialect.unwrap_or(Dialect::Sqlite),
+        };
+        if let Some(d) = url_dialect
+            && d != dialect
+        {
+            return Err(Failure::new(
+                Exit::Input,
+                format!(
+                    "the project's dialect is {} but the database URL {} is {}: fix [project] dialect in sluice.toml or the URL",
+                    dialect.name(),
+                    config::mask_url(&url),
+                    d.name()
+                ),
+            ));
+        }
+        let migrations = match (&g.dir, &cfg) {
+            (Some(d), _) => d.clone(),
+            (None, Some(c)) => project.join(&c.project.migrations),
+            (None, None) => project.join("migrations"),
+        };
+        let late = env_cfg
+            .as_ref()
+            .and_then(|e| e.late)
+            .unwrap_or(if env == "dev" { LatePolicy::Allow } else { LatePolicy::Refuse });
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let style = Style { color: !no_color && std::io::stdout().is_terminal() };
+        Ok(Settings { project: tidy(&project), migrations: tidy(&migrations), dialect, env, url, late, format: g.format, style })
+    }
+
+    /// The URL with any password masked.
+    pub fn masked_url(&self) -> String {
+        config::mask_url(&self.url)
+    }
+
+    /// Loads the migrations folder and orders it; notes ignored files on stderr.
+    pub fn plan(&self) -> Result<Plan, Failure> {
+        let Loaded { migrations, ignored } = load::load_dir(&self.migrations, self.dialect)?;
+        for p in ignored {
+            eprintln!("note: ignored {} (not a .sql file)", p.display());
+        }
+        Ok(Plan::new(migrations)?)
+    }
+
+    /// Opens the database; `None` when it does not exist and `access` does not create it.
+    pub fn open(&self, access: Access) -> Result<Option<Box<dyn sluice_core::Engine>>, Failure> {
+        Ok(sluice_engine::open(&self.url, &self.project, access)?)
+    }
+
+    /// The header of every document.
+    pub fn target(&self, server: Option<String>) -> Target {
+        Target { database: self.masked_url(), server, environment: self.env.clone() }
+    }
+
+    /// Who runs, for a writing command.
+    pub fn run_context(&self) -> RunContext {
+        let host = whoami::host_name();
+        RunContext {
+            run_id: RunId::new(Timestamp::now(), &host),
+            actor: whoami::actor(&self.project),
+            host,
+            git_commit: whoami::git_commit(&self.project),
+            ci_run: whoami::ci_run(),
+            env: self.env.clone(),
+        }
+    }
+}
+
+/// `./x` → `x`, so the paths sluice prints are the ones a user would type.
+fn tidy(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        if c != std::path::Component::CurDir {
+            out.push(c);
+        }
+    }
+    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
+}
