@@ -40,7 +40,11 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(exit: Exit, error: impl Into<Box<dyn std::error::Error>>) -> Failure {
-        Failure { exit, error: error.into(), many: false }
+        Failure {
+            exit,
+            error: error.into(),
+            many: false,
+        }
     }
 }
 
@@ -52,7 +56,11 @@ impl fmt::Display for Failure {
 
 impl From<LoadError> for Failure {
     fn from(e: LoadError) -> Self {
-        Failure { exit: Exit::Input, error: Box::new(e), many: true }
+        Failure {
+            exit: Exit::Input,
+            error: Box::new(e),
+            many: true,
+        }
     }
 }
 
@@ -96,7 +104,7 @@ impl From<RunError> for Failure {
             RunError::Db(_) => Exit::Database,
             RunError::LockTimeout { .. } => Exit::Locked,
             RunError::UnknownId(_) => Exit::Input,
-            RunError::MigrationFailed { .. } => Exit::MigrationFailed,
+            RunError::MigrationFailed(_) => Exit::MigrationFailed,
             _ => Exit::Refused,
         };
         Failure::new(exit, e)

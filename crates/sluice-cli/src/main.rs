@@ -34,7 +34,9 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(f: &Failure) -> bool {
-    f.error.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    f.error
+        .downcast_ref::<io::Error>()
+        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
 }
 
 /// Prints the error and its whole cause chain to stderr.
@@ -42,7 +44,11 @@ fn print_failure(f: &Failure) {
     let mut err = io::stderr().lock();
     let text = f.error.to_string();
     for (i, line) in text.lines().enumerate() {
-        let _ = if i == 0 || f.many { writeln!(err, "error: {line}") } else { writeln!(err, "  {line}") };
+        let _ = if i == 0 || f.many {
+            writeln!(err, "error: {line}")
+        } else {
+            writeln!(err, "  {line}")
+        };
     }
     let mut source = f.error.source();
     while let Some(s) = source {
@@ -56,7 +62,16 @@ mod tests {
     #[test]
     fn exit_codes_are_stable() {
         use crate::exit::Exit::*;
-        let codes = [Success, ChecksFailed, Input, MigrationFailed, Refused, Locked, Database].map(|e| e as u8);
+        let codes = [
+            Success,
+            ChecksFailed,
+            Input,
+            MigrationFailed,
+            Refused,
+            Locked,
+            Database,
+        ]
+        .map(|e| e as u8);
         assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6]);
     }
 }

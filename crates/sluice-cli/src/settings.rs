@@ -46,15 +46,23 @@ impl Settings {
                 if !p.is_dir() {
                     return Err(Failure::new(
                         Exit::Input,
-                        format!("-C {}: no such folder; pass the folder that holds sluice.toml or migrations/", p.display()),
+                        format!(
+                            "-C {}: no such folder; pass the folder that holds sluice.toml or migrations/",
+                            p.display()
+                        ),
                     ));
                 }
                 p.clone()
             }
             None => PathBuf::from("."),
         };
-        let toml_path = project.join("sluice.toml");
-        let cfg = if toml_path.is_file() { Some(config::load(&toml_path)?) } else { None };
+        let project = tidy(&project);
+        let toml_path = tidy(&project.join("sluice.toml"));
+        let cfg = if toml_path.is_file() {
+            Some(config::load(&toml_path)?)
+        } else {
+            None
+        };
         let (env, env_cfg) = match &cfg {
             Some(c) => match c.pick_env(g.env.as_deref(), &toml_path)? {
                 Some((name, e)) => (name.to_string(), Some(e.clone())),
@@ -65,12 +73,15 @@ impl Settings {
         let url = match (&g.url, &env_cfg) {
             (Some(u), _) => u.clone(),
             (None, Some(e)) => config::resolve_url(&env, &e.url)?,
-            (None, None) => std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "sqlite:sluice.db".into()),
+            (None, None) => std::env::var("DATABASE_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| "sqlite:sluice.db".into()),
         };
         let url_dialect = sluice_engine::dialect_of(&url);
         let dialect = match &cfg {
-            Some(c) => c.dialect(&toml_path)?,
-            None => url_dialect.unwrap_or(Dialect::Sqlite),
+            Some(c) if c.project.dialect.is_some() => c.dialect(&toml_path)?,
+            _ => url_dialect.unwrap_or(Dialect::Sqlite),
         };
         if let Some(d) = url_dialect
             && d != dialect
@@ -93,10 +104,25 @@ impl Settings {
         let late = env_cfg
             .as_ref()
             .and_then(|e| e.late)
-            .unwrap_or(if env == "dev" { LatePolicy::Allow } else { LatePolicy::Refuse });
+            .unwrap_or(if env == "dev" {
+                LatePolicy::Allow
+            } else {
+                LatePolicy::Refuse
+            });
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let style = Style { color: !no_color && std::io::stdout().is_terminal() };
-        Ok(Settings { project: tidy(&project), migrations: tidy(&migrations), dialect, env, url, late, format: g.format, style })
+        let style = Style {
+            color: !no_color && std::io::stdout().is_terminal(),
+        };
+        Ok(Settings {
+            project,
+            migrations: tidy(&migrations),
+            dialect,
+            env,
+            url,
+            late,
+            format: g.format,
+            style,
+        })
     }
 
     /// The URL with any password masked.
@@ -106,7 +132,10 @@ impl Settings {
 
     /// Loads the migrations folder and orders it; notes ignored files on stderr.
     pub fn plan(&self) -> Result<Plan, Failure> {
-        let Loaded { migrations, ignored } = load::load_dir(&self.migrations, self.dialect)?;
+        let Loaded {
+            migrations,
+            ignored,
+        } = load::load_dir(&self.migrations, self.dialect)?;
         for p in ignored {
             eprintln!("note: ignored {} (not a .sql file)", p.display());
         }
@@ -120,7 +149,11 @@ impl Settings {
 
     /// The header of every document.
     pub fn target(&self, server: Option<String>) -> Target {
-        Target { database: self.masked_url(), server, environment: self.env.clone() }
+        Target {
+            database: self.masked_url(),
+            server,
+            environment: self.env.clone(),
+        }
     }
 
     /// Who runs, for a writing command.
@@ -138,12 +171,16 @@ impl Settings {
 }
 
 /// `./x` → `x`, so the paths sluice prints are the ones a user would type.
-fn tidy(p: &Path) -> PathBuf {
+pub fn tidy(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         if c != std::path::Component::CurDir {
             out.push(c);
         }
     }
-    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
 }

@@ -35,7 +35,11 @@ pub struct ProjectConfig {
 
 impl Default for ProjectConfig {
     fn default() -> Self {
-        ProjectConfig { migrations: default_migrations(), dialect: None, layout: None }
+        ProjectConfig {
+            migrations: default_migrations(),
+            dialect: None,
+            layout: None,
+        }
     }
 }
 
@@ -111,7 +115,9 @@ pub enum ConfigError {
         var: String,
     },
     /// No environment could be chosen.
-    #[error("{path} defines several environments ({known}) and none is called `dev`: pass --env <name>")]
+    #[error(
+        "{path} defines several environments ({known}) and none is called `dev`: pass --env <name>"
+    )]
     NoDefaultEnv {
         /// The file.
         path: PathBuf,
@@ -122,15 +128,22 @@ pub enum ConfigError {
 
 /// Reads `sluice.toml` at `path`.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
-    let cfg: Config =
-        toml::from_str(&text).map_err(|e| ConfigError::Invalid { path: path.into(), message: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.into(),
+        source,
+    })?;
+    let cfg: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+        path: path.into(),
+        message: e.to_string(),
+    })?;
     if let Some(l) = cfg.project.layout.as_deref()
         && l != "sluice"
     {
         return Err(ConfigError::Value {
             path: path.into(),
-            message: format!("[project] layout = \"{l}\" is not supported yet: only \"sluice\" is read today"),
+            message: format!(
+                "[project] layout = \"{l}\" is not supported yet: only \"sluice\" is read today"
+            ),
         });
     }
     cfg.dialect(path)?;
@@ -146,18 +159,34 @@ impl Config {
             Some("mysql" | "mariadb") => Ok(Dialect::MySql),
             Some(other) => Err(ConfigError::Value {
                 path: path.into(),
-                message: format!("[project] dialect = \"{other}\" is unknown: write sqlite, postgres or mysql"),
+                message: format!(
+                    "[project] dialect = \"{other}\" is unknown: write sqlite, postgres or mysql"
+                ),
             }),
         }
     }
 
     /// The environment to use: `requested`, else `dev`, else the only one.
-    pub fn pick_env<'a>(&'a self, requested: Option<&str>, path: &Path) -> Result<Option<(&'a str, &'a EnvConfig)>, ConfigError> {
-        let known = || self.environments.keys().cloned().collect::<Vec<_>>().join(", ");
+    pub fn pick_env<'a>(
+        &'a self,
+        requested: Option<&str>,
+        path: &Path,
+    ) -> Result<Option<(&'a str, &'a EnvConfig)>, ConfigError> {
+        let known = || {
+            self.environments
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         if let Some(name) = requested {
             return match self.environments.get_key_value(name) {
                 Some((k, v)) => Ok(Some((k.as_str(), v))),
-                None => Err(ConfigError::UnknownEnv { name: name.into(), path: path.into(), known: known() }),
+                None => Err(ConfigError::UnknownEnv {
+                    name: name.into(),
+                    path: path.into(),
+                    known: known(),
+                }),
             };
         }
         if let Some((k, v)) = self.environments.get_key_value("dev") {
@@ -165,8 +194,15 @@ impl Config {
         }
         match self.environments.len() {
             0 => Ok(None),
-            1 => Ok(self.environments.iter().next().map(|(k, v)| (k.as_str(), v))),
-            _ => Err(ConfigError::NoDefaultEnv { path: path.into(), known: known() }),
+            1 => Ok(self
+                .environments
+                .iter()
+                .next()
+                .map(|(k, v)| (k.as_str(), v))),
+            _ => Err(ConfigError::NoDefaultEnv {
+                path: path.into(),
+                known: known(),
+            }),
         }
     }
 }
@@ -174,17 +210,24 @@ impl Config {
 /// Resolves `env:NAME` URLs.
 pub fn resolve_url(env_name: &str, url: &str) -> Result<String, ConfigError> {
     match url.strip_prefix("env:") {
-        Some(var) => std::env::var(var).map_err(|_| ConfigError::UnsetVar { env: env_name.into(), var: var.into() }),
+        Some(var) => std::env::var(var).map_err(|_| ConfigError::UnsetVar {
+            env: env_name.into(),
+            var: var.into(),
+        }),
         None => Ok(url.to_string()),
     }
 }
 
 /// A URL with any password replaced by `***`, for everything sluice prints or stores.
 pub fn mask_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
     let rest = &url[scheme_end + 3..];
     let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let Some(at) = rest[..auth_end].rfind('@') else { return url.to_string() };
+    let Some(at) = rest[..auth_end].rfind('@') else {
+        return url.to_string();
+    };
     let userinfo = &rest[..at];
     match userinfo.split_once(':') {
         Some((user, _)) => format!("{}://{user}:***@{}", &url[..scheme_end], &rest[at + 1..]),
@@ -198,25 +241,43 @@ mod tests {
 
     #[test]
     fn masks_passwords() {
-        assert_eq!(mask_url("postgres://bob:s3cr%40t@db:5432/app?sslmode=require"), "postgres://bob:***@db:5432/app?sslmode=require");
+        assert_eq!(
+            mask_url("postgres://bob:s3cr%40t@db:5432/app?sslmode=require"),
+            "postgres://bob:***@db:5432/app?sslmode=require"
+        );
         assert_eq!(mask_url("postgres://bob@db/app"), "postgres://bob@db/app");
         assert_eq!(mask_url("sqlite:dev.db"), "sqlite:dev.db");
     }
 
     #[test]
     fn unknown_keys_are_errors() {
-        let e = toml::from_str::<Config>("[project]\nmigration = 'm'\n").unwrap_err().to_string();
-        assert!(e.contains("unknown field `migration`") && e.contains("migrations"), "{e}");
-        let e = toml::from_str::<Config>("[environments.dev]\nurl = 'sqlite:x'\nbackups = true\n").unwrap_err().to_string();
+        let e = toml::from_str::<Config>("[project]\nmigration = 'm'\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown field `migration`") && e.contains("migrations"),
+            "{e}"
+        );
+        let e = toml::from_str::<Config>("[environments.dev]\nurl = 'sqlite:x'\nbackups = true\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("backups"), "{e}");
     }
 
     #[test]
     fn picks_dev_by_default() {
-        let c: Config = toml::from_str("[environments.dev]\nurl='sqlite:a'\n[environments.prod]\nurl='sqlite:b'\n").unwrap();
+        let c: Config = toml::from_str(
+            "[environments.dev]\nurl='sqlite:a'\n[environments.prod]\nurl='sqlite:b'\n",
+        )
+        .unwrap();
         let p = Path::new("sluice.toml");
         assert_eq!(c.pick_env(None, p).unwrap().unwrap().0, "dev");
         assert_eq!(c.pick_env(Some("prod"), p).unwrap().unwrap().0, "prod");
-        assert!(c.pick_env(Some("qa"), p).unwrap_err().to_string().contains("dev, prod"));
+        assert!(
+            c.pick_env(Some("qa"), p)
+                .unwrap_err()
+                .to_string()
+                .contains("dev, prod")
+        );
     }
 }

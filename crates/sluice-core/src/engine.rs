@@ -23,7 +23,11 @@ pub struct DbError {
 impl DbError {
     /// An error with a message only.
     pub fn msg(message: impl Into<String>) -> Self {
-        DbError { message: message.into(), sqlstate: None, native_code: None }
+        DbError {
+            message: message.into(),
+            sqlstate: None,
+            native_code: None,
+        }
     }
 
     /// One line: the message and the codes.
@@ -205,7 +209,11 @@ pub struct LockHolder {
 
 impl fmt::Display for LockHolder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (pid {} on {}, {}, since {})", self.run_id, self.pid, self.host, self.actor, self.since)
+        write!(
+            f,
+            "{} (pid {} on {}, {}, since {})",
+            self.run_id, self.pid, self.host, self.actor, self.since
+        )
     }
 }
 
@@ -252,7 +260,11 @@ pub trait Engine {
     /// Events, oldest first.
     fn events(&mut self, filter: &EventFilter) -> Result<Vec<EventRow>, DbError>;
     /// Takes the migration lock, waiting up to `wait`.
-    fn lock(&mut self, holder: &LockHolder, wait: Duration) -> Result<Box<dyn LockGuard>, LockError>;
+    fn lock(
+        &mut self,
+        holder: &LockHolder,
+        wait: Duration,
+    ) -> Result<Box<dyn LockGuard>, LockError>;
     /// Starts a transaction that takes the write lock at once where the engine can.
     fn begin(&mut self) -> Result<(), DbError>;
     /// Commits.

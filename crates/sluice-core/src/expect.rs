@@ -62,7 +62,10 @@ impl Expect {
             Some((w, r)) => (w, r.trim()),
             None => (s, ""),
         };
-        let number = |t: &str| t.parse::<u64>().map_err(|_| format!("`-- expect: {s}`: `{t}` is not a row count; {usage}"));
+        let number = |t: &str| {
+            t.parse::<u64>()
+                .map_err(|_| format!("`-- expect: {s}`: `{t}` is not a row count; {usage}"))
+        };
         let e = match (word.to_ascii_lowercase().as_str(), rest) {
             ("ok", "") => Expect::Ok,
             ("empty", "") => Expect::Empty,
@@ -70,7 +73,9 @@ impl Expect {
             ("rows", r) if r.starts_with(">=") => Expect::RowsAtLeast(number(r[2..].trim())?),
             ("rows", r) if !r.is_empty() => Expect::Rows(number(r)?),
             ("value", r) if !r.is_empty() => Expect::Value(Literal::parse(r)?),
-            ("error", r) if !r.is_empty() && !r.contains(char::is_whitespace) => Expect::Error(r.to_string()),
+            ("error", r) if !r.is_empty() && !r.contains(char::is_whitespace) => {
+                Expect::Error(r.to_string())
+            }
             _ => return Err(format!("`-- expect: {s}` is not an expectation; {usage}")),
         };
         Ok(e)
@@ -99,9 +104,15 @@ impl Expect {
                     Err(format!("expected error {code}, got: {}", e.short()))
                 }
             }
-            (Expect::Error(code), Ok(_)) => Err(format!("expected error {code}, but the statement succeeded")),
+            (Expect::Error(code), Ok(_)) => Err(format!(
+                "expected error {code}, but the statement succeeded"
+            )),
             (_, Err(e)) => Err(format!("error: {}", e.short())),
-            (Expect::Ok, Ok(o)) => Ok(if o.row_count == 0 { "ok".into() } else { rows_word(o.row_count) }),
+            (Expect::Ok, Ok(o)) => Ok(if o.row_count == 0 {
+                "ok".into()
+            } else {
+                rows_word(o.row_count)
+            }),
             (Expect::Rows(n), Ok(o)) => check(o.row_count == *n, rows_word(o.row_count)),
             (Expect::RowsAtLeast(n), Ok(o)) => check(o.row_count >= *n, rows_word(o.row_count)),
             (Expect::Empty, Ok(o)) => check(o.row_count == 0, rows_word(o.row_count)),
@@ -119,7 +130,11 @@ fn check(ok: bool, detail: String) -> Result<String, String> {
 }
 
 fn rows_word(n: u64) -> String {
-    if n == 1 { "1 row".into() } else { format!("{n} rows") }
+    if n == 1 {
+        "1 row".into()
+    } else {
+        format!("{n} rows")
+    }
 }
 
 /// Whether a database error is the one `expected` names (SQLSTATE, condition name, a
@@ -133,11 +148,17 @@ pub fn error_matches(expected: &str, e: &DbError) -> bool {
         if state.eq_ignore_ascii_case(want) {
             return true;
         }
-        if want.len() == 5 && want.ends_with("000") && state.len() == 5 && state[..2].eq_ignore_ascii_case(&want[..2]) {
+        if want.len() == 5
+            && want.ends_with("000")
+            && state.len() == 5
+            && state[..2].eq_ignore_ascii_case(&want[..2])
+        {
             return true;
         }
     }
-    e.native_code.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(expected))
+    e.native_code
+        .as_deref()
+        .is_some_and(|n| n.eq_ignore_ascii_case(expected))
 }
 
 impl Literal {
@@ -183,7 +204,10 @@ mod tests {
     use super::*;
 
     fn rows(n: u64, first: Option<Value>) -> Result<QueryOutcome, DbError> {
-        Ok(QueryOutcome { row_count: n, first_row: first.map(|v| vec![v]) })
+        Ok(QueryOutcome {
+            row_count: n,
+            first_row: first.map(|v| vec![v]),
+        })
     }
 
     fn db_err(state: &str, native: &str) -> Result<QueryOutcome, DbError> {
@@ -201,9 +225,23 @@ mod tests {
         assert_eq!(Expect::parse("rows >= 2").unwrap(), Expect::RowsAtLeast(2));
         assert_eq!(Expect::parse("empty").unwrap(), Expect::Empty);
         assert_eq!(Expect::parse("nonempty").unwrap(), Expect::NonEmpty);
-        assert_eq!(Expect::parse("value 'it''s'").unwrap(), Expect::Value(Literal::Text("it's".into())));
-        assert_eq!(Expect::parse("error 23505").unwrap(), Expect::Error("23505".into()));
-        for bad in ["", "rows", "rows x", "error", "maybe", "value 'x", "empty please"] {
+        assert_eq!(
+            Expect::parse("value 'it''s'").unwrap(),
+            Expect::Value(Literal::Text("it's".into()))
+        );
+        assert_eq!(
+            Expect::parse("error 23505").unwrap(),
+            Expect::Error("23505".into())
+        );
+        for bad in [
+            "",
+            "rows",
+            "rows x",
+            "error",
+            "maybe",
+            "value 'x",
+            "empty please",
+        ] {
             assert!(Expect::parse(bad).is_err(), "{bad}");
         }
     }
@@ -214,16 +252,40 @@ mod tests {
         assert!(Expect::Rows(6).judge(&rows(5, None)).is_err());
         assert!(Expect::RowsAtLeast(2).judge(&rows(3, None)).is_ok());
         assert!(Expect::Empty.judge(&rows(1, None)).is_err());
-        assert!(Expect::Value(Literal::Bare("6".into())).judge(&rows(1, Some(Value::Int(6)))).is_ok());
-        assert!(Expect::Value(Literal::Bare("6.0".into())).judge(&rows(1, Some(Value::Int(6)))).is_ok());
-        assert!(Expect::Value(Literal::Text("6".into())).judge(&rows(1, Some(Value::Text("7".into())))).is_err());
-        assert!(Expect::Value(Literal::Null).judge(&rows(1, Some(Value::Null))).is_ok());
+        assert!(
+            Expect::Value(Literal::Bare("6".into()))
+                .judge(&rows(1, Some(Value::Int(6))))
+                .is_ok()
+        );
+        assert!(
+            Expect::Value(Literal::Bare("6.0".into()))
+                .judge(&rows(1, Some(Value::Int(6))))
+                .is_ok()
+        );
+        assert!(
+            Expect::Value(Literal::Text("6".into()))
+                .judge(&rows(1, Some(Value::Text("7".into()))))
+                .is_err()
+        );
+        assert!(
+            Expect::Value(Literal::Null)
+                .judge(&rows(1, Some(Value::Null)))
+                .is_ok()
+        );
         let dup = db_err("23505", "SQLITE_CONSTRAINT_UNIQUE");
         assert!(Expect::Error("unique_violation".into()).judge(&dup).is_ok());
         assert!(Expect::Error("23505".into()).judge(&dup).is_ok());
         assert!(Expect::Error("23000".into()).judge(&dup).is_ok());
-        assert!(Expect::Error("sqlite_constraint_unique".into()).judge(&dup).is_ok());
-        assert!(Expect::Error("foreign_key_violation".into()).judge(&dup).is_err());
+        assert!(
+            Expect::Error("sqlite_constraint_unique".into())
+                .judge(&dup)
+                .is_ok()
+        );
+        assert!(
+            Expect::Error("foreign_key_violation".into())
+                .judge(&dup)
+                .is_err()
+        );
         assert!(Expect::Error("23505".into()).judge(&rows(0, None)).is_err());
         assert!(Expect::Ok.judge(&dup).is_err());
     }

@@ -171,8 +171,12 @@ enum LineKind<'a> {
 
 fn classify_line(line: &str) -> LineKind<'_> {
     let t = line.trim();
-    let Some(rest) = t.strip_prefix("--") else { return LineKind::Other };
-    let Some(word) = rest.trim_start().strip_prefix("sluice:") else { return LineKind::Other };
+    let Some(rest) = t.strip_prefix("--") else {
+        return LineKind::Other;
+    };
+    let Some(word) = rest.trim_start().strip_prefix("sluice:") else {
+        return LineKind::Other;
+    };
     let word = word.split_whitespace().next().unwrap_or("");
     match word {
         "up" => LineKind::Marker(SectionKind::Up),
@@ -186,11 +190,18 @@ fn classify_line(line: &str) -> LineKind<'_> {
 
 /// Parses the text of the migration file at `path` (whose stem is the id).
 pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, FileError> {
-    let err = |line: usize, message: String| FileError { path: path.to_path_buf(), line, message };
+    let err = |line: usize, message: String| FileError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
 
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let id = MigrationId::parse(stem).map_err(|e| {
-        err(0, format!("the file name is not a migration id: {e}; rename the file to <id>.sql"))
+        err(
+            0,
+            format!("the file name is not a migration id: {e}; rename the file to <id>.sql"),
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
 
@@ -221,7 +232,9 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
             LineKind::UnknownMarker(word) => {
                 return Err(err(
                     lineno,
-                    format!("unknown section marker `-- sluice:{word}`: the sections are up, down and verify"),
+                    format!(
+                        "unknown section marker `-- sluice:{word}`: the sections are up, down and verify"
+                    ),
                 ));
             }
             LineKind::Other => {
@@ -235,7 +248,8 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
 
     let meta = parse_header(&header_lines, &err)?;
 
-    let Some(&(_, up_line, up_start, up_end)) = sections.iter().find(|s| s.0 == SectionKind::Up) else {
+    let Some(&(_, up_line, up_start, up_end)) = sections.iter().find(|s| s.0 == SectionKind::Up)
+    else {
         return Err(err(1, "this file has no `-- sluice:up` section: write the forward SQL under a `-- sluice:up` line".into()));
     };
     let up_text = &text[up_start..up_end];
@@ -247,13 +261,16 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
         ));
     }
 
-    if meta.transaction {
-        if let Some(s) = up.statements.iter().find(|s| is_transaction_control(&s.sql)) {
-            return Err(err(
-                s.line,
-                "transaction control inside a migration: sluice runs each migration in its own transaction; remove this statement, or declare `-- transaction: false`".into(),
-            ));
-        }
+    if meta.transaction
+        && let Some(s) = up
+            .statements
+            .iter()
+            .find(|s| is_transaction_control(&s.sql))
+    {
+        return Err(err(
+            s.line,
+            "transaction control inside a migration: sluice runs each migration in its own transaction; remove this statement, or declare `-- transaction: false`".into(),
+        ));
     }
 
     let down = match sections.iter().find(|s| s.0 == SectionKind::Down) {
@@ -287,7 +304,15 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
         None => Vec::new(),
     };
 
-    Ok(Migration { id, path: path.to_path_buf(), meta, checksum: Checksum::v1(up_text), up, down, verify })
+    Ok(Migration {
+        id,
+        path: path.to_path_buf(),
+        meta,
+        checksum: Checksum::v1(up_text),
+        up,
+        down,
+        verify,
+    })
 }
 
 /// `BEGIN`, `COMMIT`, `END`, `ROLLBACK` (not `ROLLBACK TO`), `START TRANSACTION`.
@@ -298,11 +323,19 @@ fn is_transaction_control(sql: &str) -> bool {
         .filter(|l| !l.is_empty() && !l.starts_with("--"))
         .collect::<Vec<_>>()
         .join(" ");
-    let mut words = code.split(|c: char| c.is_whitespace() || c == ';').filter(|w| !w.is_empty());
+    let mut words = code
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .filter(|w| !w.is_empty());
     let first = words.next().unwrap_or("").to_ascii_uppercase();
     let second = words.next().unwrap_or("").to_ascii_uppercase();
     match first.as_str() {
-        "BEGIN" => second.is_empty() || matches!(second.as_str(), "TRANSACTION" | "WORK" | "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE"),
+        "BEGIN" => {
+            second.is_empty()
+                || matches!(
+                    second.as_str(),
+                    "TRANSACTION" | "WORK" | "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE"
+                )
+        }
         "COMMIT" | "END" => true,
         "ROLLBACK" => second != "TO",
         "START" => second == "TRANSACTION",
@@ -335,20 +368,28 @@ fn parse_section(
             return Err(FileError {
                 path: path.to_path_buf(),
                 line,
-                message: "`-- expect:` belongs in the `verify` section: move the check there".into(),
+                message: "`-- expect:` belongs in the `verify` section: move the check there"
+                    .into(),
             });
         }
     }
     Ok(Section {
         marker_line,
-        statements: stmts.into_iter().map(|s| Stmt { sql: s.text.to_string(), line: base + s.line }).collect(),
+        statements: stmts
+            .into_iter()
+            .map(|s| Stmt {
+                sql: s.text.to_string(),
+                line: base + s.line,
+            })
+            .collect(),
     })
 }
 
 /// The message of a split error without its own line number (the caller adds file:line).
 fn split_message(e: &sluice_sql::SplitError) -> String {
     let full = e.to_string();
-    full.replacen(&format!(" on line {}", e.line), "", 1).replacen(&format!("line {} holds", e.line), "this line holds", 1)
+    full.replacen(&format!(" on line {}", e.line), "", 1)
+        .replacen(&format!("line {} holds", e.line), "this line holds", 1)
 }
 
 /// Byte offset of a `-- expect:` line among the leading comment lines of `stmt`, if any.
@@ -378,20 +419,27 @@ fn parse_verify(
 ) -> Result<Vec<Check>, FileError> {
     let base = line_base(text, start);
     let body = &text[start..end];
-    let err = |line: usize, message: String| FileError { path: path.to_path_buf(), line, message };
-    let stmts = sluice_sql::split(body, dialect).map_err(|e| err(base + e.line, split_message(&e)))?;
+    let err = |line: usize, message: String| FileError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let stmts =
+        sluice_sql::split(body, dialect).map_err(|e| err(base + e.line, split_message(&e)))?;
     let mut checks = Vec::new();
     let mut used_expect_lines = Vec::new();
     for s in &stmts {
         let mut expect = None;
-        let mut line = base + s.line;
-        let mut code_line = line;
-        for l in s.text.split('\n') {
+        let mut code_line = base + s.line;
+        for (line, l) in (base + s.line..).zip(s.text.split('\n')) {
             let t = l.trim();
             if let Some(rest) = t.strip_prefix("--") {
                 if let Some(e) = rest.trim_start().strip_prefix("expect:") {
                     if expect.is_some() {
-                        return Err(err(line, "a check has two `-- expect:` lines: keep one per statement".into()));
+                        return Err(err(
+                            line,
+                            "a check has two `-- expect:` lines: keep one per statement".into(),
+                        ));
                     }
                     expect = Some(Expect::parse(e.trim()).map_err(|m| err(line, m))?);
                     used_expect_lines.push(line);
@@ -400,15 +448,20 @@ fn parse_verify(
                 code_line = line;
                 break;
             }
-            line += 1;
         }
-        checks.push(Check { expect: expect.unwrap_or(Expect::Ok), sql: s.text.to_string(), line: code_line });
+        checks.push(Check {
+            expect: expect.unwrap_or(Expect::Ok),
+            sql: s.text.to_string(),
+            line: code_line,
+        });
     }
     // An `-- expect:` that no statement follows would be silently ignored: refuse it.
     for (idx, l) in body.split('\n').enumerate() {
         let lineno = base + idx + 1;
         let t = l.trim();
-        if t.strip_prefix("--").is_some_and(|r| r.trim_start().starts_with("expect:")) && !used_expect_lines.contains(&lineno)
+        if t.strip_prefix("--")
+            .is_some_and(|r| r.trim_start().starts_with("expect:"))
+            && !used_expect_lines.contains(&lineno)
         {
             return Err(err(
                 lineno,
@@ -424,7 +477,10 @@ fn parse_header<E>(lines: &[(usize, &str)], err: &E) -> Result<Meta, FileError>
 where
     E: Fn(usize, String) -> FileError,
 {
-    let mut meta = Meta { transaction: true, ..Meta::default() };
+    let mut meta = Meta {
+        transaction: true,
+        ..Meta::default()
+    };
     let mut seen: Vec<(&str, usize)> = Vec::new();
     for &(lineno, line) in lines {
         let t = line.trim();
@@ -438,24 +494,39 @@ where
             ));
         };
         let rest = rest.trim();
-        let Some((key, value)) = rest.split_once(':') else { continue };
+        let Some((key, value)) = rest.split_once(':') else {
+            continue;
+        };
         let key = key.trim();
-        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        if key.is_empty()
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
             continue; // free text that happens to contain a colon
         }
         let value = value.trim();
         let Some(&known) = KNOWN_KEYS.iter().find(|k| **k == key) else {
             return Err(err(
                 lineno,
-                format!("unknown header key `{key}`: the known keys are {}", KNOWN_KEYS.join(", ")),
+                format!(
+                    "unknown header key `{key}`: the known keys are {}",
+                    KNOWN_KEYS.join(", ")
+                ),
             ));
         };
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == known) {
-            return Err(err(lineno, format!("header key `{key}` is given twice (first on line {first}): keep one")));
+            return Err(err(
+                lineno,
+                format!("header key `{key}` is given twice (first on line {first}): keep one"),
+            ));
         }
         seen.push((known, lineno));
         if value.is_empty() {
-            return Err(err(lineno, format!("header key `{key}` has no value: give one or remove the line")));
+            return Err(err(
+                lineno,
+                format!("header key `{key}` has no value: give one or remove the line"),
+            ));
         }
         let bad = |what: &str| err(lineno, format!("`{key}: {value}` is not valid: {what}"));
         match known {
@@ -464,7 +535,8 @@ where
             "requires" => {
                 meta.requires_line = lineno;
                 for part in list(value) {
-                    let id = MigrationId::parse(part).map_err(|e| bad(&format!("{e}; list ids separated by commas")))?;
+                    let id = MigrationId::parse(part)
+                        .map_err(|e| bad(&format!("{e}; list ids separated by commas")))?;
                     if !meta.requires.contains(&id) {
                         meta.requires.push(id);
                     }
@@ -478,21 +550,35 @@ where
                     _ => return Err(bad("write low, medium or high")),
                 })
             }
-            "transaction" => meta.transaction = boolean(value).ok_or_else(|| bad("write true or false"))?,
-            "irreversible" => meta.irreversible = boolean(value).ok_or_else(|| bad("write true or false"))?,
-            "idempotent" => meta.idempotent = boolean(value).ok_or_else(|| bad("write true or false"))?,
+            "transaction" => {
+                meta.transaction = boolean(value).ok_or_else(|| bad("write true or false"))?
+            }
+            "irreversible" => {
+                meta.irreversible = boolean(value).ok_or_else(|| bad("write true or false"))?
+            }
+            "idempotent" => {
+                meta.idempotent = boolean(value).ok_or_else(|| bad("write true or false"))?
+            }
             "environments" => {
                 for e in list(value) {
-                    if !e.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-                        return Err(bad("environment names use letters, digits, `_` and `-`, separated by commas"));
+                    if !e
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                    {
+                        return Err(bad(
+                            "environment names use letters, digits, `_` and `-`, separated by commas",
+                        ));
                     }
                     meta.environments.push(e.to_string());
                 }
             }
             "tags" => meta.tags = list(value).map(str::to_string).collect(),
-            "lock_timeout" => meta.lock_timeout = Some(crate::time::parse_duration(value).map_err(|e| bad(&e))?),
+            "lock_timeout" => {
+                meta.lock_timeout = Some(crate::time::parse_duration(value).map_err(|e| bad(&e))?)
+            }
             "statement_timeout" => {
-                meta.statement_timeout = Some(crate::time::parse_duration(value).map_err(|e| bad(&e))?)
+                meta.statement_timeout =
+                    Some(crate::time::parse_duration(value).map_err(|e| bad(&e))?)
             }
             _ => unreachable!("every known key is handled"),
         }
@@ -543,19 +629,63 @@ mod tests {
     #[test]
     fn strict_errors_name_the_line() {
         let cases: &[(&str, usize, &str)] = &[
-            ("-- auther: x\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 1, "unknown header key `auther`"),
-            ("-- sluice:up\nSELECT 1;\n-- sluice:up\nSELECT 2;", 3, "given twice (first on line 1)"),
-            ("-- sluice:up\n\n-- sluice:down\nSELECT 1;", 1, "`up` section is empty"),
+            (
+                "-- auther: x\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;",
+                1,
+                "unknown header key `auther`",
+            ),
+            (
+                "-- sluice:up\nSELECT 1;\n-- sluice:up\nSELECT 2;",
+                3,
+                "given twice (first on line 1)",
+            ),
+            (
+                "-- sluice:up\n\n-- sluice:down\nSELECT 1;",
+                1,
+                "`up` section is empty",
+            ),
             ("-- sluice:up\nSELECT 1;", 1, "no `-- sluice:down` section"),
-            ("SELECT 1;\n-- sluice:up\nSELECT 1;", 1, "SQL before the first section marker"),
-            ("-- risk: extreme\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 1, "write low, medium or high"),
-            ("-- sluice:up\nSELECT 'x;\n-- sluice:down\nSELECT 1;", 2, "never closed"),
+            (
+                "SELECT 1;\n-- sluice:up\nSELECT 1;",
+                1,
+                "SQL before the first section marker",
+            ),
+            (
+                "-- risk: extreme\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;",
+                1,
+                "write low, medium or high",
+            ),
+            (
+                "-- sluice:up\nSELECT 'x;\n-- sluice:down\nSELECT 1;",
+                2,
+                "never closed",
+            ),
             ("-- sluice:upp\nSELECT 1;", 1, "unknown section marker"),
-            ("-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;\n-- sluice:verify\nSELECT 1;\n-- expect: rows 1\n", 7, "not followed by a statement"),
-            ("-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;\n-- sluice:verify\n-- expect: rows many\nSELECT 1;", 6, "expect"),
-            ("-- irreversible: true\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 4, "irreversible"),
-            ("-- sluice:up\nBEGIN;\nSELECT 1;\nCOMMIT;\n-- sluice:down\nSELECT 1;", 2, "transaction control"),
-            ("-- requires: a b\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;", 1, "contains ` `"),
+            (
+                "-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;\n-- sluice:verify\nSELECT 1;\n-- expect: rows 1\n",
+                7,
+                "not followed by a statement",
+            ),
+            (
+                "-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;\n-- sluice:verify\n-- expect: rows many\nSELECT 1;",
+                6,
+                "expect",
+            ),
+            (
+                "-- irreversible: true\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;",
+                4,
+                "irreversible",
+            ),
+            (
+                "-- sluice:up\nBEGIN;\nSELECT 1;\nCOMMIT;\n-- sluice:down\nSELECT 1;",
+                2,
+                "transaction control",
+            ),
+            (
+                "-- requires: a b\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;",
+                1,
+                "contains ` `",
+            ),
         ];
         for (text, line, needle) in cases {
             let e = p(text).unwrap_err();
@@ -572,7 +702,12 @@ mod tests {
 
     #[test]
     fn bad_file_name() {
-        let e = parse(Path::new("migrations/_bad.sql"), "-- sluice:up\nSELECT 1;", Dialect::Sqlite).unwrap_err();
+        let e = parse(
+            Path::new("migrations/_bad.sql"),
+            "-- sluice:up\nSELECT 1;",
+            Dialect::Sqlite,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("rename"), "{e}");
     }
 }

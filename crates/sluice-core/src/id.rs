@@ -17,12 +17,18 @@ impl MigrationId {
         match chars.next() {
             None => return Err("an id cannot be empty".into()),
             Some(c) if !c.is_ascii_alphanumeric() => {
-                return Err(format!("`{s}` must start with a letter or digit (ids match [A-Za-z0-9][A-Za-z0-9_.-]*)"));
+                return Err(format!(
+                    "`{s}` must start with a letter or digit (ids match [A-Za-z0-9][A-Za-z0-9_.-]*)"
+                ));
             }
             _ => {}
         }
-        if let Some(bad) = chars.find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))) {
-            return Err(format!("`{s}` contains `{bad}` (ids match [A-Za-z0-9][A-Za-z0-9_.-]*)"));
+        if let Some(bad) =
+            chars.find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        {
+            return Err(format!(
+                "`{s}` contains `{bad}` (ids match [A-Za-z0-9][A-Za-z0-9_.-]*)"
+            ));
         }
         Ok(MigrationId(s.to_string()))
     }
@@ -184,9 +190,28 @@ mod tests {
 
     #[test]
     fn natural_order() {
-        let mut ids = vec!["M10", "M2", "M1", "20251101_040000_y", "20251101_030000_x", "M02", "a"];
+        let mut ids = vec![
+            "M10",
+            "M2",
+            "M1",
+            "20251101_040000_y",
+            "20251101_030000_x",
+            "M02",
+            "a",
+        ];
         ids.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(ids, ["20251101_030000_x", "20251101_040000_y", "M1", "M02", "M2", "M10", "a"]);
+        assert_eq!(
+            ids,
+            [
+                "20251101_030000_x",
+                "20251101_040000_y",
+                "M1",
+                "M02",
+                "M2",
+                "M10",
+                "a"
+            ]
+        );
     }
 
     #[test]
@@ -201,7 +226,10 @@ mod tests {
     #[test]
     fn checksum_ignores_bom_crlf_and_trailing_space_only() {
         let base = Checksum::v1("CREATE TABLE a (x int);\nSELECT 1;\n");
-        assert_eq!(base, Checksum::v1("\u{feff}CREATE TABLE a (x int);  \r\nSELECT 1;\r\n\r\n\n"));
+        assert_eq!(
+            base,
+            Checksum::v1("\u{feff}CREATE TABLE a (x int);  \r\nSELECT 1;\r\n\r\n\n")
+        );
         assert_ne!(base, Checksum::v1("CREATE TABLE a (x  int);\nSELECT 1;\n"));
         assert_ne!(base, Checksum::v1("create TABLE a (x int);\nSELECT 1;\n"));
         assert!(base.as_str().starts_with("v1:"));

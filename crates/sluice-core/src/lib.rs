@@ -12,7 +12,7 @@
 //! - [`engine`]: the narrow [`Engine`] trait that database engines implement;
 //! - [`run`]: the policy — what `status`, `up`, `down` and `verify` do, which transitions
 //!   they record, and how a failure is left;
-//! - [`config`]: `sluice.toml`.
+//! - [`config`], which reads `sluice.toml`.
 //!
 //! What it must never do: talk to a database except through [`Engine`], print, or exit.
 //! Engines execute and store; the order, the states and the rules live here.

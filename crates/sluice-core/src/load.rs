@@ -40,21 +40,35 @@ impl std::error::Error for LoadError {}
 
 /// Loads every migration in `dir`.
 pub fn load_dir(dir: &Path, dialect: Dialect) -> Result<Loaded, LoadError> {
-    let one = |path: &Path, message: String| LoadError { errors: vec![FileError { path: path.into(), line: 0, message }] };
+    let one = |path: &Path, message: String| LoadError {
+        errors: vec![FileError {
+            path: path.into(),
+            line: 0,
+            message,
+        }],
+    };
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        one(dir, format!("cannot read the migrations folder: {e}; create it with `sluice init` or pass --dir"))
+        one(
+            dir,
+            format!(
+                "cannot read the migrations folder: {e}; create it with `sluice init` or pass --dir"
+            ),
+        )
     })?;
     let mut paths = Vec::new();
     let mut ignored = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| one(dir, format!("cannot list the migrations folder: {e}")))?;
+        let entry =
+            entry.map_err(|e| one(dir, format!("cannot list the migrations folder: {e}")))?;
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.starts_with('.') {
             continue;
         }
-        let is_sql = Path::new(name.as_ref()).extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"));
+        let is_sql = Path::new(name.as_ref())
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("sql"));
         if is_sql && path.is_file() {
             paths.push(path);
         } else {
@@ -68,12 +82,20 @@ pub fn load_dir(dir: &Path, dialect: Dialect) -> Result<Loaded, LoadError> {
     let mut errors = Vec::new();
     for path in paths {
         match std::fs::read(&path) {
-            Err(e) => errors.push(FileError { path, line: 0, message: format!("cannot read: {e}") }),
+            Err(e) => errors.push(FileError {
+                path,
+                line: 0,
+                message: format!("cannot read: {e}"),
+            }),
             Ok(bytes) => match String::from_utf8(bytes) {
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count();
-                    errors.push(FileError { path, line, message: "is not valid UTF-8: save it as UTF-8".into() })
+                    errors.push(FileError {
+                        path,
+                        line,
+                        message: "is not valid UTF-8: save it as UTF-8".into(),
+                    })
                 }
                 Ok(text) => match file::parse(&path, &text, dialect) {
                     Ok(m) => migrations.push(m),
@@ -102,5 +124,8 @@ pub fn load_dir(dir: &Path, dialect: Dialect) -> Result<Loaded, LoadError> {
         return Err(LoadError { errors });
     }
     migrations.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Loaded { migrations, ignored })
+    Ok(Loaded {
+        migrations,
+        ignored,
+    })
 }

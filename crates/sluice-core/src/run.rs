@@ -36,7 +36,13 @@ pub struct RunContext {
 }
 
 impl RunContext {
-    fn event(&self, m: Option<&MigrationId>, from: Option<State>, to: Option<State>, allowed: bool) -> Event {
+    fn event(
+        &self,
+        m: Option<&MigrationId>,
+        from: Option<State>,
+        to: Option<State>,
+        allowed: bool,
+    ) -> Event {
         Event {
             run_id: self.run_id.clone(),
             migration_id: m.cloned(),
@@ -75,7 +81,7 @@ pub enum RunError {
     #[error("database error: {0}")]
     Db(#[from] DbError),
     /// Another run held the lock for the whole wait.
-    #[error("another sluice run holds the migration lock{}; waited {:.1}s: wait for it to finish, or pass a longer --lock-wait", .holder.as_ref().map(|h| format!(": {h}")).unwrap_or_default(), .waited.as_secs_f64())]
+    #[error("another sluice run holds the migration lock{}; waited {:.1} s: wait for it to finish, or pass a longer --lock-wait", .holder.as_ref().map(|h| format!(": {h}")).unwrap_or_default(), .waited.as_secs_f64())]
     LockTimeout {
         /// Who holds it.
         holder: Option<LockHolder>,
@@ -95,7 +101,9 @@ pub enum RunError {
         actual: Checksum,
     },
     /// An applied migration has no file.
-    #[error("migration {id} is {state} in this database but has no file in the migrations folder: restore {id}.sql from version control")]
+    #[error(
+        "migration {id} is {state} in this database but has no file in the migrations folder: restore {id}.sql from version control"
+    )]
     MissingFile {
         /// The migration.
         id: MigrationId,
@@ -111,7 +119,9 @@ pub enum RunError {
         env: String,
     },
     /// A non-transactional migration stopped part way.
-    #[error("migration {id} is partial: statements 1–{done} of {total} ran before it failed; repair the database by hand to match either all or none of it, then record the repair (sluice resolve, coming with the engine work) — sluice never guesses")]
+    #[error(
+        "migration {id} is partial: statements 1–{done} of {total} ran before it failed; sluice never guesses how to finish it. Repair the database by hand so it matches either all or none of the migration; this version cannot resume it or record the repair yet (`up --resume` and `resolve` come with the PostgreSQL and MySQL engines)"
+    )]
     Partial {
         /// The migration.
         id: MigrationId,
@@ -121,7 +131,9 @@ pub enum RunError {
         total: u32,
     },
     /// The database has no sluice tables.
-    #[error("this database has no sluice history: nothing was applied here, so there is nothing to revert")]
+    #[error(
+        "this database has no sluice history: nothing was applied here, so there is nothing to revert"
+    )]
     NoHistory,
     /// No migration with that id.
     #[error("there is no migration `{0}` in this project: see `sluice status` for the ids")]
@@ -143,7 +155,9 @@ pub enum RunError {
         dependants: Vec<String>,
     },
     /// A migration requires one that does not run in this environment.
-    #[error("{id} requires {required}, which does not run in environment `{env}` (its header limits it to other environments): remove the requirement or widen `environments`")]
+    #[error(
+        "{id} requires {required}, which does not run in environment `{env}` (its header limits it to other environments): remove the requirement or widen `environments`"
+    )]
     RequiresSkipped {
         /// The migration.
         id: MigrationId,
@@ -153,25 +167,30 @@ pub enum RunError {
         env: String,
     },
     /// A migration failed.
-    #[error("{id} failed at statement {index} of {total} ({}:{line}): {error}\n{}", .path.display(), if *.transactional { "the migration was rolled back: nothing of it remains; its state is now failed. Fix the file and run `sluice up` again" } else { "it ran outside a transaction, so the statements before it stay applied; its state is now partial" })]
-    MigrationFailed {
-        /// The migration.
-        id: MigrationId,
-        /// Its file.
-        path: PathBuf,
-        /// Line of the failing statement.
-        line: usize,
-        /// 1-based index of the failing statement.
-        index: usize,
-        /// Statements in the section.
-        total: usize,
-        /// The database's error.
-        error: DbError,
-        /// Whether it ran in one transaction.
-        transactional: bool,
-        /// What ran before it in this run.
-        applied_before: Vec<MigrationId>,
-    },
+    #[error(transparent)]
+    MigrationFailed(Box<MigrationFailure>),
+}
+
+/// A migration that failed: where, why, and what state it was left in.
+#[derive(Debug, thiserror::Error)]
+#[error("{id} failed at statement {index} of {total} ({}:{line}): {error}\n{}", .path.display(), if *.transactional { "the migration was rolled back: nothing of it remains; its state is now failed. Fix the file and run `sluice up` again" } else { "it ran outside a transaction, so the statements before it stay applied; its state is now partial" })]
+pub struct MigrationFailure {
+    /// The migration.
+    pub id: MigrationId,
+    /// Its file.
+    pub path: PathBuf,
+    /// Line of the failing statement.
+    pub line: usize,
+    /// 1-based index of the failing statement.
+    pub index: usize,
+    /// Statements in the section.
+    pub total: usize,
+    /// The database's error.
+    pub error: DbError,
+    /// Whether it ran in one transaction.
+    pub transactional: bool,
+    /// What ran before it in this run.
+    pub applied_before: Vec<MigrationId>,
 }
 
 impl From<LockError> for RunError {
@@ -213,8 +232,10 @@ impl<'p> Overview<'p> {
     /// Merges the plan with the history rows.
     pub fn new(plan: &'p Plan, mut records: Vec<Record>, env: &str) -> Overview<'p> {
         records.sort_by_key(|r| r.applied_seq.unwrap_or(i64::MAX));
-        let mut by_id: std::collections::HashMap<String, Record> =
-            records.into_iter().map(|r| (r.id.as_str().to_string(), r)).collect();
+        let mut by_id: std::collections::HashMap<String, Record> = records
+            .into_iter()
+            .map(|r| (r.id.as_str().to_string(), r))
+            .collect();
         let mut entries: Vec<Entry<'p>> = plan
             .migrations()
             .iter()
@@ -223,9 +244,20 @@ impl<'p> Overview<'p> {
                 let state = record.as_ref().map_or(State::Pending, |r| r.state);
                 let drift = record
                     .as_ref()
-                    .filter(|r| matches!(r.state, State::Applied | State::Partial) && r.checksum != m.checksum)
+                    .filter(|r| {
+                        matches!(r.state, State::Applied | State::Partial)
+                            && r.checksum != m.checksum
+                    })
                     .map(|_| m.checksum.clone());
-                Entry { id: m.id.clone(), migration: Some(m), record, state, drift, late: false, runs_here: m.runs_in(env) }
+                Entry {
+                    id: m.id.clone(),
+                    migration: Some(m),
+                    record,
+                    state,
+                    drift,
+                    late: false,
+                    runs_here: m.runs_in(env),
+                }
             })
             .collect();
         let last_applied = entries.iter().rposition(|e| e.state == State::Applied);
@@ -234,7 +266,10 @@ impl<'p> Overview<'p> {
                 e.late = e.runs_here && matches!(e.state, State::Pending | State::Failed);
             }
         }
-        let mut missing: Vec<Record> = by_id.into_values().filter(|r| r.state != State::Pending).collect();
+        let mut missing: Vec<Record> = by_id
+            .into_values()
+            .filter(|r| r.state != State::Pending)
+            .collect();
         missing.sort_by_key(|r| r.applied_seq.unwrap_or(i64::MAX));
         for r in missing {
             entries.push(Entry {
@@ -257,9 +292,19 @@ impl<'p> Overview<'p> {
 
     /// Applied migrations, newest first (the order of `down`).
     pub fn applied_newest_first(&self) -> Vec<&Entry<'p>> {
-        let mut v: Vec<&Entry<'p>> =
-            self.entries.iter().filter(|e| matches!(e.state, State::Applied | State::Partial)).collect();
-        v.sort_by_key(|e| std::cmp::Reverse(e.record.as_ref().and_then(|r| r.applied_seq).unwrap_or(i64::MIN)));
+        let mut v: Vec<&Entry<'p>> = self
+            .entries
+            .iter()
+            .filter(|e| matches!(e.state, State::Applied | State::Partial))
+            .collect();
+        v.sort_by_key(|e| {
+            std::cmp::Reverse(
+                e.record
+                    .as_ref()
+                    .and_then(|r| r.applied_seq)
+                    .unwrap_or(i64::MIN),
+            )
+        });
         v
     }
 
@@ -275,11 +320,20 @@ impl<'p> Overview<'p> {
                         actual: actual.clone(),
                     });
                 }
-                (None, _, Some(r)) => return Err(RunError::MissingFile { id: e.id.clone(), state: r.state }),
+                (None, _, Some(r)) => {
+                    return Err(RunError::MissingFile {
+                        id: e.id.clone(),
+                        state: r.state,
+                    });
+                }
                 _ => {}
             }
             if let (State::Partial, Some(r)) = (e.state, &e.record) {
-                return Err(RunError::Partial { id: e.id.clone(), done: r.statements_done, total: r.statements_total });
+                return Err(RunError::Partial {
+                    id: e.id.clone(),
+                    done: r.statements_done,
+                    total: r.statements_total,
+                });
             }
         }
         Ok(())
@@ -351,7 +405,12 @@ pub struct UpPlan<'p> {
 }
 
 /// Chooses what `up` applies, applying every rule that does not need the database to change.
-pub fn plan_up<'p>(plan: &'p Plan, overview: &Overview<'p>, opts: &UpOptions, env: &str) -> Result<UpPlan<'p>, RunError> {
+pub fn plan_up<'p>(
+    plan: &'p Plan,
+    overview: &Overview<'p>,
+    opts: &UpOptions,
+    env: &str,
+) -> Result<UpPlan<'p>, RunError> {
     overview.check_writable()?;
     if let Some(to) = &opts.to
         && plan.get(to).is_none()
@@ -379,7 +438,11 @@ pub fn plan_up<'p>(plan: &'p Plan, overview: &Overview<'p>, opts: &UpOptions, en
                         && let Some(req) = plan.get(r.as_str())
                         && !req.runs_in(env)
                     {
-                        return Err(RunError::RequiresSkipped { id: m.id.clone(), required: r.clone(), env: env.into() });
+                        return Err(RunError::RequiresSkipped {
+                            id: m.id.clone(),
+                            required: r.clone(),
+                            env: env.into(),
+                        });
                     }
                 }
                 will_have.insert(m.id.as_str());
@@ -390,9 +453,16 @@ pub fn plan_up<'p>(plan: &'p Plan, overview: &Overview<'p>, opts: &UpOptions, en
             break;
         }
     }
-    let late: Vec<String> = apply.iter().filter(|(_, l)| *l).map(|(m, _)| m.id.to_string()).collect();
+    let late: Vec<String> = apply
+        .iter()
+        .filter(|(_, l)| *l)
+        .map(|(m, _)| m.id.to_string())
+        .collect();
     if !late.is_empty() && opts.late == Some(LatePolicy::Refuse) {
-        return Err(RunError::LateRefused { ids: late, env: env.into() });
+        return Err(RunError::LateRefused {
+            ids: late,
+            env: env.into(),
+        });
     }
     Ok(UpPlan { apply, skipped_env })
 }
@@ -425,11 +495,17 @@ pub fn up(
 }
 
 /// Takes the migration lock; a takeover from a dead holder is recorded as an event.
-fn lock(engine: &mut dyn Engine, ctx: &RunContext, wait: Duration) -> Result<Box<dyn crate::engine::LockGuard>, RunError> {
+fn lock(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    wait: Duration,
+) -> Result<Box<dyn crate::engine::LockGuard>, RunError> {
     let guard = engine.lock(&ctx.holder(), wait)?;
     if let Some(dead) = guard.took_over() {
         let mut ev = ctx.event(None, None, None, true);
-        ev.reason = Some(format!("took over the migration lock from a run whose process is gone: {dead}"));
+        ev.reason = Some(format!(
+            "took over the migration lock from a run whose process is gone: {dead}"
+        ));
         in_tx(engine, |e| e.append_event(&ev))?;
     }
     Ok(guard)
@@ -443,7 +519,12 @@ fn up_locked(
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<UpSummary, RunError> {
     let records = engine.records()?;
-    let mut next_seq = records.iter().filter_map(|r| r.applied_seq).max().unwrap_or(0) + 1;
+    let mut next_seq = records
+        .iter()
+        .filter_map(|r| r.applied_seq)
+        .max()
+        .unwrap_or(0)
+        + 1;
     let overview = Overview::new(plan, records, &ctx.env);
     let chosen = plan_up(plan, &overview, opts, &ctx.env)?;
     for m in &chosen.skipped_env {
@@ -458,25 +539,18 @@ fn up_locked(
         } else {
             apply_step_by_step(engine, ctx, m, prior.as_ref(), next_seq, late)
         };
-        if let Err(e) = outcome {
-            return Err(match e {
-                RunError::MigrationFailed { id, path, line, index, total, error, transactional, .. } => {
-                    RunError::MigrationFailed {
-                        id,
-                        path,
-                        line,
-                        index,
-                        total,
-                        error,
-                        transactional,
-                        applied_before: summary.applied,
-                    }
-                }
-                other => other,
-            });
+        if let Err(mut e) = outcome {
+            if let RunError::MigrationFailed(f) = &mut e {
+                f.applied_before = summary.applied;
+            }
+            return Err(e);
         }
         next_seq += 1;
-        progress(Progress::Applied { migration: m, late, duration: started.elapsed() });
+        progress(Progress::Applied {
+            migration: m,
+            late,
+            duration: started.elapsed(),
+        });
         summary.applied.push(m.id.clone());
         if late {
             summary.late.push(m.id.clone());
@@ -537,20 +611,41 @@ fn apply_in_transaction(
         r.duration_ms = Some(ms(elapsed));
         r.statements_done = m.up.statements.len() as u32;
         engine.put_record(&r).map_err(|e| (0, e))?;
-        let mut ev = ctx.event(Some(&m.id), Some(State::Applying), Some(State::Applied), true);
+        let mut ev = ctx.event(
+            Some(&m.id),
+            Some(State::Applying),
+            Some(State::Applied),
+            true,
+        );
         ev.checksum = Some(m.checksum.clone());
         ev.duration_ms = Some(ms(elapsed));
         ev.details = late_details(ctx, late);
         engine.append_event(&ev).map_err(|e| (0, e))?;
         engine.commit().map_err(|e| (0, e))
     })();
-    let Err((index, error)) = attempt else { return Ok(()) };
+    let Err((index, error)) = attempt else {
+        return Ok(());
+    };
     let _ = engine.rollback();
     // The migration left nothing behind; now record the failure on its own.
-    let (line, total) = (index.checked_sub(1).map_or(m.up.marker_line, |i| m.up.statements[i].line), m.up.statements.len());
+    let (line, total) = (
+        index
+            .checked_sub(1)
+            .map_or(m.up.marker_line, |i| m.up.statements[i].line),
+        m.up.statements.len(),
+    );
     let message = failure_text(m, &m.up, index, &error);
-    record_failure(engine, ctx, m, from, State::Failed, 0, &message, started.elapsed())?;
-    Err(RunError::MigrationFailed {
+    record_failure(
+        engine,
+        ctx,
+        m,
+        from,
+        State::Failed,
+        0,
+        &message,
+        started.elapsed(),
+    )?;
+    Err(RunError::MigrationFailed(Box::new(MigrationFailure {
         id: m.id.clone(),
         path: m.path.clone(),
         line,
@@ -559,7 +654,7 @@ fn apply_in_transaction(
         error,
         transactional: true,
         applied_before: Vec::new(),
-    })
+    })))
 }
 
 fn failure_text(m: &Migration, section: &Section, index: usize, error: &DbError) -> String {
@@ -613,7 +708,10 @@ fn record_failure(
 }
 
 /// One bookkeeping transaction: `f` inside BEGIN … COMMIT, rolled back on error.
-fn in_tx(engine: &mut dyn Engine, f: impl FnOnce(&mut dyn Engine) -> Result<(), DbError>) -> Result<(), DbError> {
+fn in_tx(
+    engine: &mut dyn Engine,
+    f: impl FnOnce(&mut dyn Engine) -> Result<(), DbError>,
+) -> Result<(), DbError> {
     engine.begin()?;
     match f(engine) {
         Ok(()) => engine.commit(),
@@ -645,9 +743,22 @@ fn apply_step_by_step(
     for (i, s) in m.up.statements.iter().enumerate() {
         if let Err(error) = engine.execute(&s.sql) {
             let message = failure_text(m, &m.up, i + 1, &error);
-            let to = if i == 0 { State::Failed } else { State::Partial };
-            record_failure(engine, ctx, m, State::Applying, to, i, &message, started.elapsed())?;
-            return Err(RunError::MigrationFailed {
+            let to = if i == 0 {
+                State::Failed
+            } else {
+                State::Partial
+            };
+            record_failure(
+                engine,
+                ctx,
+                m,
+                State::Applying,
+                to,
+                i,
+                &message,
+                started.elapsed(),
+            )?;
+            return Err(RunError::MigrationFailed(Box::new(MigrationFailure {
                 id: m.id.clone(),
                 path: m.path.clone(),
                 line: s.line,
@@ -656,7 +767,7 @@ fn apply_step_by_step(
                 error,
                 transactional: false,
                 applied_before: Vec::new(),
-            });
+            })));
         }
         in_tx(engine, |e| {
             let mut r = new_record(ctx, m, State::Applying, total);
@@ -673,7 +784,12 @@ fn apply_step_by_step(
         r.duration_ms = Some(ms(elapsed));
         r.statements_done = total as u32;
         e.put_record(&r)?;
-        let mut ev = ctx.event(Some(&m.id), Some(State::Applying), Some(State::Applied), true);
+        let mut ev = ctx.event(
+            Some(&m.id),
+            Some(State::Applying),
+            Some(State::Applied),
+            true,
+        );
         ev.checksum = Some(m.checksum.clone());
         ev.duration_ms = Some(ms(elapsed));
         e.append_event(&ev)
@@ -695,11 +811,18 @@ fn refuse(
     if let Err(e) = in_tx(engine, |e| e.append_event(&ev)) {
         return RunError::Db(e);
     }
-    RunError::Refused { id: id.clone(), reason }
+    RunError::Refused {
+        id: id.clone(),
+        reason,
+    }
 }
 
 /// Chooses what `down` reverts, newest first.
-pub fn plan_down<'p>(plan: &'p Plan, overview: &Overview<'p>, target: &DownTarget) -> Result<Vec<&'p Migration>, RunError> {
+pub fn plan_down<'p>(
+    plan: &'p Plan,
+    overview: &Overview<'p>,
+    target: &DownTarget,
+) -> Result<Vec<&'p Migration>, RunError> {
     overview.check_writable()?;
     let applied = overview.applied_newest_first();
     let chosen: Vec<&Entry<'p>> = match target {
@@ -730,8 +853,11 @@ pub fn plan_down<'p>(plan: &'p Plan, overview: &Overview<'p>, target: &DownTarge
                 };
             };
             let deps: HashSet<&str> = plan.dependants(id).iter().map(|m| m.id.as_str()).collect();
-            let applied_deps: Vec<&Entry<'p>> =
-                applied.iter().copied().filter(|e| deps.contains(e.id.as_str())).collect();
+            let applied_deps: Vec<&Entry<'p>> = applied
+                .iter()
+                .copied()
+                .filter(|e| deps.contains(e.id.as_str()))
+                .collect();
             if !applied_deps.is_empty() && !cascade {
                 return Err(RunError::HasDependants {
                     id: target.id.clone(),
@@ -778,7 +904,9 @@ fn down_locked(
     let chosen = match plan_down(plan, &overview, target) {
         Ok(c) => c,
         Err(RunError::Refused { id, reason }) => {
-            let from = overview.get(id.as_str()).map_or(State::Pending, |e| e.state);
+            let from = overview
+                .get(id.as_str())
+                .map_or(State::Pending, |e| e.state);
             return Err(refuse(engine, ctx, &id, from, State::Reverting, reason));
         }
         Err(e) => return Err(e),
@@ -786,25 +914,42 @@ fn down_locked(
     // Refuse before anything runs if one of them cannot be reverted.
     if let Some(m) = chosen.iter().find(|m| m.down.is_none()) {
         let reason = "is irreversible (`irreversible: true`, no down section): it cannot be reverted; restore a backup or write a new migration that undoes it".to_string();
-        return Err(refuse(engine, ctx, &m.id, State::Applied, State::Reverting, reason));
+        return Err(refuse(
+            engine,
+            ctx,
+            &m.id,
+            State::Applied,
+            State::Reverting,
+            reason,
+        ));
     }
     let mut done = Vec::new();
     for m in chosen {
         let started = Instant::now();
         revert_one(engine, ctx, m)?;
-        progress(Progress::Reverted { migration: m, duration: started.elapsed() });
+        progress(Progress::Reverted {
+            migration: m,
+            duration: started.elapsed(),
+        });
         done.push(m.id.clone());
     }
     Ok(done)
 }
 
 fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Result<(), RunError> {
-    let Some(down) = &m.down else { unreachable!("checked by the caller") };
+    let Some(down) = &m.down else {
+        unreachable!("checked by the caller")
+    };
     let started = Instant::now();
     let transactional = m.meta.transaction && engine.capabilities().transactional_ddl;
     if !transactional {
         in_tx(engine, |e| {
-            let mut ev = ctx.event(Some(&m.id), Some(State::Applied), Some(State::Reverting), true);
+            let mut ev = ctx.event(
+                Some(&m.id),
+                Some(State::Applied),
+                Some(State::Reverting),
+                true,
+            );
             ev.checksum = Some(m.checksum.clone());
             e.append_event(&ev)
         })?;
@@ -813,7 +958,12 @@ fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Resul
     }
     let attempt = (|| -> Result<(), (usize, DbError)> {
         if transactional {
-            let mut ev = ctx.event(Some(&m.id), Some(State::Applied), Some(State::Reverting), true);
+            let mut ev = ctx.event(
+                Some(&m.id),
+                Some(State::Applied),
+                Some(State::Reverting),
+                true,
+            );
             ev.checksum = Some(m.checksum.clone());
             engine.append_event(&ev).map_err(|e| (0, e))?;
         }
@@ -827,19 +977,35 @@ fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Resul
         let mut r = new_record(ctx, m, State::Pending, m.up.statements.len());
         r.duration_ms = Some(ms(elapsed));
         engine.put_record(&r).map_err(|e| (0, e))?;
-        let mut ev = ctx.event(Some(&m.id), Some(State::Reverting), Some(State::Pending), true);
+        let mut ev = ctx.event(
+            Some(&m.id),
+            Some(State::Reverting),
+            Some(State::Pending),
+            true,
+        );
         ev.checksum = Some(m.checksum.clone());
         ev.duration_ms = Some(ms(elapsed));
         engine.append_event(&ev).map_err(|e| (0, e))?;
         engine.commit().map_err(|e| (0, e))
     })();
-    let Err((index, error)) = attempt else { return Ok(()) };
+    let Err((index, error)) = attempt else {
+        return Ok(());
+    };
     let _ = engine.rollback();
     let message = format!("down failed: {}", failure_text(m, down, index, &error));
-    let to = if transactional || index <= 1 { State::Applied } else { State::Partial };
+    let to = if transactional || index <= 1 {
+        State::Applied
+    } else {
+        State::Partial
+    };
     in_tx(engine, |e| {
         if transactional {
-            let mut ev = ctx.event(Some(&m.id), Some(State::Applied), Some(State::Reverting), true);
+            let mut ev = ctx.event(
+                Some(&m.id),
+                Some(State::Applied),
+                Some(State::Reverting),
+                true,
+            );
             ev.checksum = Some(m.checksum.clone());
             e.append_event(&ev)?;
         }
@@ -858,8 +1024,10 @@ fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Resul
         }
         Ok(())
     })?;
-    let line = index.checked_sub(1).map_or(down.marker_line, |i| down.statements[i].line);
-    Err(RunError::MigrationFailed {
+    let line = index
+        .checked_sub(1)
+        .map_or(down.marker_line, |i| down.statements[i].line);
+    Err(RunError::MigrationFailed(Box::new(MigrationFailure {
         id: m.id.clone(),
         path: m.path.clone(),
         line,
@@ -868,7 +1036,7 @@ fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Resul
         error,
         transactional,
         applied_before: Vec::new(),
-    })
+    })))
 }
 
 /// The verdict of one verification check.
@@ -892,22 +1060,40 @@ pub struct CheckResult {
 
 /// Runs the `verify` sections of applied migrations (all, or those named), each
 /// migration's checks in one transaction that is always rolled back.
-pub fn verify(engine: &mut dyn Engine, plan: &Plan, env: &str, ids: &[String]) -> Result<Vec<CheckResult>, RunError> {
-    let records = if engine.state_exists()? { engine.records()? } else { Vec::new() };
+pub fn verify(
+    engine: &mut dyn Engine,
+    plan: &Plan,
+    env: &str,
+    ids: &[String],
+) -> Result<Vec<CheckResult>, RunError> {
+    let records = if engine.state_exists()? {
+        engine.records()?
+    } else {
+        Vec::new()
+    };
     let overview = Overview::new(plan, records, env);
     let mut targets: Vec<&Migration> = Vec::new();
     if ids.is_empty() {
         let mut applied = overview.applied_newest_first();
         applied.reverse();
-        targets.extend(applied.into_iter().filter(|e| e.state == State::Applied).filter_map(|e| e.migration));
+        targets.extend(
+            applied
+                .into_iter()
+                .filter(|e| e.state == State::Applied)
+                .filter_map(|e| e.migration),
+        );
     } else {
         for id in ids {
-            let Some(m) = plan.get(id) else { return Err(RunError::UnknownId(id.clone())) };
+            let Some(m) = plan.get(id) else {
+                return Err(RunError::UnknownId(id.clone()));
+            };
             let state = overview.get(id).map_or(State::Pending, |e| e.state);
             if state != State::Applied {
                 return Err(RunError::Refused {
                     id: m.id.clone(),
-                    reason: format!("is {state}, not applied: apply it with `sluice up` before verifying it"),
+                    reason: format!(
+                        "is {state}, not applied: apply it with `sluice up` before verifying it"
+                    ),
                 });
             }
             targets.push(m);
@@ -924,7 +1110,11 @@ pub fn verify(engine: &mut dyn Engine, plan: &Plan, env: &str, ids: &[String]) -
                 Err(e) => Err(e),
                 Ok(()) => {
                     let o = engine.query(&c.sql);
-                    let undo = if o.is_ok() { "RELEASE SAVEPOINT sluice_check" } else { "ROLLBACK TO SAVEPOINT sluice_check" };
+                    let undo = if o.is_ok() {
+                        "RELEASE SAVEPOINT sluice_check"
+                    } else {
+                        "ROLLBACK TO SAVEPOINT sluice_check"
+                    };
                     engine.execute(undo).and(o)
                 }
             };

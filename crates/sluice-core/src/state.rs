@@ -87,19 +87,22 @@ mod tests {
             .filter(|(a, b)| a.can_go_to(*b))
             .map(|(a, b)| format!("{a}->{b}"))
             .collect();
-        assert_eq!(allowed, [
-            "pending->applying",
-            "applying->applied",
-            "applying->failed",
-            "applying->partial",
-            "applied->reverting",
-            "reverting->pending",
-            "reverting->applied",
-            "reverting->partial",
-            "failed->applying",
-            "partial->applying",
-            "partial->reverting",
-        ]);
+        assert_eq!(
+            allowed,
+            [
+                "pending->applying",
+                "applying->applied",
+                "applying->failed",
+                "applying->partial",
+                "applied->reverting",
+                "reverting->pending",
+                "reverting->applied",
+                "reverting->partial",
+                "failed->applying",
+                "partial->applying",
+                "partial->reverting",
+            ]
+        );
         for s in all {
             assert_eq!(s.as_str().parse::<State>().unwrap(), s);
         }

@@ -11,8 +11,12 @@ pub struct Timestamp {
 impl Timestamp {
     /// Now.
     pub fn now() -> Self {
-        let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
-        Timestamp { nanos: d.as_nanos() }
+        let d = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or(Duration::ZERO);
+        Timestamp {
+            nanos: d.as_nanos(),
+        }
     }
 
     /// Nanoseconds since the Unix epoch.
@@ -69,13 +73,19 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a duration (write e.g. 500ms, 5s, 2min, 1h)"))?;
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (write e.g. 500ms, 5s, 2min, 1h)"))?;
     let ms = match unit.trim() {
         "ms" => n,
         "s" => n * 1000,
         "min" | "m" => n * 60_000,
         "h" => n * 3_600_000,
-        _ => return Err(format!("`{s}` has an unknown unit (write e.g. 500ms, 5s, 2min, 1h)")),
+        _ => {
+            return Err(format!(
+                "`{s}` has an unknown unit (write e.g. 500ms, 5s, 2min, 1h)"
+            ));
+        }
     };
     Ok(Duration::from_millis(ms))
 }
@@ -86,10 +96,18 @@ mod tests {
 
     #[test]
     fn formats_known_instants() {
-        let t = Timestamp { nanos: 1_763_953_261_123_000_000 };
+        let t = Timestamp {
+            nanos: 1_763_953_261_123_000_000,
+        };
         assert_eq!(t.rfc3339(), "2025-11-24T03:01:01.123Z");
         assert_eq!(t.compact(), "20251124_030101");
-        assert_eq!(Timestamp { nanos: 951_782_400_000_000_000 }.rfc3339(), "2000-02-29T00:00:00.000Z");
+        assert_eq!(
+            Timestamp {
+                nanos: 951_782_400_000_000_000
+            }
+            .rfc3339(),
+            "2000-02-29T00:00:00.000Z"
+        );
         assert_eq!(display("2025-11-24T03:01:01.123Z"), "2025-11-24 03:01:01Z");
     }
 

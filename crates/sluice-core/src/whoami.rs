@@ -7,13 +7,23 @@ use std::process::Command;
 pub fn host_name() -> String {
     ["/proc/sys/kernel/hostname", "/etc/hostname"]
         .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
+        .find_map(|p| {
+            std::fs::read_to_string(p)
+                .ok()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        })
         .or_else(|| std::env::var("HOSTNAME").ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "unknown".into())
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().ok()?;
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .ok()?;
     if !out.status.success() {
         return None;
     }
@@ -41,7 +51,12 @@ pub fn git_commit(project: &Path) -> Option<String> {
 
 /// The CI run, from the usual variables of GitHub Actions, GitLab CI, Buildkite, Jenkins.
 pub fn ci_run() -> Option<String> {
-    let pick = |var: &str, name: &str| std::env::var(var).ok().filter(|v| !v.is_empty()).map(|v| format!("{name}:{v}"));
+    let pick = |var: &str, name: &str| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{name}:{v}"))
+    };
     pick("GITHUB_RUN_ID", "github")
         .or_else(|| pick("CI_PIPELINE_ID", "gitlab"))
         .or_else(|| pick("BUILDKITE_BUILD_ID", "buildkite"))

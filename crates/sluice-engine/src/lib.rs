@@ -31,7 +31,9 @@ pub(crate) fn host_name() -> String {
 #[non_exhaustive]
 pub enum OpenError {
     /// The URL's scheme is not a database sluice knows.
-    #[error("`{url}` is not a database URL sluice knows: write sqlite:path/to/file.db (postgres:// and mysql:// come with their engines)")]
+    #[error(
+        "`{url}` is not a database URL sluice knows: write sqlite:path/to/file.db (postgres:// and mysql:// come with their engines)"
+    )]
     UnknownScheme {
         /// The URL, masked.
         url: String,
@@ -56,7 +58,11 @@ pub fn sqlite_path(url: &str, base: &Path) -> Option<PathBuf> {
         return None;
     }
     let p = Path::new(rest);
-    Some(if p.is_absolute() { p.to_path_buf() } else { base.join(p) })
+    Some(if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    })
 }
 
 /// The dialect a URL speaks.
@@ -76,11 +82,16 @@ pub fn open(url: &str, base: &Path, access: Access) -> Result<Option<Box<dyn Eng
     let masked = sluice_core::config::mask_url(url);
     match dialect_of(url) {
         Some(Dialect::Sqlite) => {
-            let path = sqlite_path(url, base).ok_or(OpenError::UnknownScheme { url: masked.clone() })?;
-            Ok(sqlite::Sqlite::open(&path, &masked, access)?.map(|e| Box::new(e) as Box<dyn Engine>))
+            let path = sqlite_path(url, base).ok_or(OpenError::UnknownScheme {
+                url: masked.clone(),
+            })?;
+            Ok(sqlite::Sqlite::open(&path, &masked, access)?
+                .map(|e| Box::new(e) as Box<dyn Engine>))
         }
         Some(Dialect::Postgres) => Err(OpenError::NotYet { what: "PostgreSQL" }),
-        Some(Dialect::MySql) => Err(OpenError::NotYet { what: "MySQL/MariaDB" }),
+        Some(Dialect::MySql) => Err(OpenError::NotYet {
+            what: "MySQL/MariaDB",
+        }),
         None => Err(OpenError::UnknownScheme { url: masked }),
     }
 }

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sluice_core::engine::{
-    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, LockError, LockGuard, LockHolder, QueryOutcome,
-    Record, Value,
+    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, LockError, LockGuard,
+    LockHolder, QueryOutcome, Record, Value,
 };
 use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
 use sluice_sql::Dialect;
@@ -100,14 +100,22 @@ impl Sqlite {
             Access::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| {
-            DbError::msg(format!("cannot open SQLite database {}: {}", path.display(), map_error(e).message))
+            DbError::msg(format!(
+                "cannot open SQLite database {}: {}",
+                path.display(),
+                map_error(e).message
+            ))
         })?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
         if !exists {
             // A new database: WAL lets readers run while a migration writes.
-            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).map_err(map_error)?;
+            set_wal(&conn)?;
         }
-        Ok(Some(Sqlite { conn, path: path.to_path_buf(), url: url.to_string() }))
+        Ok(Some(Sqlite {
+            conn,
+            path: path.to_path_buf(),
+            url: url.to_string(),
+        }))
     }
 
     /// The database file.
@@ -116,27 +124,33 @@ impl Sqlite {
     }
 
     fn lock_row(conn: &Connection) -> Result<Option<LockHolder>, DbError> {
-        conn.query_row("SELECT run_id, pid, host, actor, since FROM sluice_lock WHERE id = 1", [], |r| {
-            Ok(LockHolder {
-                run_id: RunId::from_recorded(r.get(0)?),
-                pid: r.get(1)?,
-                host: r.get(2)?,
-                actor: r.get(3)?,
-                since: r.get(4)?,
-            })
-        })
+        conn.query_row(
+            "SELECT run_id, pid, host, actor, since FROM sluice_lock WHERE id = 1",
+            [],
+            |r| {
+                Ok(LockHolder {
+                    run_id: RunId::from_recorded(r.get(0)?),
+                    pid: r.get(1)?,
+                    host: r.get(2)?,
+                    actor: r.get(3)?,
+                    since: r.get(4)?,
+                })
+            },
+        )
         .optional()
         .map_err(map_error)
     }
 
     /// One attempt: `Ok(Ok(took_over))` when taken, `Ok(Err(holder))` when held by someone else.
-    fn try_lock(&mut self, me: &LockHolder) -> Result<Result<Option<LockHolder>, Option<LockHolder>>, DbError> {
-        let tx = match self.conn.execute_batch("BEGIN IMMEDIATE") {
-            Ok(()) => (),
+    fn try_lock(
+        &mut self,
+        me: &LockHolder,
+    ) -> Result<Result<Option<LockHolder>, Option<LockHolder>>, DbError> {
+        match self.conn.execute_batch("BEGIN IMMEDIATE") {
+            Ok(()) => {}
             Err(e) if is_busy(&e) => return Ok(Err(None)),
             Err(e) => return Err(map_error(e)),
-        };
-        let _ = tx;
+        }
         let result = (|| {
             let current = Self::lock_row(&self.conn)?;
             let took_over = match current {
@@ -158,6 +172,22 @@ impl Sqlite {
             }
         }
         result
+    }
+}
+
+/// Puts a new database in WAL mode. The switch needs an exclusive lock and SQLite may
+/// answer BUSY at once, without its busy handler, when another process opens the same new
+/// file at the same moment; so retry for as long as the busy timeout.
+fn set_wal(conn: &Connection) -> Result<(), DbError> {
+    let started = Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())) {
+            Ok(()) => return Ok(()),
+            Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(5))
+            }
+            Err(e) => return Err(map_error(e)),
+        }
     }
 }
 
@@ -195,7 +225,11 @@ pub fn map_error(e: rusqlite::Error) -> DbError {
             } else {
                 native.to_string()
             };
-            DbError { message, sqlstate: state.map(str::to_string), native_code: Some(native) }
+            DbError {
+                message,
+                sqlstate: state.map(str::to_string),
+                native_code: Some(native),
+            }
         }
         other => DbError::msg(other.to_string()),
     }
@@ -218,21 +252,34 @@ fn sqlstate_from_message(m: &str) -> Option<&'static str> {
 }
 
 fn state_col(s: Option<String>) -> rusqlite::Result<Option<State>> {
-    s.map(|s| s.parse::<State>().map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())))
-        .transpose()
+    s.map(|s| {
+        s.parse::<State>().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+        })
+    })
+    .transpose()
 }
 
 fn id_col(s: String) -> rusqlite::Result<MigrationId> {
-    MigrationId::parse(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into()))
+    MigrationId::parse(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+    })
 }
 
 impl Engine for Sqlite {
     fn info(&self) -> EngineInfo {
-        EngineInfo { dialect: Dialect::Sqlite, url: self.url.clone(), server: format!("SQLite {}", rusqlite::version()) }
+        EngineInfo {
+            dialect: Dialect::Sqlite,
+            url: self.url.clone(),
+            server: format!("SQLite {}", rusqlite::version()),
+        }
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { transactional_ddl: true, advisory_lock: false }
+        Capabilities {
+            transactional_ddl: true,
+            advisory_lock: false,
+        }
     }
 
     fn state_exists(&mut self) -> Result<bool, DbError> {
@@ -248,10 +295,12 @@ impl Engine for Sqlite {
         if self.state_exists()? {
             return Ok(());
         }
-        self.conn.execute_batch(&format!("BEGIN IMMEDIATE; {SCHEMA} COMMIT;")).map_err(|e| {
-            let _ = self.conn.execute_batch("ROLLBACK");
-            map_error(e)
-        })
+        self.conn
+            .execute_batch(&format!("BEGIN IMMEDIATE; {SCHEMA} COMMIT;"))
+            .map_err(|e| {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                map_error(e)
+            })
     }
 
     fn records(&mut self) -> Result<Vec<Record>, DbError> {
@@ -309,7 +358,8 @@ impl Engine for Sqlite {
                     checksum: r.get::<_, Option<String>>(12)?.map(Checksum::from_recorded),
                     duration_ms: r.get::<_, Option<i64>>(13)?.map(|d| d as u64),
                     at: r.get(14)?,
-                    details: serde_json::from_str(&details).unwrap_or(serde_json::Value::String(details)),
+                    details: serde_json::from_str(&details)
+                        .unwrap_or(serde_json::Value::String(details)),
                 },
             })
         };
@@ -323,12 +373,18 @@ impl Engine for Sqlite {
         Ok(rows.into_iter().rev().collect())
     }
 
-    fn lock(&mut self, holder: &LockHolder, wait: Duration) -> Result<Box<dyn LockGuard>, LockError> {
+    fn lock(
+        &mut self,
+        holder: &LockHolder,
+        wait: Duration,
+    ) -> Result<Box<dyn LockGuard>, LockError> {
         let started = Instant::now();
         let mut last_holder = None;
         let result = loop {
             let left = wait.saturating_sub(started.elapsed());
-            self.conn.busy_timeout(left.max(Duration::from_millis(1))).map_err(map_error)?;
+            self.conn
+                .busy_timeout(left.max(Duration::from_millis(1)))
+                .map_err(map_error)?;
             match self.try_lock(holder)? {
                 Ok(took_over) => {
                     break Ok(Box::new(SqliteLock {
@@ -343,7 +399,10 @@ impl Engine for Sqlite {
                         last_holder = h;
                     }
                     if started.elapsed() >= wait {
-                        break Err(LockError::Timeout { holder: last_holder, waited: started.elapsed() });
+                        break Err(LockError::Timeout {
+                            holder: last_holder,
+                            waited: started.elapsed(),
+                        });
                     }
                     std::thread::sleep(Duration::from_millis(20).min(left));
                 }
@@ -354,7 +413,9 @@ impl Engine for Sqlite {
     }
 
     fn begin(&mut self) -> Result<(), DbError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(map_error)
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(map_error)
     }
 
     fn commit(&mut self) -> Result<(), DbError> {
@@ -395,7 +456,10 @@ impl Engine for Sqlite {
             }
             count += 1;
         }
-        Ok(QueryOutcome { row_count: count, first_row: first })
+        Ok(QueryOutcome {
+            row_count: count,
+            first_row: first,
+        })
     }
 
     fn put_record(&mut self, r: &Record) -> Result<(), DbError> {
@@ -464,9 +528,14 @@ struct SqliteLock {
 impl SqliteLock {
     fn delete(&mut self) -> Result<(), DbError> {
         self.released = true;
-        let conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(map_error)?;
+        let conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(map_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
-        conn.execute("DELETE FROM sluice_lock WHERE id = 1 AND run_id = ?1", params![self.run_id]).map_err(map_error)?;
+        conn.execute(
+            "DELETE FROM sluice_lock WHERE id = 1 AND run_id = ?1",
+            params![self.run_id],
+        )
+        .map_err(map_error)?;
         Ok(())
     }
 }

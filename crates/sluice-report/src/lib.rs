@@ -108,7 +108,10 @@ pub struct StatusRow {
 impl StatusDoc {
     /// Builds the document from the merged overview.
     pub fn new(target: Target, initialised: bool, entries: &[Entry<'_>]) -> StatusDoc {
-        let mut s = Summary { total: entries.len(), ..Summary::default() };
+        let mut s = Summary {
+            total: entries.len(),
+            ..Summary::default()
+        };
         let rows: Vec<StatusRow> = entries
             .iter()
             .map(|e| {
@@ -127,8 +130,12 @@ impl StatusDoc {
                     id: e.id.to_string(),
                     file: e.migration.map(|m| m.path.display().to_string()),
                     state: e.state,
-                    applied_at: r.and_then(|r| r.applied_at.clone()).filter(|_| e.state == State::Applied),
-                    applied_by: r.and_then(|r| r.applied_by.clone()).filter(|_| e.state == State::Applied),
+                    applied_at: r
+                        .and_then(|r| r.applied_at.clone())
+                        .filter(|_| e.state == State::Applied),
+                    applied_by: r
+                        .and_then(|r| r.applied_by.clone())
+                        .filter(|_| e.state == State::Applied),
                     run_id: r.map(|r| r.run_id.to_string()),
                     checksum_recorded: r.map(|r| r.checksum.to_string()),
                     checksum_file: e.migration.map(|m| m.checksum.to_string()),
@@ -142,8 +149,14 @@ impl StatusDoc {
             })
             .collect();
         let relevant = s.total - s.skipped;
-        s.percent_applied = if relevant == 0 { 100 } else { (s.applied * 100 / relevant) as u32 };
-        StatusDoc { schema_version: SCHEMA_VERSION, target, initialised, summary: s, migrations: rows }
+        s.percent_applied = (s.applied * 100).checked_div(relevant).map_or(100, |p| p as u32);
+        StatusDoc {
+            schema_version: SCHEMA_VERSION,
+            target,
+            initialised,
+            summary: s,
+            migrations: rows,
+        }
     }
 }
 
@@ -201,21 +214,49 @@ pub fn status_text(doc: &StatusDoc, style: Style, out: &mut dyn Write) -> io::Re
         t.row([
             (r.id.clone(), None),
             (r.state.to_string(), Some(state_color(r.state))),
-            (r.applied_at.as_deref().map(show_time).unwrap_or_default(), None),
+            (
+                r.applied_at.as_deref().map(show_time).unwrap_or_default(),
+                None,
+            ),
             (r.applied_by.clone().unwrap_or_default(), None),
-            (notes.join("; "), if r.drift || r.file.is_none() { Some(Color::Red) } else { None }),
+            (
+                notes.join("; "),
+                if r.drift || r.file.is_none() {
+                    Some(Color::Red)
+                } else {
+                    None
+                },
+            ),
         ]);
     }
     t.render(out, style)?;
     let s = &doc.summary;
     writeln!(out)?;
-    let mut parts = vec![format!("{} applied", s.applied), format!("{} pending", s.pending)];
-    for (n, w) in [(s.failed, "failed"), (s.partial, "partial"), (s.skipped, "not for this environment")] {
+    let mut parts = vec![
+        format!("{} applied", s.applied),
+        format!("{} pending", s.pending),
+    ];
+    for (n, w) in [
+        (s.failed, "failed"),
+        (s.partial, "partial"),
+        (s.skipped, "not for this environment"),
+    ] {
         if n > 0 {
             parts.push(format!("{n} {w}"));
         }
     }
-    writeln!(out, "{} migrations: {} — {}% applied", s.total, parts.join(", "), s.percent_applied)?;
+    let noun = if s.total == 1 {
+        "migration"
+    } else {
+        "migrations"
+    };
+    writeln!(
+        out,
+        "{} {noun}: {} — {}% applied",
+        s.total,
+        parts.join(", "),
+        s.percent_applied
+    )?;
     for r in doc.migrations.iter().filter(|r| r.drift) {
         writeln!(
             out,
@@ -283,7 +324,15 @@ impl PlanItem {
             risk: m.meta.risk,
             requires: m.meta.requires.iter().map(ToString::to_string).collect(),
             checksum: m.checksum.to_string(),
-            statements: m.up.statements.iter().map(|s| PlanStatement { line: s.line, sql: s.sql.clone() }).collect(),
+            statements: m
+                .up
+                .statements
+                .iter()
+                .map(|s| PlanStatement {
+                    line: s.line,
+                    sql: s.sql.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -296,20 +345,43 @@ pub fn plan_text(doc: &PlanDoc, style: Style, out: &mut dyn Write) -> io::Result
         writeln!(out, "nothing to apply: the database is up to date")?;
     }
     for (i, m) in doc.migrations.iter().enumerate() {
-        let mut tags = vec![if m.transaction { "in one transaction" } else { "statement by statement (transaction: false)" }.to_string()];
+        let mut tags = vec![
+            if m.transaction {
+                "in one transaction"
+            } else {
+                "statement by statement (transaction: false)"
+            }
+            .to_string(),
+        ];
         if let Some(r) = m.risk {
-            tags.push(format!("risk {}", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()));
+            tags.push(format!(
+                "risk {}",
+                serde_json::to_value(r)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            ));
         }
         if m.late {
             tags.push(style.paint("LATE: ordered before an applied migration", Color::Yellow));
         }
-        writeln!(out, "{}. {} ({})", i + 1, style.paint(&m.id, Color::Bold), tags.join(", "))?;
+        writeln!(
+            out,
+            "{}. {} ({})",
+            i + 1,
+            style.paint(&m.id, Color::Bold),
+            tags.join(", ")
+        )?;
         writeln!(out, "   file: {}", m.file)?;
         if !m.requires.is_empty() {
             writeln!(out, "   requires: {}", m.requires.join(", "))?;
         }
         for s in &m.statements {
-            writeln!(out, "   {}", style.paint(&format!("-- line {}", s.line), Color::Dim))?;
+            writeln!(
+                out,
+                "   {}",
+                style.paint(&format!("-- line {}", s.line), Color::Dim)
+            )?;
             for l in s.sql.lines() {
                 writeln!(out, "   {l}")?;
             }
@@ -318,7 +390,11 @@ pub fn plan_text(doc: &PlanDoc, style: Style, out: &mut dyn Write) -> io::Result
         writeln!(out)?;
     }
     if !doc.skipped.is_empty() {
-        writeln!(out, "not for this environment (skipped): {}", doc.skipped.join(", "))?;
+        writeln!(
+            out,
+            "not for this environment (skipped): {}",
+            doc.skipped.join(", ")
+        )?;
     }
     let n = doc.migrations.len();
     let stmts: usize = doc.migrations.iter().map(|m| m.statements.len()).sum();
@@ -365,8 +441,16 @@ impl VerifyDoc {
 }
 
 fn first_code_line(sql: &str) -> String {
-    let line = sql.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("--")).unwrap_or("");
-    if line.chars().count() > 48 { format!("{}…", line.chars().take(47).collect::<String>()) } else { line.to_string() }
+    let line = sql
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("--"))
+        .unwrap_or("");
+    if line.chars().count() > 48 {
+        format!("{}…", line.chars().take(47).collect::<String>())
+    } else {
+        line.to_string()
+    }
 }
 
 /// Renders `verify` as a verdict table.
@@ -374,11 +458,18 @@ pub fn verify_text(doc: &VerifyDoc, style: Style, out: &mut dyn Write) -> io::Re
     header(out, &doc.target)?;
     writeln!(out)?;
     if doc.checks.is_empty() {
-        return writeln!(out, "no checks to run: no applied migration has a verify section");
+        return writeln!(
+            out,
+            "no checks to run: no applied migration has a verify section"
+        );
     }
     let mut t = Table::new(["MIGRATION", "LINE", "CHECK", "EXPECT", "RESULT", "DETAIL"]);
     for c in &doc.checks {
-        let (word, color) = if c.passed { ("PASS", Color::Green) } else { ("FAIL", Color::Red) };
+        let (word, color) = if c.passed {
+            ("PASS", Color::Green)
+        } else {
+            ("FAIL", Color::Red)
+        };
         t.row([
             (c.migration.to_string(), None),
             (c.line.to_string(), None),
@@ -390,7 +481,11 @@ pub fn verify_text(doc: &VerifyDoc, style: Style, out: &mut dyn Write) -> io::Re
     }
     t.render(out, style)?;
     writeln!(out)?;
-    let color = if doc.failed == 0 { Color::Green } else { Color::Red };
+    let color = if doc.failed == 0 {
+        Color::Green
+    } else {
+        Color::Red
+    };
     writeln!(
         out,
         "verdict: {} — {} of {} checks passed (all changes made by the checks were rolled back)",
@@ -419,23 +514,45 @@ pub fn log_text(doc: &LogDoc, style: Style, out: &mut dyn Write) -> io::Result<(
     if doc.events.is_empty() {
         return writeln!(out, "no events recorded");
     }
-    let mut t = Table::new(["SEQ", "AT", "RUN", "MIGRATION", "TRANSITION", "ACTOR", "NOTE"]);
+    let mut t = Table::new([
+        "SEQ",
+        "AT",
+        "RUN",
+        "MIGRATION",
+        "TRANSITION",
+        "ACTOR",
+        "NOTE",
+    ]);
     for r in &doc.events {
         let e = &r.event;
         let transition = match (e.from_state, e.to_state) {
             (Some(f), Some(to)) => format!("{f} → {to}"),
             _ => "—".into(),
         };
-        let (transition, color) = if e.allowed { (transition, None) } else { (format!("REFUSED {transition}"), Some(Color::Red)) };
+        let (transition, color) = if e.allowed {
+            (transition, None)
+        } else {
+            (format!("REFUSED {transition}"), Some(Color::Red))
+        };
         let mut note = e.reason.clone().unwrap_or_default();
         if let Some(d) = e.duration_ms {
-            note = if note.is_empty() { format!("{d} ms") } else { format!("{note} ({d} ms)") };
+            note = if note.is_empty() {
+                format!("{d} ms")
+            } else {
+                format!("{note} ({d} ms)")
+            };
         }
         t.row([
             (r.seq.to_string(), None),
             (show_time(&e.at), None),
             (e.run_id.to_string(), None),
-            (e.migration_id.as_ref().map(ToString::to_string).unwrap_or_default(), None),
+            (
+                e.migration_id
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                None,
+            ),
             (transition, color),
             (e.actor.clone(), None),
             (note, None),

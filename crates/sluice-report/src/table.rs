@@ -42,7 +42,11 @@ pub struct Style {
 impl Style {
     /// `text` in `color`, when colour is on.
     pub fn paint(&self, text: &str, color: Color) -> String {
-        if self.color { format!("\x1b[{}m{text}\x1b[0m", color.code()) } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{}m{text}\x1b[0m", color.code())
+        } else {
+            text.to_string()
+        }
     }
 }
 
@@ -56,7 +60,10 @@ pub struct Table {
 impl Table {
     /// A table with these column headers.
     pub fn new<const N: usize>(headers: [&str; N]) -> Table {
-        Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows: Vec::new() }
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
     }
 
     /// Adds a row.
@@ -74,7 +81,9 @@ impl Table {
             }
         }
         // Drop columns that are empty in every row (e.g. NOTE when nothing is notable).
-        let keep: Vec<bool> = (0..n).map(|i| i == 0 || self.rows.iter().any(|r| !r[i].0.is_empty())).collect();
+        let keep: Vec<bool> = (0..n)
+            .map(|i| i == 0 || self.rows.iter().any(|r| !r[i].0.is_empty()))
+            .collect();
         let last = (0..n).rev().find(|&i| keep[i]).unwrap_or(0);
         let mut line = String::new();
         for i in (0..n).filter(|&i| keep[i]) {
@@ -110,11 +119,24 @@ mod tests {
     #[test]
     fn aligns_and_drops_empty_columns() {
         let mut t = Table::new(["A", "LONGER", "EMPTY", "LAST"]);
-        t.row([("x".into(), None), ("y".into(), Some(Color::Red)), (String::new(), None), ("z".into(), None)]);
-        t.row([("wide cell".into(), None), ("".into(), None), (String::new(), None), ("".into(), None)]);
+        t.row([
+            ("x".into(), None),
+            ("y".into(), Some(Color::Red)),
+            (String::new(), None),
+            ("z".into(), None),
+        ]);
+        t.row([
+            ("wide cell".into(), None),
+            ("".into(), None),
+            (String::new(), None),
+            ("".into(), None),
+        ]);
         let mut out = Vec::new();
         t.render(&mut out, Style::default()).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "A          LONGER  LAST\nx          y       z\nwide cell\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "A          LONGER  LAST\nx          y       z\nwide cell\n"
+        );
         let mut out = Vec::new();
         t.render(&mut out, Style { color: true }).unwrap();
         assert!(String::from_utf8(out).unwrap().contains("\x1b[31my\x1b[0m"));

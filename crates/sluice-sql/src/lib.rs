@@ -93,7 +93,11 @@ impl fmt::Display for SplitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             SplitErrorKind::UnterminatedString => {
-                write!(f, "string starting on line {} is never closed: add the closing quote", self.line)
+                write!(
+                    f,
+                    "string starting on line {} is never closed: add the closing quote",
+                    self.line
+                )
             }
             SplitErrorKind::UnterminatedIdentifier => write!(
                 f,
@@ -101,7 +105,11 @@ impl fmt::Display for SplitError {
                 self.line
             ),
             SplitErrorKind::UnterminatedComment => {
-                write!(f, "comment starting on line {} is never closed: add `*/`", self.line)
+                write!(
+                    f,
+                    "comment starting on line {} is never closed: add `*/`",
+                    self.line
+                )
             }
             SplitErrorKind::UnterminatedDollarQuote(tag) => write!(
                 f,
@@ -109,7 +117,11 @@ impl fmt::Display for SplitError {
                 self.line
             ),
             SplitErrorKind::EmptyDelimiter => {
-                write!(f, "DELIMITER on line {} names no delimiter: write e.g. `DELIMITER $$`", self.line)
+                write!(
+                    f,
+                    "DELIMITER on line {} names no delimiter: write e.g. `DELIMITER $$`",
+                    self.line
+                )
             }
             SplitErrorKind::PsqlMetaCommand(cmd) => write!(
                 f,
@@ -156,13 +168,23 @@ struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     fn new(src: &'a str, dialect: Dialect) -> Self {
-        Lexer { src, b: src.as_bytes(), dialect, out: Vec::new(), line_pos: 0, line: 1 }
+        Lexer {
+            src,
+            b: src.as_bytes(),
+            dialect,
+            out: Vec::new(),
+            line_pos: 0,
+            line: 1,
+        }
     }
 
     /// The 1-based line of byte `pos`; positions must not decrease between calls.
     fn line_at(&mut self, pos: usize) -> usize {
         if pos > self.line_pos {
-            self.line += self.b[self.line_pos..pos].iter().filter(|&&c| c == b'\n').count();
+            self.line += self.b[self.line_pos..pos]
+                .iter()
+                .filter(|&&c| c == b'\n')
+                .count();
             self.line_pos = pos;
         }
         self.line
@@ -174,7 +196,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn err(&self, pos: usize, kind: SplitErrorKind) -> SplitError {
-        SplitError { line: self.line_of(pos), kind }
+        SplitError {
+            line: self.line_of(pos),
+            kind,
+        }
     }
 
     fn push(&mut self, start: usize, end: usize) {
@@ -232,7 +257,8 @@ impl<'a> Lexer<'a> {
                 }
                 b'\'' => {
                     let backslash = self.dialect == Dialect::MySql;
-                    i = self.skip_quoted(i, b'\'', backslash, SplitErrorKind::UnterminatedString)?;
+                    i =
+                        self.skip_quoted(i, b'\'', backslash, SplitErrorKind::UnterminatedString)?;
                     has_code = true;
                 }
                 b'"' => {
@@ -273,7 +299,10 @@ impl<'a> Lexer<'a> {
                     has_code = true;
                 }
                 b'\\' if self.dialect == Dialect::Postgres && !has_code => {
-                    let end = b[i..].iter().position(|&x| x == b'\n' || x == b' ').map_or(n, |p| i + p);
+                    let end = b[i..]
+                        .iter()
+                        .position(|&x| x == b'\n' || x == b' ')
+                        .map_or(n, |p| i + p);
                     let cmd = self.src[i..end].to_string();
                     return Err(self.err(i, SplitErrorKind::PsqlMetaCommand(cmd)));
                 }
@@ -298,13 +327,15 @@ impl<'a> Lexer<'a> {
                         has_code = true;
                         continue;
                     }
-                    if self.dialect == Dialect::MySql && !has_code && word.eq_ignore_ascii_case(b"DELIMITER") {
-                        if let Some((d, next)) = self.read_delimiter(i)? {
-                            custom = if d == ";" { None } else { Some(d) };
-                            i = next;
-                            start = i;
-                            continue;
-                        }
+                    if self.dialect == Dialect::MySql
+                        && !has_code
+                        && word.eq_ignore_ascii_case(b"DELIMITER")
+                        && let Some((d, next)) = self.read_delimiter(i)?
+                    {
+                        custom = if d == ";" { None } else { Some(d) };
+                        i = next;
+                        start = i;
+                        continue;
                     }
                     has_code = true;
                     head = self.classify(head, word, &mut depth);
@@ -344,7 +375,11 @@ impl<'a> Lexer<'a> {
             Head::AfterCreate(k) => {
                 if BLOCK_OBJECTS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
                     Head::Block
-                } else if k < 4 && CREATE_MODIFIERS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+                } else if k < 4
+                    && CREATE_MODIFIERS
+                        .iter()
+                        .any(|w| word.eq_ignore_ascii_case(w))
+                {
                     Head::AfterCreate(k + 1)
                 } else {
                     Head::Plain
@@ -362,7 +397,13 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn skip_quoted(&self, open: usize, q: u8, backslash: bool, kind: SplitErrorKind) -> Result<usize, SplitError> {
+    fn skip_quoted(
+        &self,
+        open: usize,
+        q: u8,
+        backslash: bool,
+        kind: SplitErrorKind,
+    ) -> Result<usize, SplitError> {
         let b = self.b;
         let mut j = open + 1;
         while j < b.len() {
@@ -449,7 +490,10 @@ impl<'a> Lexer<'a> {
 
 /// The index of the `\n` ending the line that contains `i` (or the end of input).
 fn skip_line(b: &[u8], i: usize) -> usize {
-    b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p)
+    b[i..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(b.len(), |p| i + p)
 }
 
 fn is_word_start(c: u8) -> bool {
@@ -471,17 +515,19 @@ mod tests {
     #[test]
     fn splits_plain_statements_and_keeps_lines() {
         let s = split("SELECT 1;\n\nSELECT 2;\n  SELECT 3", Dialect::Sqlite).unwrap();
-        assert_eq!(s.iter().map(|s| (s.text, s.line)).collect::<Vec<_>>(), [
-            ("SELECT 1", 1),
-            ("SELECT 2", 3),
-            ("SELECT 3", 4)
-        ]);
+        assert_eq!(
+            s.iter().map(|s| (s.text, s.line)).collect::<Vec<_>>(),
+            [("SELECT 1", 1), ("SELECT 2", 3), ("SELECT 3", 4)]
+        );
         assert_eq!(s[2].offset, 23);
     }
 
     #[test]
     fn comment_only_chunks_are_not_statements() {
-        assert_eq!(texts("SELECT 1; -- done\n/* bye */", Dialect::Postgres), ["SELECT 1"]);
+        assert_eq!(
+            texts("SELECT 1; -- done\n/* bye */", Dialect::Postgres),
+            ["SELECT 1"]
+        );
         assert!(texts("-- nothing\n;;", Dialect::Sqlite).is_empty());
     }
 
@@ -490,14 +536,26 @@ mod tests {
         let sql = "SELECT 'a;b''c;', \"x;\"\"y\" -- c;\n/* d; /* e; */ f; */ FROM t;";
         assert_eq!(texts(sql, Dialect::Postgres).len(), 1);
         assert_eq!(texts("SELECT 'it\\'s;'; SELECT 2", Dialect::MySql).len(), 2);
-        assert_eq!(texts("SELECT E'it\\'s;'; SELECT 2", Dialect::Postgres).len(), 2);
-        assert_eq!(texts("SELECT [a;b], `c;d` FROM t; SELECT 2", Dialect::Sqlite).len(), 2);
+        assert_eq!(
+            texts("SELECT E'it\\'s;'; SELECT 2", Dialect::Postgres).len(),
+            2
+        );
+        assert_eq!(
+            texts("SELECT [a;b], `c;d` FROM t; SELECT 2", Dialect::Sqlite).len(),
+            2
+        );
     }
 
     #[test]
     fn nested_comments_only_nest_on_postgres() {
-        assert_eq!(texts("/* a /* b */ ; */ SELECT 1; SELECT 2", Dialect::Postgres).len(), 2);
-        assert_eq!(texts("/* a /* b */ SELECT 1; SELECT 2", Dialect::Sqlite).len(), 2);
+        assert_eq!(
+            texts("/* a /* b */ ; */ SELECT 1; SELECT 2", Dialect::Postgres).len(),
+            2
+        );
+        assert_eq!(
+            texts("/* a /* b */ SELECT 1; SELECT 2", Dialect::Sqlite).len(),
+            2
+        );
     }
 
     #[test]
@@ -513,12 +571,15 @@ mod tests {
         let pg = "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 1 END; END;\nSELECT 2;";
         assert_eq!(texts(pg, Dialect::Postgres).len(), 2);
         let lite = "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET x = CASE WHEN 1 THEN 2 ELSE 3 END; INSERT INTO c VALUES (1); END;\nBEGIN;\nSELECT 1;\nEND;";
-        assert_eq!(texts(lite, Dialect::Sqlite), [
-            "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET x = CASE WHEN 1 THEN 2 ELSE 3 END; INSERT INTO c VALUES (1); END",
-            "BEGIN",
-            "SELECT 1",
-            "END"
-        ]);
+        assert_eq!(
+            texts(lite, Dialect::Sqlite),
+            [
+                "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET x = CASE WHEN 1 THEN 2 ELSE 3 END; INSERT INTO c VALUES (1); END",
+                "BEGIN",
+                "SELECT 1",
+                "END"
+            ]
+        );
     }
 
     #[test]
@@ -533,8 +594,14 @@ mod tests {
 
     #[test]
     fn mysql_comment_rules() {
-        assert_eq!(texts("SELECT 1--1;\nSELECT 2 # c;\n;", Dialect::MySql), ["SELECT 1--1", "SELECT 2 # c;"]);
-        assert_eq!(texts("/*!40101 SET NAMES utf8mb4 */;SELECT 1", Dialect::MySql).len(), 2);
+        assert_eq!(
+            texts("SELECT 1--1;\nSELECT 2 # c;\n;", Dialect::MySql),
+            ["SELECT 1--1", "SELECT 2 # c;"]
+        );
+        assert_eq!(
+            texts("/*!40101 SET NAMES utf8mb4 */;SELECT 1", Dialect::MySql).len(),
+            2
+        );
     }
 
     #[test]
@@ -543,7 +610,10 @@ mod tests {
         assert_eq!(e.line, 2);
         assert_eq!(e.kind, SplitErrorKind::UnterminatedString);
         let e = split("\n\nSELECT $x$ abc", Dialect::Postgres).unwrap_err();
-        assert_eq!((e.line, e.kind), (3, SplitErrorKind::UnterminatedDollarQuote("$x$".into())));
+        assert_eq!(
+            (e.line, e.kind),
+            (3, SplitErrorKind::UnterminatedDollarQuote("$x$".into()))
+        );
         let e = split("\\connect db\nSELECT 1", Dialect::Postgres).unwrap_err();
         assert!(e.to_string().contains("\\connect"), "{e}");
         assert!(split("/* open", Dialect::MySql).is_err());

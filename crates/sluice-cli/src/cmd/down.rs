@@ -12,7 +12,10 @@ use crate::settings::Settings;
 pub fn run(args: DownArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     let lock_wait = super::lock_wait(&args.lock_wait)?;
     let target = match (args.id, args.to, args.count) {
-        (Some(id), _, _) => DownTarget::One { id, cascade: args.cascade },
+        (Some(id), _, _) => DownTarget::One {
+            id,
+            cascade: args.cascade,
+        },
         (None, Some(to), _) => DownTarget::To(to),
         (None, None, count) => DownTarget::Count(count.unwrap_or(1)),
     };
@@ -20,16 +23,29 @@ pub fn run(args: DownArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
     let Some(mut engine) = s.open(Access::Existing)? else {
         return Err(Failure::new(
             Exit::Refused,
-            format!("the database {} does not exist: there is nothing to revert", s.masked_url()),
+            format!(
+                "the database {} does not exist: there is nothing to revert",
+                s.masked_url()
+            ),
         ));
     };
     let ctx = s.run_context();
     let run_id = ctx.run_id.clone();
-    writeln!(out, "{run_id} down on {} (env {}, {})", s.masked_url(), s.env, engine.info().server)?;
+    writeln!(
+        out,
+        "{run_id} down on {} (env {}, {})",
+        s.masked_url(),
+        s.env,
+        engine.info().server
+    )?;
     out.flush()?;
     let mut io_error = None;
     let result = run::down(engine.as_mut(), &ctx, &plan, &target, lock_wait, &mut |p| {
-        if let Progress::Reverted { migration, duration } = p {
+        if let Progress::Reverted {
+            migration,
+            duration,
+        } = p
+        {
             let n = migration.down.as_ref().map_or(0, |d| d.statements.len());
             let line = format!(
                 "{run_id} reverted {} ({n} statement{}, {})",
@@ -49,7 +65,12 @@ pub fn run(args: DownArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
     if done.is_empty() {
         writeln!(out, "{run_id} nothing to revert: no migration is applied")?;
     } else {
-        writeln!(out, "{run_id} done: {} migration{} reverted", done.len(), if done.len() == 1 { "" } else { "s" })?;
+        writeln!(
+            out,
+            "{run_id} done: {} migration{} reverted",
+            done.len(),
+            if done.len() == 1 { "" } else { "s" }
+        )?;
     }
     Ok(Exit::Success)
 }

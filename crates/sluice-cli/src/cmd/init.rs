@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::args::InitArgs;
 use crate::exit::{Exit, Failure};
-use crate::settings::Settings;
+use crate::settings::{Settings, tidy};
 
 pub fn run(args: InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     let url = match args.dialect.as_str() {
@@ -16,21 +16,21 @@ pub fn run(args: InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         "# sluice configuration: see docs/configuration.md\n\n[project]\nmigrations = \"migrations\"\ndialect = \"{}\"\n\n[environments.dev]\nurl = \"{url}\"\n",
         args.dialect
     );
-    let config = s.project.join("sluice.toml");
+    let config = tidy(&s.project.join("sluice.toml"));
     if config.exists() {
         writeln!(out, "kept     {} (exists)", config.display())?;
     } else {
         std::fs::write(&config, toml)?;
         writeln!(out, "created  {}", config.display())?;
     }
-    let dir = s.project.join("migrations");
+    let dir = tidy(&s.project.join("migrations"));
     if dir.is_dir() {
         writeln!(out, "kept     {}/ (exists)", dir.display())?;
     } else {
         std::fs::create_dir_all(&dir)?;
         writeln!(out, "created  {}/", dir.display())?;
     }
-    let attrs = s.project.join(".gitattributes");
+    let attrs = tidy(&s.project.join(".gitattributes"));
     let line = "*.sql text eol=lf";
     let current = std::fs::read_to_string(&attrs).unwrap_or_default();
     if current.lines().any(|l| l.trim() == line) {
@@ -43,8 +43,15 @@ pub fn run(args: InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         text.push_str(line);
         text.push('\n');
         std::fs::write(&attrs, text)?;
-        writeln!(out, "wrote    {} (`{line}`: checksums stay stable across Windows checkouts)", attrs.display())?;
+        writeln!(
+            out,
+            "wrote    {} (`{line}`: checksums stay stable across Windows checkouts)",
+            attrs.display()
+        )?;
     }
-    writeln!(out, "next: sluice new <name>, write its up and down sections, then sluice up")?;
+    writeln!(
+        out,
+        "next: sluice new <name>, write its up and down sections, then sluice up"
+    )?;
     Ok(Exit::Success)
 }

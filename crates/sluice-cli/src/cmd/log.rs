@@ -11,15 +11,30 @@ use crate::exit::{Exit, Failure};
 use crate::settings::Settings;
 
 pub fn run(args: LogArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
-    let filter = EventFilter { migration: args.migration, run: args.run, limit: args.limit };
+    let filter = EventFilter {
+        migration: args.migration,
+        run: args.run,
+        limit: args.limit,
+    };
     let (events, server) = match s.open(Access::ReadOnly)? {
         None => (Vec::new(), None),
         Some(mut e) => {
             let server = Some(e.info().server);
-            (if e.state_exists()? { e.events(&filter)? } else { Vec::new() }, server)
+            (
+                if e.state_exists()? {
+                    e.events(&filter)?
+                } else {
+                    Vec::new()
+                },
+                server,
+            )
         }
     };
-    let doc = LogDoc { schema_version: SCHEMA_VERSION, target: s.target(server), events };
+    let doc = LogDoc {
+        schema_version: SCHEMA_VERSION,
+        target: s.target(server),
+        events,
+    };
     super::emit(s, &doc, |d, st, o| sluice_report::log_text(d, st, o), out)?;
     Ok(Exit::Success)
 }

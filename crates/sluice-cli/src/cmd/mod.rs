@@ -46,16 +46,24 @@ fn emit<T: serde::Serialize>(
 
 /// Parses a `--lock-wait` value.
 fn lock_wait(s: &str) -> Result<std::time::Duration, Failure> {
-    sluice_core::time::parse_duration(s).map_err(|e| Failure::new(Exit::Input, format!("--lock-wait: {e}")))
+    sluice_core::time::parse_duration(s)
+        .map_err(|e| Failure::new(Exit::Input, format!("--lock-wait: {e}")))
 }
 
 /// `12 ms`, `1.3 s`.
 fn human(d: std::time::Duration) -> String {
-    if d.as_millis() < 1000 { format!("{} ms", d.as_millis()) } else { format!("{:.1} s", d.as_secs_f64()) }
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
 }
 
 /// Prefixes a run's failure with its run id, so the log line can be followed.
 fn with_run(run: &sluice_core::RunId, f: impl Into<Failure>) -> Failure {
     let f = f.into();
-    Failure { error: format!("{run}: {}", f.error).into(), ..f }
+    Failure {
+        error: format!("{run}: {}", f.error).into(),
+        ..f
+    }
 }

@@ -16,17 +16,37 @@ pub fn run(args: TargetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
         None => (Vec::new(), None),
         Some(mut e) => {
             let server = Some(e.info().server);
-            (if e.state_exists()? { e.records()? } else { Vec::new() }, server)
+            (
+                if e.state_exists()? {
+                    e.records()?
+                } else {
+                    Vec::new()
+                },
+                server,
+            )
         }
     };
     let overview = Overview::new(&plan, records, &s.env);
-    let opts = UpOptions { to: args.to, count: args.count, late: Some(s.late), ..UpOptions::default() };
+    let opts = UpOptions {
+        to: args.to,
+        count: args.count,
+        late: Some(s.late),
+        ..UpOptions::default()
+    };
     let chosen = plan_up(&plan, &overview, &opts, &s.env)?;
     let doc = PlanDoc {
         schema_version: SCHEMA_VERSION,
         target: s.target(server),
-        migrations: chosen.apply.iter().map(|(m, late)| PlanItem::new(m, *late)).collect(),
-        skipped: chosen.skipped_env.iter().map(|m| m.id.to_string()).collect(),
+        migrations: chosen
+            .apply
+            .iter()
+            .map(|(m, late)| PlanItem::new(m, *late))
+            .collect(),
+        skipped: chosen
+            .skipped_env
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect(),
     };
     super::emit(s, &doc, |d, st, o| sluice_report::plan_text(d, st, o), out)?;
     Ok(Exit::Success)

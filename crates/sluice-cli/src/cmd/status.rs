@@ -15,11 +15,20 @@ pub fn run(s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
         None => (Vec::new(), None, false),
         Some(mut e) => {
             let server = Some(e.info().server);
-            if e.state_exists()? { (e.records()?, server, true) } else { (Vec::new(), server, false) }
+            if e.state_exists()? {
+                (e.records()?, server, true)
+            } else {
+                (Vec::new(), server, false)
+            }
         }
     };
     let overview = Overview::new(&plan, records, &s.env);
     let doc = StatusDoc::new(s.target(server), initialised, &overview.entries);
-    super::emit(s, &doc, |d, st, o| sluice_report::status_text(d, st, o), out)?;
+    super::emit(
+        s,
+        &doc,
+        |d, st, o| sluice_report::status_text(d, st, o),
+        out,
+    )?;
     Ok(Exit::Success)
 }

@@ -13,19 +13,40 @@ use crate::settings::Settings;
 pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     let lock_wait = super::lock_wait(&args.lock_wait)?;
     let plan = s.plan()?;
-    let Some(mut engine) = s.open(Access::Create)? else { unreachable!("Access::Create always opens") };
+    let Some(mut engine) = s.open(Access::Create)? else {
+        unreachable!("Access::Create always opens")
+    };
     let ctx = s.run_context();
     let run_id = ctx.run_id.clone();
-    writeln!(out, "{run_id} up on {} (env {}, {})", s.masked_url(), s.env, engine.info().server)?;
+    writeln!(
+        out,
+        "{run_id} up on {} (env {}, {})",
+        s.masked_url(),
+        s.env,
+        engine.info().server
+    )?;
     out.flush()?;
-    let opts = UpOptions { to: args.target.to, count: args.target.count, late: Some(s.late), lock_wait };
+    let opts = UpOptions {
+        to: args.target.to,
+        count: args.target.count,
+        late: Some(s.late),
+        lock_wait,
+    };
     let started = Instant::now();
     let mut io_error = None;
     let result = run::up(engine.as_mut(), &ctx, &plan, &opts, &mut |p| {
         let line = match p {
-            Progress::Applied { migration, late, duration } => {
+            Progress::Applied {
+                migration,
+                late,
+                duration,
+            } => {
                 let n = migration.up.statements.len();
-                let late = if late { " [late: ordered before an applied migration]" } else { "" };
+                let late = if late {
+                    " [late: ordered before an applied migration]"
+                } else {
+                    ""
+                };
                 format!(
                     "{run_id} applied {} ({n} statement{}, {}){late}",
                     migration.id,
@@ -34,7 +55,10 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
                 )
             }
             Progress::SkippedEnv { migration } => {
-                format!("{run_id} skipped {}: not for environment {}", migration.id, s.env)
+                format!(
+                    "{run_id} skipped {}: not for environment {}",
+                    migration.id, s.env
+                )
             }
             Progress::Reverted { .. } => return,
         };
@@ -51,18 +75,29 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
             if n == 0 {
                 writeln!(out, "{run_id} nothing to apply: the database is up to date")?;
             } else {
-                writeln!(out, "{run_id} done: {n} migration{} applied in {}", if n == 1 { "" } else { "s" }, super::human(started.elapsed()))?;
+                writeln!(
+                    out,
+                    "{run_id} done: {n} migration{} applied in {}",
+                    if n == 1 { "" } else { "s" },
+                    super::human(started.elapsed())
+                )?;
             }
             for id in summary.late {
-                eprintln!("warning: {run_id}: {id} was late (ordered before migrations applied earlier); it was applied because this environment allows late migrations");
+                eprintln!(
+                    "warning: {run_id}: {id} was late (ordered before migrations applied earlier); it was applied because this environment allows late migrations"
+                );
             }
             Ok(Exit::Success)
         }
         Err(e) => {
-            if let run::RunError::MigrationFailed { applied_before, .. } = &e
-                && !applied_before.is_empty()
+            if let run::RunError::MigrationFailed(f) = &e
+                && !f.applied_before.is_empty()
             {
-                writeln!(out, "{run_id} {} migration(s) applied before the failure stay applied", applied_before.len())?;
+                writeln!(
+                    out,
+                    "{run_id} {} migration(s) applied before the failure stay applied",
+                    f.applied_before.len()
+                )?;
             }
             Err(super::with_run(&run_id, e))
         }

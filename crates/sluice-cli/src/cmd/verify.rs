@@ -16,11 +16,23 @@ pub fn run(args: VerifyArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
     let Some(mut engine) = s.open(Access::Existing)? else {
         return Err(Failure::new(
             Exit::Refused,
-            format!("the database {} does not exist: apply the migrations with `sluice up` before verifying them", s.masked_url()),
+            format!(
+                "the database {} does not exist: apply the migrations with `sluice up` before verifying them",
+                s.masked_url()
+            ),
         ));
     };
     let checks = run::verify(engine.as_mut(), &plan, &s.env, &args.ids)?;
     let doc = VerifyDoc::new(s.target(Some(engine.info().server)), checks);
-    super::emit(s, &doc, |d, st, o| sluice_report::verify_text(d, st, o), out)?;
-    Ok(if doc.failed == 0 { Exit::Success } else { Exit::ChecksFailed })
+    super::emit(
+        s,
+        &doc,
+        |d, st, o| sluice_report::verify_text(d, st, o),
+        out,
+    )?;
+    Ok(if doc.failed == 0 {
+        Exit::Success
+    } else {
+        Exit::ChecksFailed
+    })
 }

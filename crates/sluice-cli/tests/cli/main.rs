@@ -1,0 +1,558 @@
+//! CLI tests: the real binary on real SQLite files, exit code + stdout + stderr snapshotted.
+
+mod support;
+
+use std::path::Path;
+
+use sluice_testkit::{Project, TempDir, copy_tree};
+use support::{db, redact, sluice, sluice_cmd, snap, snapshot, strings, user_tables};
+
+fn quickstart() -> TempDir {
+    let dir = TempDir::new("quickstart");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/quickstart");
+    copy_tree(&src.join("migrations"), &dir.path().join("migrations"));
+    std::fs::copy(src.join("sluice.toml"), dir.path().join("sluice.toml"))
+        .expect("copy sluice.toml");
+    dir
+}
+
+#[test]
+fn help_of_every_command() {
+    let dir = TempDir::new("help");
+    snap("help", dir.path(), &["--help"]).code(0);
+    for cmd in [
+        "init", "new", "status", "plan", "up", "down", "verify", "log",
+    ] {
+        snap(&format!("help_{cmd}"), dir.path(), &[cmd, "--help"]).code(0);
+    }
+    snap("usage_error", dir.path(), &["up", "--count", "many"]).code(2);
+}
+
+#[test]
+fn quickstart_end_to_end() {
+    let dir = quickstart();
+    let d = dir.path();
+    snap("qs_01_status_fresh", d, &["status"]).code(0);
+    assert!(
+        !d.join("quickstart.db").exists(),
+        "status must not create the database"
+    );
+    snap("qs_02_plan", d, &["plan"]).code(0);
+    assert!(
+        !d.join("quickstart.db").exists(),
+        "plan must not create the database"
+    );
+    snap("qs_03_up", d, &["up"]).code(0);
+    snap("qs_04_status", d, &["status"]).code(0);
+    snap("qs_05_verify", d, &["verify"]).code(0);
+    snap("qs_06_down_count_2", d, &["down", "--count", "2"]).code(0);
+    snap("qs_07_status_after_down", d, &["status"]).code(0);
+    let conn = db(&d.join("quickstart.db"));
+    assert!(!user_tables(&conn).contains(&"queue_jobs".to_string()));
+    snap("qs_08_plan_two_left", d, &["plan", "--format", "json"]).code(0);
+    snap("qs_09_up_again", d, &["up"]).code(0);
+    assert!(user_tables(&conn).contains(&"queue_jobs".to_string()));
+    snap("qs_10_log_tail", d, &["log", "--limit", "4"]).code(0);
+    snap(
+        "qs_11_verify_json",
+        d,
+        &[
+            "verify",
+            "--format",
+            "json",
+            "20251101_030000_add_status_map_tables",
+        ],
+    )
+    .code(0);
+    snap("qs_12_status_json", d, &["status", "--format", "json"]).code(0);
+    snap(
+        "qs_13_log_json",
+        d,
+        &["log", "--format", "json", "--limit", "2"],
+    )
+    .code(0);
+    snap("qs_14_up_nothing", d, &["up"]).code(0);
+    // Verification left nothing behind.
+    assert_eq!(
+        strings(&conn, "SELECT count(*) FROM api_idempotency_keys"),
+        ["0"]
+    );
+    assert_eq!(strings(&conn, "SELECT count(*) FROM transfers"), ["3"]);
+    // The history: one applied row per migration, in the order they were applied.
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT count(*) FROM sluice_migrations WHERE state = 'applied'"
+        ),
+        ["7"]
+    );
+}
+
+#[test]
+fn drift_is_reported_and_up_refuses() {
+    let dir = quickstart();
+    let d = dir.path();
+    sluice(d, &["up"]).code(0);
+    let file = d.join("migrations/20251103_000000_add_transfer_priority.sql");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("DEFAULT 0;", "DEFAULT 1;")).unwrap();
+    snap("drift_status", d, &["status"]).code(0);
+    snap("drift_up_refused", d, &["up"]).code(4);
+    // White space at line ends and CRLF do not count as edits.
+    std::fs::write(&file, text.replace('\n', "  \r\n")).unwrap();
+    let s = sluice(d, &["status", "--format", "json"]);
+    assert!(!s.stdout.contains("\"drift\": true"), "{}", s.stdout);
+}
+
+#[test]
+fn malformed_file_is_exit_2_and_changes_nothing() {
+    let p = Project::new("malformed");
+    p.simple(
+        "001_a",
+        &[],
+        &["CREATE TABLE a (x INTEGER)"],
+        &["DROP TABLE a"],
+    );
+    sluice(p.path(), &["up"]).code(0);
+    let conn = db(&p.path().join("sluice.db"));
+    let before = strings(&conn, "SELECT count(*) FROM sluice_events");
+    p.migration(
+        "002_b",
+        "-- author: x\n-- sluice:up\nCREATE TABLE b (x INTEGER);\n",
+    );
+    p.migration(
+        "003_c",
+        "-- risk: extreme\n-- sluice:up\nSELECT 1;\n-- sluice:down\nSELECT 1;\n",
+    );
+    snap("malformed_up", p.path(), &["up"]).code(2);
+    snap("malformed_status", p.path(), &["status"]).code(2);
+    assert_eq!(strings(&conn, "SELECT count(*) FROM sluice_events"), before);
+    assert_eq!(user_tables(&conn), ["a"]);
+}
+
+#[test]
+fn failing_third_statement_leaves_no_trace() {
+    let p = Project::new("fail3");
+    p.simple(
+        "001_ok",
+        &[],
+        &["CREATE TABLE base (x INTEGER)"],
+        &["DROP TABLE base"],
+    );
+    p.simple(
+        "002_breaks",
+        &[],
+        &[
+            "CREATE TABLE one (x INTEGER)",
+            "INSERT INTO base VALUES (1)",
+            "INSERT INTO missing VALUES (2)",
+        ],
+        &["DROP TABLE one"],
+    );
+    snap("fail3_up", p.path(), &["up"]).code(3);
+    let conn = db(&p.path().join("sluice.db"));
+    assert_eq!(
+        user_tables(&conn),
+        ["base"],
+        "the first statements of the failed migration were rolled back"
+    );
+    assert_eq!(strings(&conn, "SELECT count(*) FROM base"), ["0"]);
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT state FROM sluice_migrations WHERE id = '002_breaks'"
+        ),
+        ["failed"]
+    );
+    let err = strings(
+        &conn,
+        "SELECT last_error FROM sluice_migrations WHERE id = '002_breaks'",
+    );
+    assert!(
+        err[0].contains("statement 3/3") && err[0].contains("no such table: missing"),
+        "{err:?}"
+    );
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT from_state || '>' || to_state FROM sluice_events WHERE migration_id = '002_breaks' ORDER BY seq"
+        ),
+        ["pending>applying", "applying>failed"]
+    );
+    snap("fail3_status", p.path(), &["status"]).code(0);
+    // Fixed file: up retries the failed migration.
+    p.simple(
+        "002_breaks",
+        &[],
+        &[
+            "CREATE TABLE one (x INTEGER)",
+            "INSERT INTO base VALUES (1)",
+            "CREATE TABLE missing (y INTEGER)",
+        ],
+        &["DROP TABLE missing", "DROP TABLE one"],
+    );
+    sluice(p.path(), &["up"]).code(0);
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT state FROM sluice_migrations WHERE id = '002_breaks'"
+        ),
+        ["applied"]
+    );
+}
+
+#[test]
+fn non_transactional_failure_is_partial_and_blocks_up() {
+    let p = Project::new("partial");
+    p.migration(
+        "001_nt",
+        "-- transaction: false\n-- sluice:up\nCREATE TABLE a (x INTEGER);\nCREATE TABLE b (x INTEGER);\nINSERT INTO nowhere VALUES (1);\n-- sluice:down\nDROP TABLE IF EXISTS b;\nDROP TABLE IF EXISTS a;\n",
+    );
+    snap("partial_up", p.path(), &["up"]).code(3);
+    let conn = db(&p.path().join("sluice.db"));
+    assert_eq!(
+        user_tables(&conn),
+        ["a", "b"],
+        "statements before the failure stay applied outside a transaction"
+    );
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT state || ' ' || statements_done || '/' || statements_total FROM sluice_migrations"
+        ),
+        ["partial 2/3"]
+    );
+    snap("partial_status", p.path(), &["status"]).code(0);
+    snap("partial_up_refused", p.path(), &["up"]).code(4);
+}
+
+#[test]
+fn transaction_control_in_a_transactional_migration_is_refused() {
+    let p = Project::new("txctl");
+    p.migration("001_tx", "-- sluice:up\nBEGIN;\nCREATE TABLE a (x INTEGER);\nCOMMIT;\n-- sluice:down\nDROP TABLE a;\n");
+    snap("txctl_up", p.path(), &["up"]).code(2);
+}
+
+#[test]
+fn down_refusals_are_recorded() {
+    let dir = quickstart();
+    let d = dir.path();
+    sluice(d, &["up"]).code(0);
+    snap(
+        "down_dependants",
+        d,
+        &["down", "20251101_030000_add_status_map_tables"],
+    )
+    .code(4);
+    snap("down_irreversible", d, &["down", "--count", "99"]).code(4);
+    snap("down_unknown", d, &["down", "nope"]).code(2);
+    snap(
+        "down_cascade",
+        d,
+        &["down", "--cascade", "20251101_030000_add_status_map_tables"],
+    )
+    .code(0);
+    snap(
+        "down_pending",
+        d,
+        &["down", "20251101_030000_add_status_map_tables"],
+    )
+    .code(4);
+    let conn = db(&d.join("quickstart.db"));
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT migration_id || ' ' || from_state || '>' || to_state FROM sluice_events WHERE allowed = 0 ORDER BY seq"
+        ),
+        [
+            "20241015_000000_initial_consignments_schema applied>reverting",
+            "20251101_030000_add_status_map_tables pending>reverting"
+        ]
+    );
+    // The audit log is append-only.
+    let tamper = conn.execute("DELETE FROM sluice_events", []);
+    assert!(tamper.unwrap_err().to_string().contains("append-only"));
+}
+
+#[test]
+fn down_to_reverts_in_applied_order_not_id_order() {
+    let p = Project::new("downto");
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE t1 (x INTEGER)"],
+        &["DROP TABLE t1"],
+    );
+    p.simple(
+        "M3",
+        &[],
+        &["CREATE TABLE t3 (x INTEGER)"],
+        &["DROP TABLE t3"],
+    );
+    sluice(p.path(), &["up"]).code(0);
+    // M2 arrives late (merged from an old branch): applied after M3 in dev.
+    p.simple(
+        "M2",
+        &[],
+        &["CREATE TABLE t2 (x INTEGER)"],
+        &["DROP TABLE t2"],
+    );
+    snap("late_status", p.path(), &["status"]).code(0);
+    snap("late_up_dev", p.path(), &["up"]).code(0);
+    // Applied order is M1, M3, M2: `down --to M3` reverts only M2.
+    snap("downto_m3", p.path(), &["down", "--to", "M3"]).code(0);
+    let conn = db(&p.path().join("sluice.db"));
+    assert_eq!(user_tables(&conn), ["t1", "t3"]);
+}
+
+#[test]
+fn late_migrations_are_refused_where_the_environment_says_so() {
+    let p = Project::new("late");
+    p.config("[environments.dev]\nurl = \"sqlite:dev.db\"\n\n[environments.staging]\nurl = \"sqlite:staging.db\"\n");
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE t1 (x INTEGER)"],
+        &["DROP TABLE t1"],
+    );
+    p.simple(
+        "M3",
+        &[],
+        &["CREATE TABLE t3 (x INTEGER)"],
+        &["DROP TABLE t3"],
+    );
+    sluice(p.path(), &["--env", "staging", "up"]).code(0);
+    p.simple(
+        "M2",
+        &[],
+        &["CREATE TABLE t2 (x INTEGER)"],
+        &["DROP TABLE t2"],
+    );
+    snap("late_staging_plan", p.path(), &["--env", "staging", "plan"]).code(4);
+    snap("late_staging_up", p.path(), &["--env", "staging", "up"]).code(4);
+    snap("unknown_env", p.path(), &["--env", "prod", "status"]).code(2);
+}
+
+#[test]
+fn environments_header_limits_where_a_migration_runs() {
+    let p = Project::new("envs");
+    p.config("[environments.dev]\nurl = \"sqlite:dev.db\"\n\n[environments.prod]\nurl = \"sqlite:prod.db\"\n");
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE t (x INTEGER)"],
+        &["DROP TABLE t"],
+    );
+    p.migration("M2_seed", "-- environments: dev\n-- sluice:up\nINSERT INTO t VALUES (1);\n-- sluice:down\nDELETE FROM t;\n");
+    snap("envs_prod_up", p.path(), &["--env", "prod", "up"]).code(0);
+    snap("envs_prod_status", p.path(), &["--env", "prod", "status"]).code(0);
+    sluice(p.path(), &["up"]).code(0);
+    assert_eq!(
+        strings(&db(&p.path().join("dev.db")), "SELECT count(*) FROM t"),
+        ["1"]
+    );
+    assert_eq!(
+        strings(&db(&p.path().join("prod.db")), "SELECT count(*) FROM t"),
+        ["0"]
+    );
+}
+
+#[test]
+fn read_commands_never_create_tables() {
+    let p = Project::new("readonly");
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE t (x INTEGER)"],
+        &["DROP TABLE t"],
+    );
+    for cmd in [&["status"][..], &["plan"], &["log"]] {
+        sluice(p.path(), cmd).code(0);
+        assert!(
+            !p.path().join("sluice.db").exists(),
+            "{cmd:?} created the database file"
+        );
+    }
+    snap("verify_no_db", p.path(), &["verify"]).code(4);
+    // An existing database without sluice's tables stays without them.
+    rusqlite::Connection::open(p.path().join("sluice.db"))
+        .unwrap()
+        .execute_batch("CREATE TABLE app (x INTEGER)")
+        .unwrap();
+    for cmd in [&["status"][..], &["plan"], &["log"], &["verify"]] {
+        sluice(p.path(), cmd).code(0);
+    }
+    assert_eq!(
+        strings(
+            &db(&p.path().join("sluice.db")),
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        ),
+        ["app"]
+    );
+}
+
+#[test]
+fn verify_failures_exit_1() {
+    let p = Project::new("verifyfail");
+    p.migration(
+        "M1",
+        "-- sluice:up\nCREATE TABLE t (x INTEGER UNIQUE);\nINSERT INTO t VALUES (1), (2);\n-- sluice:down\nDROP TABLE t;\n-- sluice:verify\n-- expect: rows 3\nSELECT * FROM t;\n-- expect: error unique_violation\nINSERT INTO t VALUES (3);\n-- expect: value 2\nSELECT max(x) FROM t;\n",
+    );
+    sluice(p.path(), &["up"]).code(0);
+    snap("verify_fail", p.path(), &["verify"]).code(1);
+    snap("verify_pending_id", p.path(), &["verify", "nope"]).code(2);
+}
+
+#[test]
+fn lock_held_by_a_live_run_times_out_with_exit_5() {
+    let p = Project::new("lock");
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE t (x INTEGER)"],
+        &["DROP TABLE t"],
+    );
+    sluice(p.path(), &["up", "--count", "0"]).code(0);
+    let conn = db(&p.path().join("sluice.db"));
+    let host = sluice_core::whoami::host_name();
+    // Our own pid: alive for as long as this test runs.
+    conn.execute(
+        "INSERT INTO sluice_lock VALUES (1, 'run_20260101_000000_00000000000000aa', ?1, ?2, 'someone', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+        rusqlite::params![std::process::id(), host],
+    )
+    .unwrap();
+    snap("lock_timeout", p.path(), &["up", "--lock-wait", "300ms"]).code(5);
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT count(*) FROM sluice_migrations WHERE state = 'applied'"
+        ),
+        ["0"]
+    );
+    // A holder whose process is gone is taken over, and that is recorded.
+    conn.execute("UPDATE sluice_lock SET pid = 999999999", [])
+        .unwrap();
+    sluice(p.path(), &["up", "--lock-wait", "300ms"]).code(0);
+    let notes = strings(
+        &conn,
+        "SELECT reason FROM sluice_events WHERE migration_id IS NULL",
+    );
+    assert!(
+        notes[0].starts_with("took over the migration lock"),
+        "{notes:?}"
+    );
+    assert_eq!(
+        strings(&conn, "SELECT count(*) FROM sluice_lock"),
+        ["0"],
+        "the lock is released after the run"
+    );
+}
+
+#[test]
+fn two_processes_apply_each_migration_exactly_once() {
+    let p = Project::new("race");
+    for i in 0..40 {
+        // No IF NOT EXISTS: a second application would fail loudly.
+        p.simple(
+            &format!("M{i:03}"),
+            &[],
+            &[&format!("CREATE TABLE t{i} (x INTEGER)")],
+            &[&format!("DROP TABLE t{i}")],
+        );
+    }
+    for round in 0..3 {
+        let _ = std::fs::remove_file(p.path().join("sluice.db"));
+        let _ = std::fs::remove_file(p.path().join("sluice.db-wal"));
+        let _ = std::fs::remove_file(p.path().join("sluice.db-shm"));
+        let mut a = sluice_cmd(p.path(), &["up"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut b = sluice_cmd(p.path(), &["up"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (sa, sb) = (a.wait().unwrap(), b.wait().unwrap());
+        assert!(
+            sa.success() && sb.success(),
+            "round {round}: both runners succeed ({sa}, {sb})"
+        );
+        let conn = db(&p.path().join("sluice.db"));
+        assert_eq!(
+            strings(
+                &conn,
+                "SELECT count(*) FROM sluice_migrations WHERE state = 'applied'"
+            ),
+            ["40"]
+        );
+        let per_migration = strings(
+            &conn,
+            "SELECT count(*) FROM sluice_events WHERE to_state = 'applied' GROUP BY migration_id HAVING count(*) <> 1",
+        );
+        assert!(
+            per_migration.is_empty(),
+            "round {round}: a migration was applied more than once"
+        );
+        assert_eq!(
+            strings(
+                &conn,
+                "SELECT count(DISTINCT applied_seq) FROM sluice_migrations"
+            ),
+            ["40"]
+        );
+    }
+}
+
+#[test]
+fn init_and_new() {
+    let dir = TempDir::new("init");
+    snap("init", dir.path(), &["init"]).code(0);
+    snap("init_again", dir.path(), &["init"]).code(0);
+    let run = sluice(dir.path(), &["new", "add_status_map_tables"]).code(0);
+    let stamp = regex_lite::Regex::new(r"\d{8}_\d{6}_").unwrap();
+    snapshot(
+        "new",
+        &stamp.replace_all(&run.render(dir.path()), "[STAMP]_"),
+    );
+    let created: Vec<_> = std::fs::read_dir(dir.path().join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(created.len(), 1);
+    let text = std::fs::read_to_string(&created[0]).unwrap();
+    snapshot("new_file", &text);
+    // The new file is refused until its up section holds SQL, with a line number.
+    let st = sluice(dir.path(), &["status"]).code(2);
+    assert!(
+        st.stderr.contains(":5: the `up` section is empty"),
+        "{}",
+        st.stderr
+    );
+    snap("new_bad_name", dir.path(), &["new", "add status"]).code(2);
+}
+
+#[test]
+fn bad_config_names_the_file_and_key() {
+    let p = Project::new("badcfg");
+    p.config("[project]\nmigration = \"m\"\n");
+    snap("bad_config", p.path(), &["status"]).code(2);
+    p.config("[environments.prod]\nurl = \"env:SLUICE_TEST_UNSET_VAR\"\n");
+    snap("unset_url_var", p.path(), &["status"]).code(2);
+    p.config("[environments.dev]\nurl = \"postgres://app:hunter2@db.internal/app\"\n");
+    let run = snap("postgres_not_yet", p.path(), &["status"]).code(2);
+    assert!(
+        !run.stderr.contains("hunter2") && !run.stdout.contains("hunter2"),
+        "the password leaked"
+    );
+}
+
+#[test]
+fn plan_errors_name_the_files() {
+    let p = Project::new("planerr");
+    p.simple("A", &["B"], &["SELECT 1"], &["SELECT 1"]);
+    p.simple("B", &["C"], &["SELECT 1"], &["SELECT 1"]);
+    p.simple("C", &["A"], &["SELECT 1"], &["SELECT 1"]);
+    snap("plan_cycle", p.path(), &["plan"]).code(2);
+    let run = sluice(p.path(), &["plan"]);
+    assert_eq!(redact(&run.stderr, p.path()).lines().count(), 1);
+}
