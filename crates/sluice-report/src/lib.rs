@@ -149,7 +149,9 @@ impl StatusDoc {
             })
             .collect();
         let relevant = s.total - s.skipped;
-        s.percent_applied = (s.applied * 100).checked_div(relevant).map_or(100, |p| p as u32);
+        s.percent_applied = (s.applied * 100)
+            .checked_div(relevant)
+            .map_or(100, |p| p as u32);
         StatusDoc {
             schema_version: SCHEMA_VERSION,
             target,
