@@ -33,13 +33,13 @@ pub struct Failure {
     /// The exit code.
     pub exit: Exit,
     /// The error.
-    pub error: Box<dyn std::error::Error>,
+    pub error: Box<dyn std::error::Error + Send + Sync>,
     /// Each line of the message is an error of its own (several bad files).
     pub many: bool,
 }
 
 impl Failure {
-    pub fn new(exit: Exit, error: impl Into<Box<dyn std::error::Error>>) -> Failure {
+    pub fn new(exit: Exit, error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Failure {
         Failure {
             exit,
             error: error.into(),

@@ -60,48 +60,57 @@ pub fn load_dir(dir: &Path, dialect: Dialect) -> Result<Loaded, LoadError> {
     for entry in entries {
         let entry =
             entry.map_err(|e| one(dir, format!("cannot list the migrations folder: {e}")))?;
-        let path = entry.path();
         let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
+        let name_str = name.to_string_lossy();
+        if name_str.starts_with('.') {
             continue;
         }
-        let is_sql = Path::new(name.as_ref())
+        let is_sql = Path::new(name_str.as_ref())
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("sql"));
-        if is_sql && path.is_file() {
-            paths.push(path);
+        // The type comes with the directory entry; only links need a stat.
+        let is_file = match entry.file_type() {
+            Ok(t) if t.is_symlink() => entry.path().is_file(),
+            Ok(t) => t.is_file(),
+            Err(_) => false,
+        };
+        if is_sql && is_file {
+            paths.push(entry.path());
         } else {
-            ignored.push(path);
+            ignored.push(entry.path());
         }
     }
-    paths.sort();
+    paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     ignored.sort();
 
-    let mut migrations = Vec::with_capacity(paths.len());
+    // Reading and parsing are independent per file: spread them over the cores.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = paths.len().div_ceil(threads).max(64);
+    let results: Vec<Result<Migration, FileError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut buf = Vec::new();
+                    part.iter()
+                        .map(|p| read_one(p, dialect, &mut buf))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut migrations = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
-    for path in paths {
-        match std::fs::read(&path) {
-            Err(e) => errors.push(FileError {
-                path,
-                line: 0,
-                message: format!("cannot read: {e}"),
-            }),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let line = 1 + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count();
-                    errors.push(FileError {
-                        path,
-                        line,
-                        message: "is not valid UTF-8: save it as UTF-8".into(),
-                    })
-                }
-                Ok(text) => match file::parse(&path, &text, dialect) {
-                    Ok(m) => migrations.push(m),
-                    Err(e) => errors.push(e),
-                },
-            },
+    for r in results {
+        match r {
+            Ok(m) => migrations.push(m),
+            Err(e) => errors.push(e),
         }
     }
 
@@ -128,4 +137,44 @@ pub fn load_dir(dir: &Path, dialect: Dialect) -> Result<Loaded, LoadError> {
         migrations,
         ignored,
     })
+}
+
+/// Reads and parses one file, reading into `buf` (reused: no stat, no allocation per file).
+fn read_one(path: &Path, dialect: Dialect, buf: &mut Vec<u8>) -> Result<Migration, FileError> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| FileError {
+        path: path.to_path_buf(),
+        line: 0,
+        message: format!("cannot read: {e}"),
+    };
+    let mut f = std::fs::File::open(path).map_err(cannot)?;
+    // `buf` keeps its length between files (zeroed once), so only growth writes to it.
+    if buf.is_empty() {
+        buf.resize(64 * 1024, 0);
+    }
+    let mut filled = 0;
+    loop {
+        if filled == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+        match f.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(cannot(e)),
+        }
+    }
+    let buf = &buf[..filled];
+    match std::str::from_utf8(buf) {
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = 1 + buf[..at].iter().filter(|&&b| b == b'\n').count();
+            Err(FileError {
+                path: path.to_path_buf(),
+                line,
+                message: "is not valid UTF-8: save it as UTF-8".into(),
+            })
+        }
+        Ok(text) => file::parse(path, text, dialect),
+    }
 }

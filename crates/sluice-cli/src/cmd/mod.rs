@@ -30,6 +30,54 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
     }
 }
 
+/// What a reading command knows about the database: its records, when it has sluice's
+/// tables, and the server's version, when it exists.
+pub struct History {
+    /// The history rows (empty when sluice's tables do not exist).
+    pub records: Vec<sluice_core::engine::Record>,
+    /// The server or library version; `None` when the database does not exist.
+    pub server: Option<String>,
+    /// Whether sluice's tables exist.
+    pub initialised: bool,
+}
+
+/// Loads the plan and reads the history at the same time (files on one thread, the
+/// database on this one); opens the database read-only and never creates anything.
+fn plan_and_history(s: &Settings) -> Result<(sluice_core::Plan, History), Failure> {
+    std::thread::scope(|scope| {
+        let plan = scope.spawn(|| s.plan());
+        let history = (|| -> Result<History, Failure> {
+            Ok(match s.open(sluice_engine::Access::ReadOnly)? {
+                None => History {
+                    records: Vec::new(),
+                    server: None,
+                    initialised: false,
+                },
+                Some(mut e) => {
+                    let server = Some(e.info().server);
+                    if e.state_exists()? {
+                        History {
+                            records: e.records()?,
+                            server,
+                            initialised: true,
+                        }
+                    } else {
+                        History {
+                            records: Vec::new(),
+                            server,
+                            initialised: false,
+                        }
+                    }
+                }
+            })
+        })();
+        let plan = plan
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+        Ok((plan, history?))
+    })
+}
+
 /// Writes a document in the chosen format.
 fn emit<T: serde::Serialize>(
     settings: &Settings,

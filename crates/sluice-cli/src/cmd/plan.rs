@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use sluice_core::run::{Overview, UpOptions, plan_up};
-use sluice_engine::Access;
 use sluice_report::{PlanDoc, PlanItem, SCHEMA_VERSION};
 
 use crate::args::TargetArgs;
@@ -11,22 +10,8 @@ use crate::exit::{Exit, Failure};
 use crate::settings::Settings;
 
 pub fn run(args: TargetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
-    let plan = s.plan()?;
-    let (records, server) = match s.open(Access::ReadOnly)? {
-        None => (Vec::new(), None),
-        Some(mut e) => {
-            let server = Some(e.info().server);
-            (
-                if e.state_exists()? {
-                    e.records()?
-                } else {
-                    Vec::new()
-                },
-                server,
-            )
-        }
-    };
-    let overview = Overview::new(&plan, records, &s.env);
+    let (plan, history) = super::plan_and_history(s)?;
+    let overview = Overview::new(&plan, history.records, &s.env);
     let opts = UpOptions {
         to: args.to,
         count: args.count,
@@ -36,7 +21,7 @@ pub fn run(args: TargetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
     let chosen = plan_up(&plan, &overview, &opts, &s.env)?;
     let doc = PlanDoc {
         schema_version: SCHEMA_VERSION,
-        target: s.target(server),
+        target: s.target(history.server),
         migrations: chosen
             .apply
             .iter()

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""sluice benchmarks, run side by side with their baselines in one script.
+
+    cargo build --release && python3 bench/bench.py [--quick]
+
+1. `status` and `plan` on 10,000 generated migrations (no database yet, then all applied):
+   wall time and peak RSS of the sluice process (wait4), median of N runs.
+2. `up` of 1,000 small generated migrations on a fresh SQLite file, against the `sqlite3`
+   shell running the same statements with the same per-migration BEGIN/COMMIT in WAL
+   journal mode; runs alternate, each on a fresh file; the ratio of medians is reported.
+
+Figures vary with the machine; compare the ratios, which are measured in the same run.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SLUICE = os.path.join(ROOT, "target", "release", "sluice")
+QUICK = "--quick" in sys.argv
+RUNS = 3 if QUICK else 7
+
+
+def run(cmd, cwd, stdin=None):
+    """Runs cmd; returns (seconds, peak RSS in MiB) of that one process."""
+    env = dict(os.environ, SLUICE_ACTOR="bench", NO_COLOR="1")
+    start = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{cmd} failed: {err}")
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def small_migration(i):
+    up = [
+        f"CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at TEXT)",
+        f"CREATE INDEX t_{i}_name ON t_{i} (name)",
+        f"INSERT INTO t_{i} (name, created_at) VALUES ('row {i}', '2026-11-21')",
+    ]
+    return up, [f"DROP TABLE t_{i}"]
+
+
+def write_project(path, n, requires_every=10):
+    mig = os.path.join(path, "migrations")
+    os.makedirs(mig)
+    ids = []
+    for i in range(n):
+        mid = f"{20250101000000 + i}_m{i}"
+        ids.append(mid)
+        up, down = small_migration(i)
+        head = f"-- author: bench\n-- description: generated migration {i}\n-- risk: low\n"
+        if requires_every and i % requires_every == 0 and i > 0:
+            head += f"-- requires: {ids[i - 5]}\n"
+        body = head + "\n-- sluice:up\n" + ";\n".join(up) + ";\n\n-- sluice:down\n" + ";\n".join(down) + ";\n"
+        body += f"\n-- sluice:verify\n-- expect: rows 1\nSELECT * FROM t_{i};\n"
+        with open(os.path.join(mig, mid + ".sql"), "w") as f:
+            f.write(body)
+    return ids
+
+
+def median_of(cmd, cwd, runs):
+    times, mems = [], []
+    for _ in range(runs):
+        t, m = run(cmd, cwd)
+        times.append(t)
+        mems.append(m)
+    return statistics.median(times), max(mems)
+
+
+def bench_status_plan():
+    n = 10_000
+    with tempfile.TemporaryDirectory() as tmp:
+        write_project(tmp, n)
+        print(f"## status and plan on {n} migrations (median of {RUNS} runs; peak RSS of the process)")
+        files = sorted(os.path.join(tmp, "migrations", f) for f in os.listdir(os.path.join(tmp, "migrations")))
+        for label in ("no database yet", "all applied"):
+            if label == "all applied":
+                t, _ = run([SLUICE, "up"], tmp)
+                print(f"(setup: up of {n} migrations took {t:.1f} s; the database now holds {n} tables and {n} indexes)")
+                base_cmd = ["sqlite3", os.path.join(tmp, "sluice.db"), "SELECT * FROM sluice_migrations"]
+                base_label = "sqlite3 shell reading sluice_migrations"
+            else:
+                base_cmd = ["cat"] + files
+                base_label = f"cat of the {n} files"
+            b, bm = median_of(base_cmd, tmp, RUNS)
+            print(f"baseline {label:<16} {base_label}: {b * 1000:7.1f} ms   peak RSS {bm:6.1f} MiB")
+            for cmd in ("status", "plan"):
+                t, m = median_of([SLUICE, cmd], tmp, RUNS)
+                print(f"{cmd:<8} {label:<16} median {t * 1000:7.1f} ms   peak RSS {m:6.1f} MiB   ratio to baseline {t / b:.2f}x")
+
+
+def bench_up():
+    n = 1_000
+    print(f"\n## up of {n} small migrations (3 statements each) on a fresh SQLite file, WAL")
+    with tempfile.TemporaryDirectory() as tmp:
+        proj = os.path.join(tmp, "proj")
+        write_project(proj, n, requires_every=0)
+        script = os.path.join(tmp, "baseline.sql")
+        with open(script, "w") as f:
+            f.write("PRAGMA journal_mode=WAL;\n")
+            for i in range(n):
+                up, _ = small_migration(i)
+                f.write("BEGIN;\n" + ";\n".join(up) + ";\nCOMMIT;\n")
+        sluice_t, shell_t = [], []
+        for _ in range(RUNS):
+            for name in ("sluice.db", "sluice.db-wal", "sluice.db-shm", "shell.db", "shell.db-wal", "shell.db-shm"):
+                for d in (proj, tmp):
+                    p = os.path.join(d, name)
+                    if os.path.exists(p):
+                        os.remove(p)
+            with open(script) as f:
+                t, _ = run(["sqlite3", os.path.join(tmp, "shell.db")], tmp, stdin=f)
+            shell_t.append(t)
+            t, _ = run([SLUICE, "up"], proj)
+            sluice_t.append(t)
+        s, b = statistics.median(sluice_t), statistics.median(shell_t)
+        print(f"sqlite3 shell  median {b * 1000:8.1f} ms  (runs: {', '.join(f'{x * 1000:.0f}' for x in shell_t)})")
+        print(f"sluice up      median {s * 1000:8.1f} ms  (runs: {', '.join(f'{x * 1000:.0f}' for x in sluice_t)})")
+        print(f"ratio sluice / sqlite3 shell: {s / b:.2f}x  (target: at most 1.2x, bookkeeping included)")
+
+
+if __name__ == "__main__":
+    if not os.path.exists(SLUICE):
+        sys.exit("build first: cargo build --release")
+    if shutil.which("sqlite3") is None:
+        sys.exit("the sqlite3 shell is needed for the baseline: apt-get install -y sqlite3")
+    bench_status_plan()
+    bench_up()
