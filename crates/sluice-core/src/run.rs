@@ -172,16 +172,17 @@ pub enum RunError {
 }
 
 /// A migration that failed: where, why, and what state it was left in.
-#[derive(Debug, thiserror::Error)]
-#[error("{id} failed at statement {index} of {total} ({}:{line}): {error}\n{}", .path.display(), if *.transactional { "the migration was rolled back: nothing of it remains; its state is now failed. Fix the file and run `sluice up` again" } else { "it ran outside a transaction, so the statements before it stay applied; its state is now partial" })]
+#[derive(Debug)]
 pub struct MigrationFailure {
     /// The migration.
     pub id: MigrationId,
     /// Its file.
     pub path: PathBuf,
+    /// Whether `up` or `down` failed.
+    pub direction: Direction,
     /// Line of the failing statement.
     pub line: usize,
-    /// 1-based index of the failing statement.
+    /// 1-based index of the failing statement (0: sluice's own bookkeeping failed).
     pub index: usize,
     /// Statements in the section.
     pub total: usize,
@@ -192,6 +193,54 @@ pub struct MigrationFailure {
     /// What ran before it in this run.
     pub applied_before: Vec<MigrationId>,
 }
+
+/// Which section ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Forward.
+    Up,
+    /// Rollback.
+    Down,
+}
+
+impl std::fmt::Display for MigrationFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.direction {
+            Direction::Up => format!("{}", self.id),
+            Direction::Down => format!("the down section of {}", self.id),
+        };
+        if self.index == 0 {
+            write!(f, "{what}: recording its progress failed: {}", self.error)?;
+        } else {
+            write!(
+                f,
+                "{what} failed at statement {} of {} ({}:{}): {}",
+                self.index,
+                self.total,
+                self.path.display(),
+                self.line,
+                self.error
+            )?;
+        }
+        let next = match (self.direction, self.transactional) {
+            (Direction::Up, true) => {
+                "the migration was rolled back: nothing of it remains; its state is now failed. Fix the file and run `sluice up` again"
+            }
+            (Direction::Up, false) => {
+                "it ran outside a transaction, so the statements before it stay applied; its state is now partial"
+            }
+            (Direction::Down, true) => {
+                "the rollback was itself rolled back: the migration is still applied, untouched. Fix its down section and run `sluice down` again"
+            }
+            (Direction::Down, false) => {
+                "it ran outside a transaction, so the down statements before it stay done; its state is now partial"
+            }
+        };
+        write!(f, "\n{next}")
+    }
+}
+
+impl std::error::Error for MigrationFailure {}
 
 impl From<LockError> for RunError {
     fn from(e: LockError) -> Self {
@@ -648,6 +697,7 @@ fn apply_in_transaction(
     Err(RunError::MigrationFailed(Box::new(MigrationFailure {
         id: m.id.clone(),
         path: m.path.clone(),
+        direction: Direction::Up,
         line,
         index,
         total,
@@ -761,6 +811,7 @@ fn apply_step_by_step(
             return Err(RunError::MigrationFailed(Box::new(MigrationFailure {
                 id: m.id.clone(),
                 path: m.path.clone(),
+                direction: Direction::Up,
                 line: s.line,
                 index: i + 1,
                 total,
@@ -993,7 +1044,10 @@ fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Resul
     };
     let _ = engine.rollback();
     let message = format!("down failed: {}", failure_text(m, down, index, &error));
-    let to = if transactional || index <= 1 {
+    // Rolled back, or the first down statement failed: still applied. Otherwise some (or,
+    // when only the bookkeeping failed, all) of the down statements ran outside a
+    // transaction: partial.
+    let to = if transactional || index == 1 {
         State::Applied
     } else {
         State::Partial
@@ -1030,6 +1084,7 @@ fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Resul
     Err(RunError::MigrationFailed(Box::new(MigrationFailure {
         id: m.id.clone(),
         path: m.path.clone(),
+        direction: Direction::Down,
         line,
         index,
         total: down.statements.len(),

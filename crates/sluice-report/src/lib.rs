@@ -208,10 +208,13 @@ pub fn status_text(doc: &StatusDoc, style: Style, out: &mut dyn Write) -> io::Re
                 r.statements_total.unwrap_or(0)
             ));
         }
-        if matches!(r.state, State::Failed | State::Partial)
-            && let Some(e) = &r.last_error
-        {
-            notes.push(e.clone());
+        if let Some(e) = &r.last_error {
+            match r.state {
+                State::Failed | State::Partial => notes.push(e.clone()),
+                // A down that failed and was rolled back leaves the migration applied.
+                State::Applied => notes.push(format!("last attempt: {e}")),
+                _ => {}
+            }
         }
         t.row([
             (r.id.clone(), None),

@@ -38,5 +38,9 @@ fn main() {
     }
     println!("corpus: {mb:.1} MiB, {count} statements (best of {runs} runs)");
     println!("byte scan for ';'  {:8.0} MiB/s", mb / best_scan);
-    println!("sluice_sql::split  {:8.0} MiB/s  ({:.1}x the byte scan's time)", mb / best_split, best_split / best_scan);
+    println!(
+        "sluice_sql::split  {:8.0} MiB/s  ({:.1}x the byte scan's time)",
+        mb / best_split,
+        best_split / best_scan
+    );
 }

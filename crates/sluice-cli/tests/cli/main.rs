@@ -556,3 +556,41 @@ fn plan_errors_name_the_files() {
     let run = sluice(p.path(), &["plan"]);
     assert_eq!(redact(&run.stderr, p.path()).lines().count(), 1);
 }
+
+#[test]
+fn failing_down_is_rolled_back_and_stays_applied() {
+    let p = Project::new("downfail");
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE t (x INTEGER)", "INSERT INTO t VALUES (1)"],
+        &["DELETE FROM t", "DROP TABLE nope"],
+    );
+    sluice(p.path(), &["up"]).code(0);
+    snap("down_fails", p.path(), &["down"]).code(3);
+    let conn = db(&p.path().join("sluice.db"));
+    assert_eq!(
+        strings(&conn, "SELECT count(*) FROM t"),
+        ["1"],
+        "the DELETE of the failed down was rolled back"
+    );
+    assert_eq!(
+        strings(&conn, "SELECT state FROM sluice_migrations"),
+        ["applied"]
+    );
+    let err = strings(&conn, "SELECT last_error FROM sluice_migrations");
+    assert!(err[0].starts_with("down failed: statement 2/2"), "{err:?}");
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT from_state || '>' || to_state FROM sluice_events ORDER BY seq"
+        ),
+        [
+            "pending>applying",
+            "applying>applied",
+            "applied>reverting",
+            "reverting>applied"
+        ]
+    );
+    snap("down_fails_status", p.path(), &["status"]).code(0);
+}
