@@ -300,7 +300,7 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
     };
 
     let verify = match sections.iter().find(|s| s.0 == SectionKind::Verify) {
-        Some(&(_, line, start, end)) => parse_verify(path, text, start, end, line, dialect)?,
+        Some(&(_, _, start, end)) => parse_verify(path, text, start, end, dialect)?,
         None => Vec::new(),
     };
 
@@ -343,6 +343,25 @@ fn is_transaction_control(sql: &str) -> bool {
     }
 }
 
+/// Splits the section `text[start..end]`: its line offset in the file, its text, and its
+/// statements; a split error gets the file and the line in the file.
+fn split_body<'t>(
+    path: &Path,
+    text: &'t str,
+    start: usize,
+    end: usize,
+    dialect: Dialect,
+) -> Result<(usize, &'t str, Vec<sluice_sql::Statement<'t>>), FileError> {
+    let base = line_base(text, start);
+    let body = &text[start..end];
+    let stmts = sluice_sql::split(body, dialect).map_err(|e| FileError {
+        path: path.to_path_buf(),
+        line: base + e.line,
+        message: split_message(&e),
+    })?;
+    Ok((base, body, stmts))
+}
+
 fn line_base(text: &str, start: usize) -> usize {
     text[..start].bytes().filter(|&b| b == b'\n').count()
 }
@@ -355,13 +374,7 @@ fn parse_section(
     marker_line: usize,
     dialect: Dialect,
 ) -> Result<Section, FileError> {
-    let base = line_base(text, start);
-    let body = &text[start..end];
-    let stmts = sluice_sql::split(body, dialect).map_err(|e| FileError {
-        path: path.to_path_buf(),
-        line: base + e.line,
-        message: split_message(&e),
-    })?;
+    let (base, _, stmts) = split_body(path, text, start, end, dialect)?;
     for s in &stmts {
         if let Some(off) = find_expect(s.text) {
             let line = base + s.line + s.text[..off].matches('\n').count();
@@ -414,18 +427,14 @@ fn parse_verify(
     text: &str,
     start: usize,
     end: usize,
-    marker_line: usize,
     dialect: Dialect,
 ) -> Result<Vec<Check>, FileError> {
-    let base = line_base(text, start);
-    let body = &text[start..end];
+    let (base, body, stmts) = split_body(path, text, start, end, dialect)?;
     let err = |line: usize, message: String| FileError {
         path: path.to_path_buf(),
         line,
         message,
     };
-    let stmts =
-        sluice_sql::split(body, dialect).map_err(|e| err(base + e.line, split_message(&e)))?;
     let mut checks = Vec::new();
     let mut used_expect_lines = Vec::new();
     for s in &stmts {
@@ -469,7 +478,6 @@ fn parse_verify(
             ));
         }
     }
-    let _ = marker_line;
     Ok(checks)
 }
 

@@ -62,6 +62,13 @@ impl RunContext {
         }
     }
 
+    /// An allowed transition of migration `m`, stamped with its checksum.
+    fn step(&self, m: &Migration, from: State, to: State) -> Event {
+        let mut ev = self.event(Some(&m.id), Some(from), Some(to), true);
+        ev.checksum = Some(m.checksum.clone());
+        ev
+    }
+
     fn holder(&self) -> LockHolder {
         LockHolder {
             run_id: self.run_id.clone(),
@@ -645,8 +652,7 @@ fn apply_in_transaction(
     let started = Instant::now();
     engine.begin()?;
     let attempt = (|| -> Result<(), (usize, DbError)> {
-        let mut ev = ctx.event(Some(&m.id), Some(from), Some(State::Applying), true);
-        ev.checksum = Some(m.checksum.clone());
+        let mut ev = ctx.step(m, from, State::Applying);
         ev.details = late_details(ctx, late);
         engine.append_event(&ev).map_err(|e| (0, e))?;
         for (i, s) in m.up.statements.iter().enumerate() {
@@ -660,13 +666,7 @@ fn apply_in_transaction(
         r.duration_ms = Some(ms(elapsed));
         r.statements_done = m.up.statements.len() as u32;
         engine.put_record(&r).map_err(|e| (0, e))?;
-        let mut ev = ctx.event(
-            Some(&m.id),
-            Some(State::Applying),
-            Some(State::Applied),
-            true,
-        );
-        ev.checksum = Some(m.checksum.clone());
+        let mut ev = ctx.step(m, State::Applying, State::Applied);
         ev.duration_ms = Some(ms(elapsed));
         ev.details = late_details(ctx, late);
         engine.append_event(&ev).map_err(|e| (0, e))?;
@@ -738,14 +738,12 @@ fn record_failure(
         r.last_error = Some(message.to_string());
         r.duration_ms = Some(ms(elapsed));
         if from != State::Applying {
-            let mut ev = ctx.event(Some(&m.id), Some(from), Some(State::Applying), true);
-            ev.checksum = Some(m.checksum.clone());
+            let ev = ctx.step(m, from, State::Applying);
             engine.append_event(&ev)?;
         }
         engine.put_record(&r)?;
-        let mut ev = ctx.event(Some(&m.id), Some(State::Applying), Some(to), true);
+        let mut ev = ctx.step(m, State::Applying, to);
         ev.reason = Some(message.to_string());
-        ev.checksum = Some(m.checksum.clone());
         ev.duration_ms = Some(ms(elapsed));
         engine.append_event(&ev)?;
         engine.commit()
@@ -784,8 +782,7 @@ fn apply_step_by_step(
     let total = m.up.statements.len();
     let started = Instant::now();
     in_tx(engine, |e| {
-        let mut ev = ctx.event(Some(&m.id), Some(from), Some(State::Applying), true);
-        ev.checksum = Some(m.checksum.clone());
+        let mut ev = ctx.step(m, from, State::Applying);
         ev.details = late_details(ctx, late);
         e.append_event(&ev)?;
         e.put_record(&new_record(ctx, m, State::Applying, total))
@@ -835,13 +832,7 @@ fn apply_step_by_step(
         r.duration_ms = Some(ms(elapsed));
         r.statements_done = total as u32;
         e.put_record(&r)?;
-        let mut ev = ctx.event(
-            Some(&m.id),
-            Some(State::Applying),
-            Some(State::Applied),
-            true,
-        );
-        ev.checksum = Some(m.checksum.clone());
+        let mut ev = ctx.step(m, State::Applying, State::Applied);
         ev.duration_ms = Some(ms(elapsed));
         e.append_event(&ev)
     })?;
@@ -995,13 +986,7 @@ fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Resul
     let transactional = m.meta.transaction && engine.capabilities().transactional_ddl;
     if !transactional {
         in_tx(engine, |e| {
-            let mut ev = ctx.event(
-                Some(&m.id),
-                Some(State::Applied),
-                Some(State::Reverting),
-                true,
-            );
-            ev.checksum = Some(m.checksum.clone());
+            let ev = ctx.step(m, State::Applied, State::Reverting);
             e.append_event(&ev)
         })?;
     } else {
@@ -1009,13 +994,7 @@ fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Resul
     }
     let attempt = (|| -> Result<(), (usize, DbError)> {
         if transactional {
-            let mut ev = ctx.event(
-                Some(&m.id),
-                Some(State::Applied),
-                Some(State::Reverting),
-                true,
-            );
-            ev.checksum = Some(m.checksum.clone());
+            let ev = ctx.step(m, State::Applied, State::Reverting);
             engine.append_event(&ev).map_err(|e| (0, e))?;
         }
         for (i, s) in down.statements.iter().enumerate() {
@@ -1028,13 +1007,7 @@ fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Resul
         let mut r = new_record(ctx, m, State::Pending, m.up.statements.len());
         r.duration_ms = Some(ms(elapsed));
         engine.put_record(&r).map_err(|e| (0, e))?;
-        let mut ev = ctx.event(
-            Some(&m.id),
-            Some(State::Reverting),
-            Some(State::Pending),
-            true,
-        );
-        ev.checksum = Some(m.checksum.clone());
+        let mut ev = ctx.step(m, State::Reverting, State::Pending);
         ev.duration_ms = Some(ms(elapsed));
         engine.append_event(&ev).map_err(|e| (0, e))?;
         engine.commit().map_err(|e| (0, e))
@@ -1054,16 +1027,10 @@ fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Resul
     };
     in_tx(engine, |e| {
         if transactional {
-            let mut ev = ctx.event(
-                Some(&m.id),
-                Some(State::Applied),
-                Some(State::Reverting),
-                true,
-            );
-            ev.checksum = Some(m.checksum.clone());
+            let ev = ctx.step(m, State::Applied, State::Reverting);
             e.append_event(&ev)?;
         }
-        let mut ev = ctx.event(Some(&m.id), Some(State::Reverting), Some(to), true);
+        let mut ev = ctx.step(m, State::Reverting, to);
         ev.reason = Some(message.clone());
         ev.duration_ms = Some(ms(started.elapsed()));
         e.append_event(&ev)?;

@@ -1,4 +1,0 @@
-SELECT 1;
-
-SELECT
-  2;

@@ -1,3 +1,0 @@
-SELECT 1;
-\connect other
-SELECT 2;

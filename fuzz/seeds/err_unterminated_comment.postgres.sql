@@ -1,3 +1,0 @@
-SELECT 1;
-/* open /* nested */
-SELECT 2;

@@ -1,3 +1,0 @@
-SELECT 1;
-SELECT 'never closed;
-SELECT 2;
