@@ -63,6 +63,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Show the audit log: every transition tried, with who, when and why.
     Log(LogArgs),
+    /// Record a manual repair of a failed, partial or interrupted migration (audited).
+    Resolve(ResolveArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +95,34 @@ pub struct TargetArgs {
 pub struct UpArgs {
     #[command(flatten)]
     pub target: TargetArgs,
+    /// How long to wait for another run's migration lock, e.g. 30s, 2min.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub lock_wait: String,
+    /// Continue a partial (or interrupted) migration after its last statement that
+    /// succeeded, once the failed statement is fixed; the statements that ran must be
+    /// unchanged.
+    #[arg(long)]
+    pub resume: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The migration that was repaired by hand.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The repair finished it: record it as applied.
+    #[arg(
+        long,
+        conflicts_with = "reverted",
+        required_unless_present = "reverted"
+    )]
+    pub applied: bool,
+    /// The repair undid it: record it as not applied.
+    #[arg(long)]
+    pub reverted: bool,
+    /// What was done, for the audit log.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
     /// How long to wait for another run's migration lock, e.g. 30s, 2min.
     #[arg(long, default_value = "30s", value_name = "DURATION")]
     pub lock_wait: String,

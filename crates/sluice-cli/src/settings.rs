@@ -3,6 +3,7 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use sluice_core::config::{self, LatePolicy};
 use sluice_core::load::{self, Loaded};
@@ -32,6 +33,16 @@ pub struct Settings {
     pub url: String,
     /// What to do with late migrations.
     pub late: LatePolicy,
+    /// The name of sluice's state (schema on PostgreSQL).
+    pub state: String,
+    /// Lock timeout of migration statements (environment's, else 5s where it exists).
+    pub lock_timeout: Option<Duration>,
+    /// Statement timeout of migration statements.
+    pub statement_timeout: Option<Duration>,
+    /// Attempts after a lock timeout.
+    pub retries: u32,
+    /// The longest wait between attempts.
+    pub retry_cap: Duration,
     /// Output format.
     pub format: Format,
     /// Terminal colours.
@@ -109,6 +120,29 @@ impl Settings {
             } else {
                 LatePolicy::Refuse
             });
+        let duration = |v: &Option<String>| {
+            v.as_deref()
+                .map(sluice_core::time::parse_duration)
+                .transpose()
+        };
+        let env_or = |f: fn(&config::EnvConfig) -> &Option<String>| {
+            env_cfg.as_ref().map(f).cloned().flatten()
+        };
+        // Checked when the file was loaded; these cannot fail here.
+        let lock_timeout =
+            duration(&env_or(|e| &e.lock_timeout)).map_err(|e| Failure::new(Exit::Input, e))?;
+        let lock_timeout =
+            lock_timeout.or((dialect == Dialect::Postgres).then_some(Duration::from_secs(5)));
+        let statement_timeout = duration(&env_or(|e| &e.statement_timeout))
+            .map_err(|e| Failure::new(Exit::Input, e))?;
+        let retry_cap = duration(&env_or(|e| &e.retry_cap))
+            .map_err(|e| Failure::new(Exit::Input, e))?
+            .unwrap_or(Duration::from_secs(30));
+        let retries = env_cfg.as_ref().and_then(|e| e.retries).unwrap_or(3);
+        let state = cfg
+            .as_ref()
+            .and_then(|c| c.project.state.clone())
+            .unwrap_or_else(|| "sluice".into());
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let style = Style {
             color: !no_color && std::io::stdout().is_terminal(),
@@ -120,6 +154,11 @@ impl Settings {
             env,
             url,
             late,
+            state,
+            lock_timeout,
+            statement_timeout,
+            retries,
+            retry_cap,
             format: g.format,
             style,
         })
@@ -143,8 +182,18 @@ impl Settings {
     }
 
     /// Opens the database; `None` when it does not exist and `access` does not create it.
-    pub fn open(&self, access: Access) -> Result<Option<Box<dyn sluice_core::Engine>>, Failure> {
-        Ok(sluice_engine::open(&self.url, &self.project, access)?)
+    /// `who` names the session on the server: the run id, or the reading command.
+    pub fn open(
+        &self,
+        access: Access,
+        who: &str,
+    ) -> Result<Option<Box<dyn sluice_core::Engine>>, Failure> {
+        let opts = sluice_engine::OpenOptions {
+            access,
+            application: format!("sluice/{who}"),
+            state: self.state.clone(),
+        };
+        Ok(sluice_engine::open(&self.url, &self.project, &opts)?)
     }
 
     /// The header of every document.

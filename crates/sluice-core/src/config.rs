@@ -31,6 +31,9 @@ pub struct ProjectConfig {
     /// The folder layout; only `sluice` is read so far.
     #[serde(default)]
     pub layout: Option<String>,
+    /// The name of sluice's state: the schema on PostgreSQL (default `sluice`).
+    #[serde(default)]
+    pub state: Option<String>,
 }
 
 impl Default for ProjectConfig {
@@ -39,6 +42,7 @@ impl Default for ProjectConfig {
             migrations: default_migrations(),
             dialect: None,
             layout: None,
+            state: None,
         }
     }
 }
@@ -56,6 +60,18 @@ pub struct EnvConfig {
     /// Late migrations: `allow` or `refuse` (default: allow in `dev`, refuse elsewhere).
     #[serde(default)]
     pub late: Option<LatePolicy>,
+    /// How long a statement may wait for a lock (PostgreSQL; default 5s).
+    #[serde(default)]
+    pub lock_timeout: Option<String>,
+    /// How long a statement may run (default: no limit).
+    #[serde(default)]
+    pub statement_timeout: Option<String>,
+    /// How often a migration that hit the lock timeout is tried again (default 3).
+    #[serde(default)]
+    pub retries: Option<u32>,
+    /// The longest wait between two attempts (default 30s).
+    #[serde(default)]
+    pub retry_cap: Option<String>,
 }
 
 /// What to do with a *late* migration (pending, but ordered before an applied one).
@@ -147,6 +163,40 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         });
     }
     cfg.dialect(path)?;
+    if let Some(state) = &cfg.project.state {
+        let ok = state
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+            && state
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && state.len() <= 48;
+        if !ok {
+            return Err(ConfigError::Value {
+                path: path.into(),
+                message: format!(
+                    "[project] state = \"{state}\" is not a name sluice can use: lower-case letters, digits and `_`, at most 48"
+                ),
+            });
+        }
+    }
+    for (name, env) in &cfg.environments {
+        for (key, value) in [
+            ("lock_timeout", &env.lock_timeout),
+            ("statement_timeout", &env.statement_timeout),
+            ("retry_cap", &env.retry_cap),
+        ] {
+            if let Some(v) = value
+                && let Err(e) = crate::time::parse_duration(v)
+            {
+                return Err(ConfigError::Value {
+                    path: path.into(),
+                    message: format!("[environments.{name}] {key}: {e}"),
+                });
+            }
+        }
+    }
     Ok(cfg)
 }
 

@@ -94,6 +94,28 @@ pub struct Capabilities {
     pub transactional_ddl: bool,
     /// The lock is a server-side advisory lock (else a row in the lock table).
     pub advisory_lock: bool,
+    /// Statements can wait for locks with a timeout (SQLSTATE 55P03 when it expires).
+    pub lock_timeout: bool,
+}
+
+/// Session timeouts for the statements of a migration.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timeouts {
+    /// How long a statement may wait for a lock.
+    pub lock: Option<Duration>,
+    /// How long a statement may run.
+    pub statement: Option<Duration>,
+}
+
+/// A statement of a batch failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementError {
+    /// 0-based index of the statement in the batch.
+    pub index: usize,
+    /// Lines into the statement where the error is, when the server says where.
+    pub line_offset: Option<usize>,
+    /// The error.
+    pub error: DbError,
 }
 
 /// What the engine is connected to.
@@ -130,6 +152,9 @@ pub struct Record {
     pub statements_total: u32,
     /// Statements of `up` that succeeded (for `partial`).
     pub statements_done: u32,
+    /// Checksum of the statements that succeeded (for `partial`): `up --resume` refuses
+    /// to continue when they changed.
+    pub done_checksum: Option<Checksum>,
     /// The last error, kept until the next success.
     pub last_error: Option<String>,
     /// When the row last changed.
@@ -205,6 +230,8 @@ pub struct LockHolder {
     pub actor: String,
     /// Since when.
     pub since: String,
+    /// What the server knows of the holder's session (backend pid, application, client).
+    pub session: Option<String>,
 }
 
 impl fmt::Display for LockHolder {
@@ -223,7 +250,7 @@ pub enum LockError {
     /// Someone else held it for the whole wait.
     Timeout {
         /// Who, when known.
-        holder: Option<LockHolder>,
+        holder: Option<Box<LockHolder>>,
         /// How long sluice waited.
         waited: Duration,
     },
@@ -279,4 +306,35 @@ pub trait Engine {
     fn put_record(&mut self, record: &Record) -> Result<(), DbError>;
     /// Appends an event.
     fn append_event(&mut self, event: &Event) -> Result<(), DbError>;
+
+    /// Executes the statements of a section in order, stopping at the first error. An
+    /// engine may send them in fewer round trips; the error still names the statement.
+    fn execute_all(&mut self, statements: &[&str]) -> Result<(), StatementError> {
+        for (index, sql) in statements.iter().enumerate() {
+            self.execute(sql).map_err(|error| StatementError {
+                index,
+                line_offset: None,
+                error,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Writes a history row and events together (one round trip where the engine can).
+    fn record(&mut self, record: &Record, events: &[Event]) -> Result<(), DbError> {
+        self.put_record(record)?;
+        events.iter().try_for_each(|e| self.append_event(e))
+    }
+
+    /// Sets the session's lock and statement timeouts (no-op where there are none).
+    fn set_timeouts(&mut self, timeouts: Timeouts) -> Result<(), DbError> {
+        let _ = timeouts;
+        Ok(())
+    }
+
+    /// Describes the sessions holding locks on these tables (for a lock-timeout message).
+    fn lock_holders(&mut self, tables: &[String]) -> Vec<String> {
+        let _ = tables;
+        Vec::new()
+    }
 }

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::config::LatePolicy;
-use crate::engine::{DbError, Engine, Event, LockError, LockHolder, Record};
+use crate::engine::{
+    DbError, Engine, Event, LockError, LockHolder, Record, StatementError, Timeouts,
+};
 use crate::file::{Migration, Section};
 use crate::id::{Checksum, MigrationId, RunId};
 use crate::plan::Plan;
@@ -76,6 +78,7 @@ impl RunContext {
             host: self.host.clone(),
             actor: self.actor.clone(),
             since: Timestamp::now().rfc3339(),
+            session: None,
         }
     }
 }
@@ -86,12 +89,12 @@ impl RunContext {
 pub enum RunError {
     /// The database failed outside a migration.
     #[error("database error: {0}")]
-    Db(#[from] DbError),
+    Db(DbError),
     /// Another run held the lock for the whole wait.
     #[error("another sluice run holds the migration lock{}; waited {:.1} s: wait for it to finish, or pass a longer --lock-wait", .holder.as_ref().map(|h| format!(": {h}")).unwrap_or_default(), .waited.as_secs_f64())]
     LockTimeout {
         /// Who holds it.
-        holder: Option<LockHolder>,
+        holder: Option<Box<LockHolder>>,
         /// How long sluice waited.
         waited: Duration,
     },
@@ -127,12 +130,36 @@ pub enum RunError {
     },
     /// A non-transactional migration stopped part way.
     #[error(
-        "migration {id} is partial: statements 1–{done} of {total} ran before it failed; sluice never guesses how to finish it. Repair the database by hand so it matches either all or none of the migration; this version cannot resume it or record the repair yet (`up --resume` and `resolve` come with the PostgreSQL and MySQL engines)"
+        "migration {id} is partial: statements 1–{done} of {total} ran before it failed; sluice never guesses how to finish it. Fix the failed statement in the file and run `sluice up --resume` to continue after statement {done}, or repair the database by hand and record it with `sluice resolve {id} --applied|--reverted --reason …`"
     )]
     Partial {
         /// The migration.
         id: MigrationId,
         /// Statements that ran.
+        done: u32,
+        /// Statements in all.
+        total: u32,
+    },
+    /// `up --resume` of a migration whose statements that already ran were edited.
+    #[error(
+        "{id} cannot be resumed: its statements 1–{done}, which already ran, are not the same in the file any more; restore them (only the failed statement and those after it may change), or repair by hand and use `sluice resolve`"
+    )]
+    ResumeChanged {
+        /// The migration.
+        id: MigrationId,
+        /// Statements that ran.
+        done: u32,
+    },
+    /// A migration is `applying` or `reverting` with nobody running it: its run died.
+    #[error(
+        "{id} is {state} but no sluice run holds the lock: the run that started it died after statement {done} of {total}; check the database, then `sluice up --resume` to continue it or `sluice resolve {id} --applied|--reverted --reason …` to record what you did"
+    )]
+    Interrupted {
+        /// The migration.
+        id: MigrationId,
+        /// Its state.
+        state: State,
+        /// Statements done.
         done: u32,
         /// Statements in all.
         total: u32,
@@ -195,6 +222,8 @@ pub struct MigrationFailure {
     pub total: usize,
     /// The database's error.
     pub error: DbError,
+    /// What sluice learned besides (attempts, who held a lock).
+    pub note: Option<String>,
     /// Whether it ran in one transaction.
     pub transactional: bool,
     /// What ran before it in this run.
@@ -229,6 +258,13 @@ impl std::fmt::Display for MigrationFailure {
                 self.error
             )?;
         }
+        if let Some(n) = &self.note {
+            write!(f, " ({n})")?;
+        }
+        // The server's DETAIL and HINT lines, when it gave them.
+        for extra in self.error.message.lines().skip(1) {
+            write!(f, "\n{extra}")?;
+        }
         let next = match (self.direction, self.transactional) {
             (Direction::Up, true) => {
                 "the migration was rolled back: nothing of it remains; its state is now failed. Fix the file and run `sluice up` again"
@@ -248,6 +284,12 @@ impl std::fmt::Display for MigrationFailure {
 }
 
 impl std::error::Error for MigrationFailure {}
+
+impl From<DbError> for RunError {
+    fn from(e: DbError) -> Self {
+        RunError::Db(e)
+    }
+}
 
 impl From<LockError> for RunError {
     fn from(e: LockError) -> Self {
@@ -364,11 +406,12 @@ impl<'p> Overview<'p> {
         v
     }
 
-    /// The first problem that forbids writing: drift, a missing file, a partial migration.
-    pub fn check_writable(&self) -> Result<(), RunError> {
+    /// The first problem that forbids writing: drift, a missing file, a partial or
+    /// interrupted migration (unless `resume`, which continues those).
+    pub fn check_writable(&self, resume: bool) -> Result<(), RunError> {
         for e in &self.entries {
             match (e.migration, &e.drift, &e.record) {
-                (Some(m), Some(actual), Some(r)) => {
+                (Some(m), Some(actual), Some(r)) if !(resume && e.state == State::Partial) => {
                     return Err(RunError::ChecksumMismatch {
                         id: e.id.clone(),
                         path: m.path.clone(),
@@ -384,20 +427,32 @@ impl<'p> Overview<'p> {
                 }
                 _ => {}
             }
-            if let (State::Partial, Some(r)) = (e.state, &e.record) {
-                return Err(RunError::Partial {
-                    id: e.id.clone(),
-                    done: r.statements_done,
-                    total: r.statements_total,
-                });
+            let Some(r) = &e.record else { continue };
+            match e.state {
+                State::Partial if !resume => {
+                    return Err(RunError::Partial {
+                        id: e.id.clone(),
+                        done: r.statements_done,
+                        total: r.statements_total,
+                    });
+                }
+                State::Applying | State::Reverting if !resume || e.state == State::Reverting => {
+                    return Err(RunError::Interrupted {
+                        id: e.id.clone(),
+                        state: e.state,
+                        done: r.statements_done,
+                        total: r.statements_total,
+                    });
+                }
+                _ => {}
             }
         }
         Ok(())
     }
 }
 
-/// What `up` should apply.
-#[derive(Clone, Debug, Default)]
+/// What `up` should apply, and how.
+#[derive(Clone, Debug)]
 pub struct UpOptions {
     /// Stop after this migration (in plan order).
     pub to: Option<String>,
@@ -405,8 +460,34 @@ pub struct UpOptions {
     pub count: Option<usize>,
     /// What to do with late migrations.
     pub late: Option<LatePolicy>,
-    /// How long to wait for the lock.
+    /// How long to wait for the migration lock.
     pub lock_wait: Duration,
+    /// Continue partial (or interrupted) migrations after their last good statement.
+    pub resume: bool,
+    /// Lock timeout of every statement, unless the migration says otherwise.
+    pub lock_timeout: Option<Duration>,
+    /// Statement timeout, unless the migration says otherwise.
+    pub statement_timeout: Option<Duration>,
+    /// How often a migration that hit the lock timeout is tried again.
+    pub retries: u32,
+    /// The longest wait between two attempts.
+    pub retry_cap: Duration,
+}
+
+impl Default for UpOptions {
+    fn default() -> Self {
+        UpOptions {
+            to: None,
+            count: None,
+            late: None,
+            lock_wait: Duration::from_secs(30),
+            resume: false,
+            lock_timeout: None,
+            statement_timeout: None,
+            retries: 0,
+            retry_cap: Duration::from_secs(30),
+        }
+    }
 }
 
 /// What `down` should revert.
@@ -467,7 +548,7 @@ pub fn plan_up<'p>(
     opts: &UpOptions,
     env: &str,
 ) -> Result<UpPlan<'p>, RunError> {
-    overview.check_writable()?;
+    overview.check_writable(opts.resume)?;
     if let Some(to) = &opts.to
         && plan.get(to).is_none()
     {
@@ -485,7 +566,8 @@ pub fn plan_up<'p>(
     for e in &overview.entries {
         let Some(m) = e.migration else { continue };
         let past_target = opts.count.is_some_and(|c| apply.len() >= c);
-        if !past_target && matches!(e.state, State::Pending | State::Failed) {
+        let resumable = opts.resume && matches!(e.state, State::Partial | State::Applying);
+        if !past_target && (matches!(e.state, State::Pending | State::Failed) || resumable) {
             if !e.runs_here {
                 skipped_env.push(m);
             } else {
@@ -587,14 +669,19 @@ fn up_locked(
         progress(Progress::SkippedEnv { migration: m });
     }
     let mut summary = UpSummary::default();
+    let mut current_timeouts = None;
     for (m, late) in chosen.apply {
         let prior = overview.get(m.id.as_str()).and_then(|e| e.record.clone());
-        let started = Instant::now();
-        let outcome = if m.meta.transaction && engine.capabilities().transactional_ddl {
-            apply_in_transaction(engine, ctx, m, prior.as_ref(), next_seq, late)
-        } else {
-            apply_step_by_step(engine, ctx, m, prior.as_ref(), next_seq, late)
+        let timeouts = Timeouts {
+            lock: m.meta.lock_timeout.or(opts.lock_timeout),
+            statement: m.meta.statement_timeout.or(opts.statement_timeout),
         };
+        if current_timeouts != Some(timeouts) {
+            engine.set_timeouts(timeouts)?;
+            current_timeouts = Some(timeouts);
+        }
+        let started = Instant::now();
+        let outcome = apply_with_retries(engine, ctx, m, prior, next_seq, late, opts);
         if let Err(mut e) = outcome {
             if let RunError::MigrationFailed(f) = &mut e {
                 f.applied_before = summary.applied;
@@ -615,6 +702,77 @@ fn up_locked(
     Ok(summary)
 }
 
+/// Applies one migration; a transactional one that hits a lock timeout is rolled back and
+/// tried again with exponential backoff and jitter, each attempt recorded.
+fn apply_with_retries(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    m: &Migration,
+    mut prior: Option<Record>,
+    seq: i64,
+    late: bool,
+    opts: &UpOptions,
+) -> Result<(), RunError> {
+    let caps = engine.capabilities();
+    if !(m.meta.transaction && caps.transactional_ddl) {
+        let resume = prior
+            .as_ref()
+            .filter(|r| matches!(r.state, State::Partial | State::Applying));
+        return apply_step_by_step(
+            engine,
+            ctx,
+            m,
+            prior.as_ref(),
+            resume.map(|r| r.statements_done as usize),
+            seq,
+            late,
+        );
+    }
+    let attempts = if caps.lock_timeout {
+        opts.retries + 1
+    } else {
+        1
+    };
+    for attempt in 1..=attempts {
+        match apply_in_transaction(
+            engine,
+            ctx,
+            m,
+            prior.as_ref(),
+            seq,
+            late,
+            (attempt, attempts),
+        ) {
+            Err(RunError::MigrationFailed(f))
+                if attempt < attempts
+                    && f.error.sqlstate.as_deref() == Some(LOCK_NOT_AVAILABLE) =>
+            {
+                let delay = backoff(attempt, opts.retry_cap);
+                // The failure was recorded (failed); the next attempt starts from there.
+                prior = Some(Record {
+                    state: State::Failed,
+                    ..new_record(ctx, m, State::Failed, m.up.statements.len())
+                });
+                std::thread::sleep(delay);
+            }
+            other => return other,
+        }
+    }
+    unreachable!("the last attempt returns")
+}
+
+/// SQLSTATE of a lock timeout.
+const LOCK_NOT_AVAILABLE: &str = "55P03";
+
+/// Exponential backoff with jitter: about 250 ms · 2^(attempt-1), ±50 %, at most `cap`.
+pub fn backoff(attempt: u32, cap: Duration) -> Duration {
+    let base = Duration::from_millis(250).saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    let nanos = Timestamp::now().unix_nanos() as u64;
+    let jitter =
+        0.5 + (nanos.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) as f64 / (1u64 << 53) as f64;
+    base.mul_f64(jitter).min(cap)
+}
+
 fn new_record(ctx: &RunContext, m: &Migration, state: State, total: usize) -> Record {
     Record {
         id: m.id.clone(),
@@ -627,6 +785,7 @@ fn new_record(ctx: &RunContext, m: &Migration, state: State, total: usize) -> Re
         duration_ms: None,
         statements_total: total as u32,
         statements_done: 0,
+        done_checksum: None,
         last_error: None,
         updated_at: Timestamp::now().rfc3339(),
     }
@@ -640,6 +799,41 @@ fn late_details(ctx: &RunContext, late: bool) -> serde_json::Value {
     serde_json::json!({ "env": ctx.env, "late": late })
 }
 
+/// Checksum of the first `k` statements of `up` (what a partial migration already ran).
+fn prefix_checksum(m: &Migration, k: usize) -> Checksum {
+    let done: Vec<&str> = m.up.statements[..k.min(m.up.statements.len())]
+        .iter()
+        .map(|s| s.sql.as_str())
+        .collect();
+    Checksum::v1(&done.join("\n;\n"))
+}
+
+/// Where a statement failed: its 1-based index (0: sluice's own bookkeeping) and its line.
+struct Failed {
+    index: usize,
+    line: usize,
+    error: DbError,
+}
+
+impl Failed {
+    fn bookkeeping(section: &Section, error: DbError) -> Failed {
+        Failed {
+            index: 0,
+            line: section.marker_line,
+            error,
+        }
+    }
+
+    fn statement(section: &Section, e: StatementError) -> Failed {
+        let s = &section.statements[e.index];
+        Failed {
+            index: e.index + 1,
+            line: s.line + e.line_offset.unwrap_or(0),
+            error: e.error,
+        }
+    }
+}
+
 fn apply_in_transaction(
     engine: &mut dyn Engine,
     ctx: &RunContext,
@@ -647,17 +841,21 @@ fn apply_in_transaction(
     prior: Option<&Record>,
     seq: i64,
     late: bool,
+    (attempt, attempts): (u32, u32),
 ) -> Result<(), RunError> {
     let from = prior.map_or(State::Pending, |r| r.state);
     let started = Instant::now();
+    let mut first = ctx.step(m, from, State::Applying);
+    first.details = late_details(ctx, late);
+    if attempts > 1 {
+        first.details["attempt"] = serde_json::json!(attempt);
+    }
     engine.begin()?;
-    let attempt = (|| -> Result<(), (usize, DbError)> {
-        let mut ev = ctx.step(m, from, State::Applying);
-        ev.details = late_details(ctx, late);
-        engine.append_event(&ev).map_err(|e| (0, e))?;
-        for (i, s) in m.up.statements.iter().enumerate() {
-            engine.execute(&s.sql).map_err(|e| (i + 1, e))?;
-        }
+    let statements: Vec<&str> = m.up.statements.iter().map(|s| s.sql.as_str()).collect();
+    let attempt_result = (|| -> Result<(), Failed> {
+        engine
+            .execute_all(&statements)
+            .map_err(|e| Failed::statement(&m.up, e))?;
         let elapsed = started.elapsed();
         let mut r = new_record(ctx, m, State::Applied, m.up.statements.len());
         r.applied_seq = Some(seq);
@@ -665,25 +863,35 @@ fn apply_in_transaction(
         r.applied_by = Some(ctx.actor.clone());
         r.duration_ms = Some(ms(elapsed));
         r.statements_done = m.up.statements.len() as u32;
-        engine.put_record(&r).map_err(|e| (0, e))?;
-        let mut ev = ctx.step(m, State::Applying, State::Applied);
-        ev.duration_ms = Some(ms(elapsed));
-        ev.details = late_details(ctx, late);
-        engine.append_event(&ev).map_err(|e| (0, e))?;
-        engine.commit().map_err(|e| (0, e))
+        let mut done = ctx.step(m, State::Applying, State::Applied);
+        done.duration_ms = Some(ms(elapsed));
+        done.details = first.details.clone();
+        engine
+            .record(&r, &[first.clone(), done])
+            .map_err(|e| Failed::bookkeeping(&m.up, e))?;
+        engine.commit().map_err(|e| Failed::bookkeeping(&m.up, e))
     })();
-    let Err((index, error)) = attempt else {
+    let Err(failed) = attempt_result else {
         return Ok(());
     };
     let _ = engine.rollback();
     // The migration left nothing behind; now record the failure on its own.
-    let (line, total) = (
-        index
+    let mut message = failure_text(m, &m.up, &failed);
+    let mut note = None;
+    if failed.error.sqlstate.as_deref() == Some(LOCK_NOT_AVAILABLE) {
+        let tables = failed
+            .index
             .checked_sub(1)
-            .map_or(m.up.marker_line, |i| m.up.statements[i].line),
-        m.up.statements.len(),
-    );
-    let message = failure_text(m, &m.up, index, &error);
+            .map(|i| sluice_sql::tables_touched(&m.up.statements[i].sql))
+            .unwrap_or_default();
+        let holders = engine.lock_holders(&tables);
+        let mut n = format!("attempt {attempt} of {attempts}");
+        if !holders.is_empty() {
+            n.push_str(&format!("; the lock was held by {}", holders.join("; ")));
+        }
+        message.push_str(&format!(" ({n})"));
+        note = Some(n);
+    }
     record_failure(
         engine,
         ctx,
@@ -691,6 +899,7 @@ fn apply_in_transaction(
         from,
         State::Failed,
         0,
+        None,
         &message,
         started.elapsed(),
     )?;
@@ -698,26 +907,28 @@ fn apply_in_transaction(
         id: m.id.clone(),
         path: m.path.clone(),
         direction: Direction::Up,
-        line,
-        index,
-        total,
-        error,
+        line: failed.line,
+        index: failed.index,
+        total: m.up.statements.len(),
+        error: failed.error,
+        note,
         transactional: true,
         applied_before: Vec::new(),
     })))
 }
 
-fn failure_text(m: &Migration, section: &Section, index: usize, error: &DbError) -> String {
-    match index.checked_sub(1).and_then(|i| section.statements.get(i)) {
-        Some(s) => format!(
-            "statement {index}/{} at {}:{}: {}",
-            section.statements.len(),
-            m.path.display(),
-            s.line,
-            error.short()
-        ),
-        None => format!("bookkeeping failed: {}", error.short()),
+fn failure_text(m: &Migration, section: &Section, failed: &Failed) -> String {
+    if failed.index == 0 {
+        return format!("bookkeeping failed: {}", failed.error.short());
     }
+    format!(
+        "statement {}/{} at {}:{}: {}",
+        failed.index,
+        section.statements.len(),
+        m.path.display(),
+        failed.line,
+        failed.error.short()
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -728,30 +939,24 @@ fn record_failure(
     from: State,
     to: State,
     done: usize,
+    done_checksum: Option<Checksum>,
     message: &str,
     elapsed: Duration,
 ) -> Result<(), RunError> {
-    engine.begin()?;
-    let write = (|| -> Result<(), DbError> {
-        let mut r = new_record(ctx, m, to, m.up.statements.len());
-        r.statements_done = done as u32;
-        r.last_error = Some(message.to_string());
-        r.duration_ms = Some(ms(elapsed));
-        if from != State::Applying {
-            let ev = ctx.step(m, from, State::Applying);
-            engine.append_event(&ev)?;
-        }
-        engine.put_record(&r)?;
-        let mut ev = ctx.step(m, State::Applying, to);
-        ev.reason = Some(message.to_string());
-        ev.duration_ms = Some(ms(elapsed));
-        engine.append_event(&ev)?;
-        engine.commit()
-    })();
-    if let Err(e) = write {
-        let _ = engine.rollback();
-        return Err(RunError::Db(e));
+    let mut r = new_record(ctx, m, to, m.up.statements.len());
+    r.statements_done = done as u32;
+    r.done_checksum = done_checksum;
+    r.last_error = Some(message.to_string());
+    r.duration_ms = Some(ms(elapsed));
+    let mut events = Vec::new();
+    if from != State::Applying {
+        events.push(ctx.step(m, from, State::Applying));
     }
+    let mut ev = ctx.step(m, State::Applying, to);
+    ev.reason = Some(message.to_string());
+    ev.duration_ms = Some(ms(elapsed));
+    events.push(ev);
+    in_tx(engine, |e| e.record(&r, &events))?;
     Ok(())
 }
 
@@ -770,26 +975,50 @@ fn in_tx(
     }
 }
 
+/// Runs `up` statement by statement, outside a transaction, recording progress after each.
+/// With `resume_from = Some(k)`, statements 1…k ran before and are skipped, after checking
+/// that they did not change.
 fn apply_step_by_step(
     engine: &mut dyn Engine,
     ctx: &RunContext,
     m: &Migration,
     prior: Option<&Record>,
+    resume_from: Option<usize>,
     seq: i64,
     late: bool,
 ) -> Result<(), RunError> {
     let from = prior.map_or(State::Pending, |r| r.state);
     let total = m.up.statements.len();
+    let skip = resume_from.unwrap_or(0);
+    if let (Some(k), Some(r)) = (resume_from, prior)
+        && k > 0
+    {
+        let now = prefix_checksum(m, k);
+        if r.done_checksum.as_ref() != Some(&now) {
+            return Err(RunError::ResumeChanged {
+                id: m.id.clone(),
+                done: k as u32,
+            });
+        }
+    }
     let started = Instant::now();
-    in_tx(engine, |e| {
-        let mut ev = ctx.step(m, from, State::Applying);
-        ev.details = late_details(ctx, late);
-        e.append_event(&ev)?;
-        e.put_record(&new_record(ctx, m, State::Applying, total))
-    })?;
-    for (i, s) in m.up.statements.iter().enumerate() {
+    let mut first = ctx.step(m, from, State::Applying);
+    first.details = late_details(ctx, late);
+    if skip > 0 {
+        first.reason = Some(format!("resuming after statement {skip}/{total}"));
+    }
+    let mut r = new_record(ctx, m, State::Applying, total);
+    r.statements_done = skip as u32;
+    r.done_checksum = Some(prefix_checksum(m, skip));
+    in_tx(engine, |e| e.record(&r, &[first]))?;
+    for (i, s) in m.up.statements.iter().enumerate().skip(skip) {
         if let Err(error) = engine.execute(&s.sql) {
-            let message = failure_text(m, &m.up, i + 1, &error);
+            let failed = Failed {
+                index: i + 1,
+                line: s.line,
+                error,
+            };
+            let message = failure_text(m, &m.up, &failed);
             let to = if i == 0 {
                 State::Failed
             } else {
@@ -802,6 +1031,7 @@ fn apply_step_by_step(
                 State::Applying,
                 to,
                 i,
+                Some(prefix_checksum(m, i)),
                 &message,
                 started.elapsed(),
             )?;
@@ -812,30 +1042,27 @@ fn apply_step_by_step(
                 line: s.line,
                 index: i + 1,
                 total,
-                error,
+                error: failed.error,
+                note: None,
                 transactional: false,
                 applied_before: Vec::new(),
             })));
         }
-        in_tx(engine, |e| {
-            let mut r = new_record(ctx, m, State::Applying, total);
-            r.statements_done = (i + 1) as u32;
-            e.put_record(&r)
-        })?;
+        let mut r = new_record(ctx, m, State::Applying, total);
+        r.statements_done = (i + 1) as u32;
+        r.done_checksum = Some(prefix_checksum(m, i + 1));
+        in_tx(engine, |e| e.put_record(&r))?;
     }
     let elapsed = started.elapsed();
-    in_tx(engine, |e| {
-        let mut r = new_record(ctx, m, State::Applied, total);
-        r.applied_seq = Some(seq);
-        r.applied_at = Some(Timestamp::now().rfc3339());
-        r.applied_by = Some(ctx.actor.clone());
-        r.duration_ms = Some(ms(elapsed));
-        r.statements_done = total as u32;
-        e.put_record(&r)?;
-        let mut ev = ctx.step(m, State::Applying, State::Applied);
-        ev.duration_ms = Some(ms(elapsed));
-        e.append_event(&ev)
-    })?;
+    let mut r = new_record(ctx, m, State::Applied, total);
+    r.applied_seq = Some(seq);
+    r.applied_at = Some(Timestamp::now().rfc3339());
+    r.applied_by = Some(ctx.actor.clone());
+    r.duration_ms = Some(ms(elapsed));
+    r.statements_done = total as u32;
+    let mut ev = ctx.step(m, State::Applying, State::Applied);
+    ev.duration_ms = Some(ms(elapsed));
+    in_tx(engine, |e| e.record(&r, &[ev]))?;
     Ok(())
 }
 
@@ -865,7 +1092,7 @@ pub fn plan_down<'p>(
     overview: &Overview<'p>,
     target: &DownTarget,
 ) -> Result<Vec<&'p Migration>, RunError> {
-    overview.check_writable()?;
+    overview.check_writable(false)?;
     let applied = overview.applied_newest_first();
     let chosen: Vec<&Entry<'p>> = match target {
         DownTarget::Count(n) => applied.into_iter().take(*n).collect(),
@@ -920,14 +1147,17 @@ pub fn down(
     ctx: &RunContext,
     plan: &Plan,
     target: &DownTarget,
-    lock_wait: Duration,
+    (lock_wait, timeouts): (Duration, Timeouts),
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Vec<MigrationId>, RunError> {
     if !engine.state_exists()? {
         return Err(RunError::NoHistory);
     }
     let guard = lock(engine, ctx, lock_wait)?;
-    let result = down_locked(engine, ctx, plan, target, progress);
+    let result = engine
+        .set_timeouts(timeouts)
+        .map_err(RunError::Db)
+        .and_then(|()| down_locked(engine, ctx, plan, target, progress));
     let released = guard.release();
     let done = result?;
     released?;
@@ -968,7 +1198,16 @@ fn down_locked(
     let mut done = Vec::new();
     for m in chosen {
         let started = Instant::now();
-        revert_one(engine, ctx, m)?;
+        let prior = overview
+            .get(m.id.as_str())
+            .and_then(|e| e.record.clone())
+            .ok_or_else(|| {
+                RunError::Db(DbError::msg(format!(
+                    "{} is applied but has no history row",
+                    m.id
+                )))
+            })?;
+        revert_one(engine, ctx, m, &prior)?;
         progress(Progress::Reverted {
             migration: m,
             duration: started.elapsed(),
@@ -978,87 +1217,164 @@ fn down_locked(
     Ok(done)
 }
 
-fn revert_one(engine: &mut dyn Engine, ctx: &RunContext, m: &Migration) -> Result<(), RunError> {
+fn revert_one(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    m: &Migration,
+    prior: &Record,
+) -> Result<(), RunError> {
     let Some(down) = &m.down else {
         unreachable!("checked by the caller")
     };
     let started = Instant::now();
     let transactional = m.meta.transaction && engine.capabilities().transactional_ddl;
-    if !transactional {
-        in_tx(engine, |e| {
-            let ev = ctx.step(m, State::Applied, State::Reverting);
-            e.append_event(&ev)
-        })?;
-    } else {
+    let statements: Vec<&str> = down.statements.iter().map(|s| s.sql.as_str()).collect();
+    let begin_ev = ctx.step(m, State::Applied, State::Reverting);
+    let result = if transactional {
         engine.begin()?;
-    }
-    let attempt = (|| -> Result<(), (usize, DbError)> {
-        if transactional {
-            let ev = ctx.step(m, State::Applied, State::Reverting);
-            engine.append_event(&ev).map_err(|e| (0, e))?;
-        }
-        for (i, s) in down.statements.iter().enumerate() {
-            engine.execute(&s.sql).map_err(|e| (i + 1, e))?;
-        }
-        if !transactional {
-            engine.begin().map_err(|e| (0, e))?;
-        }
+        engine
+            .execute_all(&statements)
+            .map_err(|e| Failed::statement(down, e))
+    } else {
+        let mut r = prior.clone();
+        r.state = State::Reverting;
+        r.run_id = ctx.run_id.clone();
+        in_tx(engine, |e| e.record(&r, std::slice::from_ref(&begin_ev)))?;
+        statements.iter().enumerate().try_for_each(|(i, sql)| {
+            engine.execute(sql).map_err(|error| {
+                Failed::statement(
+                    down,
+                    StatementError {
+                        index: i,
+                        line_offset: None,
+                        error,
+                    },
+                )
+            })
+        })
+    };
+    let result = result.and_then(|()| {
         let elapsed = started.elapsed();
         let mut r = new_record(ctx, m, State::Pending, m.up.statements.len());
         r.duration_ms = Some(ms(elapsed));
-        engine.put_record(&r).map_err(|e| (0, e))?;
-        let mut ev = ctx.step(m, State::Reverting, State::Pending);
-        ev.duration_ms = Some(ms(elapsed));
-        engine.append_event(&ev).map_err(|e| (0, e))?;
-        engine.commit().map_err(|e| (0, e))
-    })();
-    let Err((index, error)) = attempt else {
-        return Ok(());
-    };
+        let mut done = ctx.step(m, State::Reverting, State::Pending);
+        done.duration_ms = Some(ms(elapsed));
+        let events = if transactional {
+            vec![begin_ev.clone(), done]
+        } else {
+            vec![done]
+        };
+        let write = if transactional {
+            engine.record(&r, &events).and_then(|()| engine.commit())
+        } else {
+            in_tx(engine, |e| e.record(&r, &events))
+        };
+        write.map_err(|e| Failed::bookkeeping(down, e))
+    });
+    let Err(failed) = result else { return Ok(()) };
     let _ = engine.rollback();
-    let message = format!("down failed: {}", failure_text(m, down, index, &error));
+    let message = format!("down failed: {}", failure_text(m, down, &failed));
     // Rolled back, or the first down statement failed: still applied. Otherwise some (or,
     // when only the bookkeeping failed, all) of the down statements ran outside a
     // transaction: partial.
-    let to = if transactional || index == 1 {
+    let to = if transactional || failed.index == 1 {
         State::Applied
     } else {
         State::Partial
     };
-    in_tx(engine, |e| {
-        if transactional {
-            let ev = ctx.step(m, State::Applied, State::Reverting);
-            e.append_event(&ev)?;
-        }
-        let mut ev = ctx.step(m, State::Reverting, to);
-        ev.reason = Some(message.clone());
-        ev.duration_ms = Some(ms(started.elapsed()));
-        e.append_event(&ev)?;
-        let mut recs = e.records()?;
-        if let Some(pos) = recs.iter().position(|r| r.id == m.id) {
-            let mut r = recs.swap_remove(pos);
-            r.state = to;
-            r.last_error = Some(message.clone());
-            r.run_id = ctx.run_id.clone();
-            r.updated_at = Timestamp::now().rfc3339();
-            e.put_record(&r)?;
-        }
-        Ok(())
-    })?;
-    let line = index
-        .checked_sub(1)
-        .map_or(down.marker_line, |i| down.statements[i].line);
+    let mut events = Vec::new();
+    if transactional {
+        events.push(begin_ev);
+    }
+    let mut ev = ctx.step(m, State::Reverting, to);
+    ev.reason = Some(message.clone());
+    ev.duration_ms = Some(ms(started.elapsed()));
+    events.push(ev);
+    let mut r = prior.clone();
+    r.state = to;
+    r.last_error = Some(message);
+    r.run_id = ctx.run_id.clone();
+    r.updated_at = Timestamp::now().rfc3339();
+    in_tx(engine, |e| e.record(&r, &events))?;
     Err(RunError::MigrationFailed(Box::new(MigrationFailure {
         id: m.id.clone(),
         path: m.path.clone(),
         direction: Direction::Down,
-        line,
-        index,
+        line: failed.line,
+        index: failed.index,
         total: down.statements.len(),
-        error,
+        error: failed.error,
+        note: None,
         transactional,
         applied_before: Vec::new(),
     })))
+}
+
+/// What `sluice resolve` records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// The migration is, in truth, applied (the repair finished it).
+    Applied,
+    /// The migration is, in truth, not applied (the repair undid it).
+    Reverted,
+}
+
+/// Records a manual repair of a half-done migration, as an audited event. It changes no
+/// schema: it says what the database now is, after a person made it so.
+pub fn resolve(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    plan: &Plan,
+    id: &str,
+    resolution: Resolution,
+    reason: &str,
+    lock_wait: Duration,
+) -> Result<State, RunError> {
+    if !engine.state_exists()? {
+        return Err(RunError::NoHistory);
+    }
+    let Some(m) = plan.get(id) else {
+        return Err(RunError::UnknownId(id.to_string()));
+    };
+    let guard = lock(engine, ctx, lock_wait)?;
+    let result = (|| {
+        let records = engine.records()?;
+        let next_seq = records
+            .iter()
+            .filter_map(|r| r.applied_seq)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let prior = records.into_iter().find(|r| r.id == m.id);
+        let from = prior.as_ref().map_or(State::Pending, |r| r.state);
+        let to = match resolution {
+            Resolution::Applied => State::Applied,
+            Resolution::Reverted => State::Pending,
+        };
+        if !from.can_resolve_to(to) {
+            let reason = format!(
+                "is {from}: only a failed, partial or interrupted migration can be resolved by hand (use `sluice up` or `sluice down` for the others)"
+            );
+            return Err(refuse(engine, ctx, &m.id, from, to, reason));
+        }
+        let total = m.up.statements.len();
+        let mut r = new_record(ctx, m, to, total);
+        if to == State::Applied {
+            r.applied_seq = Some(next_seq);
+            r.applied_at = Some(Timestamp::now().rfc3339());
+            r.applied_by = Some(ctx.actor.clone());
+            r.statements_done = total as u32;
+        }
+        let mut ev = ctx.step(m, from, to);
+        ev.reason = Some(format!("resolved by hand: {reason}"));
+        ev.details["manual"] = serde_json::json!(true);
+        in_tx(engine, |e| e.record(&r, &[ev]))?;
+        Ok(to)
+    })();
+    let released = guard.release();
+    let to = result?;
+    released?;
+    Ok(to)
 }
 
 /// The verdict of one verification check.

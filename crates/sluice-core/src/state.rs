@@ -52,6 +52,16 @@ impl State {
     }
 }
 
+impl State {
+    /// Whether a manual repair (`sluice resolve`) may record `self → to`: only a migration
+    /// left half-way (failed, partial, or a run that died while applying or reverting) can
+    /// be declared applied or reverted by hand.
+    pub fn can_resolve_to(self, to: State) -> bool {
+        use State::*;
+        matches!(self, Failed | Partial | Applying | Reverting) && matches!(to, Applied | Pending)
+    }
+}
+
 impl fmt::Display for State {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -38,6 +38,7 @@ fn outcome(case: &Path) -> String {
                     duration_ms: None,
                     statements_total: 1,
                     statements_done: 1,
+                    done_checksum: None,
                     last_error: None,
                     updated_at: String::new(),
                 }

@@ -5,13 +5,15 @@
 //! policy: which migration runs, in what order, and what a failure means is decided in
 //! `sluice-core`.
 //!
-//! - [`sqlite`]: the embedded default (`sqlite:path/to/file.db`).
+//! - [`sqlite`]: the embedded default (`sqlite:path/to/file.db`);
+//! - [`postgres`]: PostgreSQL (`postgres://user@host:port/db`).
 //!
-//! PostgreSQL and MySQL/MariaDB come next, behind the same trait; their URLs are
-//! recognised today so that the error says so instead of "unknown scheme".
+//! MySQL/MariaDB comes next, behind the same trait; its URLs are recognised today so that
+//! the error says so instead of "unknown scheme".
 //!
 //! The entry point is [`open`], which picks the engine from the URL.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::path::{Path, PathBuf};
@@ -76,19 +78,40 @@ pub fn dialect_of(url: &str) -> Option<Dialect> {
     }
 }
 
+/// How to open a database.
+#[derive(Clone, Debug)]
+pub struct OpenOptions {
+    /// Read, write, create.
+    pub access: Access,
+    /// Who is connecting, for the server's view of sessions: `sluice/<run id>`.
+    pub application: String,
+    /// The name of sluice's state: the schema on PostgreSQL.
+    pub state: String,
+}
+
 /// Opens the database at `url`; `Ok(None)` when it does not exist and `access` does not
 /// create it (read commands never create anything).
-pub fn open(url: &str, base: &Path, access: Access) -> Result<Option<Box<dyn Engine>>, OpenError> {
+pub fn open(
+    url: &str,
+    base: &Path,
+    opts: &OpenOptions,
+) -> Result<Option<Box<dyn Engine>>, OpenError> {
     let masked = sluice_core::config::mask_url(url);
     match dialect_of(url) {
         Some(Dialect::Sqlite) => {
             let path = sqlite_path(url, base).ok_or(OpenError::UnknownScheme {
                 url: masked.clone(),
             })?;
-            Ok(sqlite::Sqlite::open(&path, &masked, access)?
+            Ok(sqlite::Sqlite::open(&path, &masked, opts.access)?
                 .map(|e| Box::new(e) as Box<dyn Engine>))
         }
-        Some(Dialect::Postgres) => Err(OpenError::NotYet { what: "PostgreSQL" }),
+        Some(Dialect::Postgres) => {
+            let target = postgres::parse_url(url)?;
+            let read_only = opts.access == Access::ReadOnly;
+            let engine =
+                postgres::Postgres::connect(target, &opts.application, &opts.state, read_only)?;
+            Ok(Some(Box::new(engine)))
+        }
         Some(Dialect::MySql) => Err(OpenError::NotYet {
             what: "MySQL/MariaDB",
         }),

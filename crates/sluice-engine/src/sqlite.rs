@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS sluice_migrations (
     duration_ms INTEGER,
     statements_total INTEGER NOT NULL,
     statements_done INTEGER NOT NULL,
+    done_checksum TEXT,
     last_error TEXT,
     updated_at TEXT NOT NULL
 );
@@ -134,6 +135,7 @@ impl Sqlite {
                     host: r.get(2)?,
                     actor: r.get(3)?,
                     since: r.get(4)?,
+                    session: None,
                 })
             },
         )
@@ -279,6 +281,7 @@ impl Engine for Sqlite {
         Capabilities {
             transactional_ddl: true,
             advisory_lock: false,
+            lock_timeout: false,
         }
     }
 
@@ -307,7 +310,7 @@ impl Engine for Sqlite {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, last_error, updated_at FROM sluice_migrations",
+                "SELECT id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at FROM sluice_migrations",
             )
             .map_err(map_error)?;
         let rows = st
@@ -323,8 +326,9 @@ impl Engine for Sqlite {
                     duration_ms: r.get::<_, Option<i64>>(7)?.map(|d| d as u64),
                     statements_total: r.get(8)?,
                     statements_done: r.get(9)?,
-                    last_error: r.get(10)?,
-                    updated_at: r.get(11)?,
+                    done_checksum: r.get::<_, Option<String>>(10)?.map(Checksum::from_recorded),
+                    last_error: r.get(11)?,
+                    updated_at: r.get(12)?,
                 })
             })
             .map_err(map_error)?;
@@ -400,7 +404,7 @@ impl Engine for Sqlite {
                     }
                     if started.elapsed() >= wait {
                         break Err(LockError::Timeout {
-                            holder: last_holder,
+                            holder: last_holder.map(Box::new),
                             waited: started.elapsed(),
                         });
                     }
@@ -465,7 +469,7 @@ impl Engine for Sqlite {
     fn put_record(&mut self, r: &Record) -> Result<(), DbError> {
         self.conn
             .prepare_cached(
-                "INSERT OR REPLACE INTO sluice_migrations (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, last_error, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT OR REPLACE INTO sluice_migrations (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )
             .and_then(|mut st| {
                 st.execute(params![
@@ -479,6 +483,7 @@ impl Engine for Sqlite {
                     r.duration_ms.map(|d| d as i64),
                     r.statements_total,
                     r.statements_done,
+                    r.done_checksum.as_ref().map(|c| c.as_str()),
                     r.last_error,
                     r.updated_at
                 ])

@@ -27,7 +27,11 @@
 //! What this crate must never do: guess. It does not parse SQL, rewrite statements, or
 //! drop anything that is code.
 
+mod names;
+
 use std::fmt;
+
+pub use names::tables_touched;
 
 /// The SQL dialect whose lexical rules apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

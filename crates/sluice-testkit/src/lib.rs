@@ -1,9 +1,13 @@
 //! # sluice-testkit — real things to test against
 //!
+//! - [`postgres`]: a throwaway PostgreSQL server per test process, a database per test.
+//!
 //! Throwaway folders and migration projects for sluice's tests. Every test gets its own
 //! folder (never shared: parallel tests writing one file flake), removed when the value is
 //! dropped unless `SLUICE_KEEP_TEMP` is set. Real database servers (PostgreSQL, MariaDB)
 //! join this crate with their engines; there are no mocks here.
+
+pub mod postgres;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use sluice_core::engine::Timeouts;
 use sluice_core::run::{self, DownTarget, Progress};
 use sluice_engine::Access;
 
@@ -20,7 +21,8 @@ pub fn run(args: DownArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         (None, None, count) => DownTarget::Count(count.unwrap_or(1)),
     };
     let plan = s.plan()?;
-    let Some(mut engine) = s.open(Access::Existing)? else {
+    let ctx = s.run_context();
+    let Some(mut engine) = s.open(Access::Existing, ctx.run_id.as_str())? else {
         return Err(Failure::new(
             Exit::Refused,
             format!(
@@ -29,7 +31,6 @@ pub fn run(args: DownArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
             ),
         ));
     };
-    let ctx = s.run_context();
     let run_id = ctx.run_id.clone();
     writeln!(
         out,
@@ -40,24 +41,37 @@ pub fn run(args: DownArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
     )?;
     out.flush()?;
     let mut io_error = None;
-    let result = run::down(engine.as_mut(), &ctx, &plan, &target, lock_wait, &mut |p| {
-        if let Progress::Reverted {
-            migration,
-            duration,
-        } = p
-        {
-            let n = migration.down.as_ref().map_or(0, |d| d.statements.len());
-            let line = format!(
-                "{run_id} reverted {} ({n} statement{}, {})",
-                migration.id,
-                if n == 1 { "" } else { "s" },
-                super::human(duration)
-            );
-            if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
-                io_error.get_or_insert(e);
+    let result = run::down(
+        engine.as_mut(),
+        &ctx,
+        &plan,
+        &target,
+        (
+            lock_wait,
+            Timeouts {
+                lock: s.lock_timeout,
+                statement: s.statement_timeout,
+            },
+        ),
+        &mut |p| {
+            if let Progress::Reverted {
+                migration,
+                duration,
+            } = p
+            {
+                let n = migration.down.as_ref().map_or(0, |d| d.statements.len());
+                let line = format!(
+                    "{run_id} reverted {} ({n} statement{}, {})",
+                    migration.id,
+                    if n == 1 { "" } else { "s" },
+                    super::human(duration)
+                );
+                if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+                    io_error.get_or_insert(e);
+                }
             }
-        }
-    });
+        },
+    );
     if let Some(e) = io_error {
         return Err(e.into());
     }

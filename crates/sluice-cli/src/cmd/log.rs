@@ -16,7 +16,7 @@ pub fn run(args: LogArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fai
         run: args.run,
         limit: args.limit,
     };
-    let (events, server) = match s.open(Access::ReadOnly)? {
+    let (events, server) = match s.open(Access::ReadOnly, "log")? {
         None => (Vec::new(), None),
         Some(mut e) => {
             let server = Some(e.info().server);

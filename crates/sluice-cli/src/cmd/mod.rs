@@ -5,6 +5,7 @@ mod init;
 mod log;
 mod new;
 mod plan;
+mod resolve;
 mod status;
 mod up;
 mod verify;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Down(a) => down::run(a, &settings, out),
         Command::Verify(a) => verify::run(a, &settings, out),
         Command::Log(a) => log::run(a, &settings, out),
+        Command::Resolve(a) => resolve::run(a, &settings, out),
     }
 }
 
@@ -47,7 +49,7 @@ fn plan_and_history(s: &Settings) -> Result<(sluice_core::Plan, History), Failur
     std::thread::scope(|scope| {
         let plan = scope.spawn(|| s.plan());
         let history = (|| -> Result<History, Failure> {
-            Ok(match s.open(sluice_engine::Access::ReadOnly)? {
+            Ok(match s.open(sluice_engine::Access::ReadOnly, "read")? {
                 None => History {
                     records: Vec::new(),
                     server: None,

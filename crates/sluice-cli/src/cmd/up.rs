@@ -13,10 +13,10 @@ use crate::settings::Settings;
 pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     let lock_wait = super::lock_wait(&args.lock_wait)?;
     let plan = s.plan()?;
-    let Some(mut engine) = s.open(Access::Create)? else {
+    let ctx = s.run_context();
+    let Some(mut engine) = s.open(Access::Create, ctx.run_id.as_str())? else {
         unreachable!("Access::Create always opens")
     };
-    let ctx = s.run_context();
     let run_id = ctx.run_id.clone();
     writeln!(
         out,
@@ -31,6 +31,11 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
         count: args.target.count,
         late: Some(s.late),
         lock_wait,
+        resume: args.resume,
+        lock_timeout: s.lock_timeout,
+        statement_timeout: s.statement_timeout,
+        retries: s.retries,
+        retry_cap: s.retry_cap,
     };
     let started = Instant::now();
     let mut io_error = None;

@@ -13,7 +13,7 @@ use crate::settings::Settings;
 
 pub fn run(args: VerifyArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     let plan = s.plan()?;
-    let Some(mut engine) = s.open(Access::Existing)? else {
+    let Some(mut engine) = s.open(Access::Existing, "verify")? else {
         return Err(Failure::new(
             Exit::Refused,
             format!(

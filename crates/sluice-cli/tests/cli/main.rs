@@ -21,7 +21,7 @@ fn help_of_every_command() {
     let dir = TempDir::new("help");
     snap("help", dir.path(), &["--help"]).code(0);
     for cmd in [
-        "init", "new", "status", "plan", "up", "down", "verify", "log",
+        "init", "new", "status", "plan", "up", "down", "verify", "log", "resolve",
     ] {
         snap(&format!("help_{cmd}"), dir.path(), &[cmd, "--help"]).code(0);
     }
@@ -224,6 +224,94 @@ fn non_transactional_failure_is_partial_and_blocks_up() {
     );
     snap("partial_status", p.path(), &["status"]).code(0);
     snap("partial_up_refused", p.path(), &["up"]).code(4);
+    // Editing a statement that already ran: resume refuses.
+    p.migration(
+        "001_nt",
+        "-- transaction: false\n-- sluice:up\nCREATE TABLE a (x BIGINT);\nCREATE TABLE b (x INTEGER);\nINSERT INTO a VALUES (1);\n-- sluice:down\nDROP TABLE IF EXISTS b;\nDROP TABLE IF EXISTS a;\n",
+    );
+    snap("partial_resume_changed", p.path(), &["up", "--resume"]).code(4);
+    // Fixing only the failed statement: resume runs statement 3 and finishes.
+    p.migration(
+        "001_nt",
+        "-- transaction: false\n-- sluice:up\nCREATE TABLE a (x INTEGER);\nCREATE TABLE b (x INTEGER);\nINSERT INTO a VALUES (1);\n-- sluice:down\nDROP TABLE IF EXISTS b;\nDROP TABLE IF EXISTS a;\n",
+    );
+    snap("partial_resume", p.path(), &["up", "--resume"]).code(0);
+    assert_eq!(strings(&conn, "SELECT count(*) FROM a"), ["1"]);
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT from_state || '>' || to_state || coalesce(' ' || reason, '') FROM sluice_events ORDER BY seq"
+        ),
+        [
+            "pending>applying",
+            "applying>partial statement 3/3 at migrations/001_nt.sql:5: no such table: nowhere (SQLITE_ERROR, SQLSTATE 42P01)",
+            "partial>applying resuming after statement 2/3",
+            "applying>applied"
+        ]
+    );
+    snap("partial_resumed_status", p.path(), &["status"]).code(0);
+}
+
+#[test]
+fn resolve_records_a_manual_repair() {
+    let p = Project::new("resolve");
+    p.migration(
+        "001_nt",
+        "-- transaction: false\n-- sluice:up\nCREATE TABLE a (x INTEGER);\nINSERT INTO nowhere VALUES (1);\n-- sluice:down\nDROP TABLE IF EXISTS a;\n",
+    );
+    sluice(p.path(), &["up"]).code(3);
+    snap(
+        "resolve_refuses_applied_state",
+        p.path(),
+        &["resolve", "nope", "--applied", "--reason", "x"],
+    )
+    .code(2);
+    snap(
+        "resolve_applied",
+        p.path(),
+        &[
+            "resolve",
+            "001_nt",
+            "--applied",
+            "--reason",
+            "created nowhere by hand and inserted the row",
+        ],
+    )
+    .code(0);
+    let conn = db(&p.path().join("sluice.db"));
+    assert_eq!(
+        strings(&conn, "SELECT state FROM sluice_migrations"),
+        ["applied"]
+    );
+    let last = strings(
+        &conn,
+        "SELECT from_state || '>' || to_state || ' ' || reason || ' ' || details FROM sluice_events ORDER BY seq DESC LIMIT 1",
+    );
+    assert!(
+        last[0].starts_with("partial>applied resolved by hand: created nowhere")
+            && last[0].contains("\"manual\":true"),
+        "{last:?}"
+    );
+    // An applied migration is not a repair: refused, and the refusal recorded.
+    snap(
+        "resolve_applied_again",
+        p.path(),
+        &["resolve", "001_nt", "--reverted", "--reason", "oops"],
+    )
+    .code(4);
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT count(*) FROM sluice_events WHERE allowed = 0"
+        ),
+        ["1"]
+    );
+    snap(
+        "resolve_no_reason",
+        p.path(),
+        &["resolve", "001_nt", "--applied", "--reason", " "],
+    )
+    .code(2);
 }
 
 #[test]
@@ -538,12 +626,15 @@ fn bad_config_names_the_file_and_key() {
     snap("bad_config", p.path(), &["status"]).code(2);
     p.config("[environments.prod]\nurl = \"env:SLUICE_TEST_UNSET_VAR\"\n");
     snap("unset_url_var", p.path(), &["status"]).code(2);
-    p.config("[environments.dev]\nurl = \"postgres://app:hunter2@db.internal/app\"\n");
-    let run = snap("postgres_not_yet", p.path(), &["status"]).code(2);
+    p.config("[environments.dev]\nurl = \"postgres://app:hunter2@127.0.0.1:1/app\"\n");
+    let run = snap("postgres_unreachable", p.path(), &["status"]).code(6);
     assert!(
         !run.stderr.contains("hunter2") && !run.stdout.contains("hunter2"),
         "the password leaked"
     );
+    p.config("[environments.dev]\nurl = \"mysql://app:hunter2@127.0.0.1:1/app\"\n");
+    let run = snap("mysql_not_yet", p.path(), &["status"]).code(2);
+    assert!(!run.stderr.contains("hunter2"), "the password leaked");
 }
 
 #[test]

@@ -1,0 +1,976 @@
+//! The PostgreSQL engine.
+//!
+//! State lives in a schema of its own (`sluice` by default): `migrations`, `events`
+//! (append-only, enforced by triggers) and `lock`. A transactional migration travels in as
+//! few round trips as the protocol allows: `BEGIN` and all its statements in one simple
+//! query, the bookkeeping (history row and events) in one statement with bind parameters,
+//! then `COMMIT`. When the batch fails, the server's error position is mapped back to the
+//! statement and its line; an error without a position is located by re-running the
+//! statements one by one in a transaction that is rolled back.
+//!
+//! The migration lock is a session-level advisory lock, polled with
+//! `pg_try_advisory_lock` on a connection of its own that is never inside a transaction,
+//! so waiting runners cannot deadlock with `CREATE INDEX CONCURRENTLY`; the server releases
+//! it when sluice dies.
+
+use std::time::{Duration, Instant};
+
+use postgres::config::SslMode;
+use postgres::error::ErrorPosition;
+use postgres::{Client, Config, NoTls, SimpleQueryMessage, Statement};
+use sluice_core::engine::{
+    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, LockError, LockGuard,
+    LockHolder, QueryOutcome, Record, StatementError, Timeouts, Value,
+};
+use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
+use sluice_sql::Dialect;
+
+/// First key of sluice's advisory locks (the second is derived from the state schema).
+const LOCK_CLASS: i32 = 0x5_1ce;
+
+/// How PostgreSQL timestamps are read back, in the form the rest of sluice uses.
+const TS: &str = r#"'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'"#;
+
+/// Connection settings resolved from a URL and the `PG*` variables.
+#[derive(Clone, Debug)]
+pub struct Target {
+    config: Config,
+    /// The URL with the password masked.
+    pub display: String,
+}
+
+/// Parses a `postgres://` or `postgresql://` URL; what it leaves out comes from `PGHOST`,
+/// `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE`, `PGOPTIONS`,
+/// `PGCONNECT_TIMEOUT` (as libpq does).
+pub fn parse_url(url: &str) -> Result<Target, DbError> {
+    let display = sluice_core::config::mask_url(url);
+    let bad = |why: &str| {
+        DbError::msg(format!(
+            "{display} is not a PostgreSQL URL sluice can use: {why}"
+        ))
+    };
+    let rest = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+        .ok_or_else(|| bad("it must start with postgres:// or postgresql://"))?;
+    let (main, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (authority, path) = main.split_once('/').unwrap_or((main, ""));
+    let (userinfo, hostport) = match authority.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, authority),
+    };
+    let mut user = None;
+    let mut password = None;
+    if let Some(u) = userinfo {
+        let (name, pass) = u.split_once(':').map_or((u, None), |(n, p)| (n, Some(p)));
+        user = Some(decode(name).map_err(|e| bad(&e))?);
+        password = pass.map(decode).transpose().map_err(|e| bad(&e))?;
+    }
+    let mut host = None;
+    let mut port = None;
+    if !hostport.is_empty() {
+        let (h, p) = if let Some(v6) = hostport.strip_prefix('[') {
+            let (h, after) = v6
+                .split_once(']')
+                .ok_or_else(|| bad("an IPv6 host needs its closing ]"))?;
+            (h.to_string(), after.strip_prefix(':'))
+        } else {
+            match hostport.rsplit_once(':') {
+                Some((h, p)) => (h.to_string(), Some(p)),
+                None => (hostport.to_string(), None),
+            }
+        };
+        if !h.is_empty() {
+            host = Some(decode(&h).map_err(|e| bad(&e))?);
+        }
+        port = p
+            .map(|p| {
+                p.parse::<u16>()
+                    .map_err(|_| bad(&format!("port `{p}` is not a number")))
+            })
+            .transpose()?;
+    }
+    let mut dbname = (!path.is_empty())
+        .then(|| decode(path))
+        .transpose()
+        .map_err(|e| bad(&e))?;
+    let mut sslmode = None;
+    let mut options = None;
+    let mut connect_timeout = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = decode(v).map_err(|e| bad(&e))?;
+        match k {
+            "sslmode" => sslmode = Some(v),
+            "options" => options = Some(v),
+            "connect_timeout" => connect_timeout = Some(v),
+            "host" => host = Some(v),
+            "port" => {
+                port = Some(
+                    v.parse()
+                        .map_err(|_| bad(&format!("port `{v}` is not a number")))?,
+                )
+            }
+            "user" => user = Some(v),
+            "password" => password = Some(v),
+            "dbname" => dbname = Some(v),
+            "application_name" => {} // sluice sets its own, with the run id
+            other => {
+                return Err(bad(&format!(
+                    "unknown parameter `{other}` (known: sslmode, options, connect_timeout, host, port, user, password, dbname, application_name)"
+                )));
+            }
+        }
+    }
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let host = host
+        .or_else(|| env("PGHOST"))
+        .unwrap_or_else(|| "localhost".into());
+    let port = match port {
+        Some(p) => p,
+        None => env("PGPORT")
+            .map(|p| p.parse().map_err(|_| bad("$PGPORT is not a number")))
+            .transpose()?
+            .unwrap_or(5432),
+    };
+    let user = user
+        .or_else(|| env("PGUSER"))
+        .or_else(|| env("USER"))
+        .unwrap_or_else(|| "postgres".into());
+    let password = password.or_else(|| env("PGPASSWORD"));
+    let dbname = dbname
+        .or_else(|| env("PGDATABASE"))
+        .unwrap_or_else(|| user.clone());
+    let sslmode = sslmode
+        .or_else(|| env("PGSSLMODE"))
+        .unwrap_or_else(|| "prefer".into());
+    let options = options.or_else(|| env("PGOPTIONS"));
+    let connect_timeout = connect_timeout.or_else(|| env("PGCONNECT_TIMEOUT"));
+
+    let mut config = Config::new();
+    config.host(&host).port(port).user(&user).dbname(&dbname);
+    if let Some(p) = &password {
+        config.password(p);
+    }
+    if let Some(o) = &options {
+        config.options(o);
+    }
+    if let Some(t) = &connect_timeout {
+        let secs: u64 = t
+            .parse()
+            .map_err(|_| bad("connect_timeout is not a number of seconds"))?;
+        config.connect_timeout(Duration::from_secs(secs.max(1)));
+    } else {
+        config.connect_timeout(Duration::from_secs(10));
+    }
+    config.ssl_mode(match sslmode.as_str() {
+        "disable" => SslMode::Disable,
+        "prefer" | "allow" => SslMode::Prefer,
+        "require" | "verify-ca" | "verify-full" => {
+            return Err(bad(&format!(
+                "sslmode={sslmode}: this build of sluice does not speak TLS to PostgreSQL yet; use sslmode=disable or prefer on a trusted network"
+            )));
+        }
+        other => return Err(bad(&format!("unknown sslmode `{other}` (disable, prefer, require, verify-ca, verify-full)"))),
+    });
+    Ok(Target { config, display })
+}
+
+/// Percent-decoding of URL parts.
+fn decode(s: &str) -> Result<String, String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3).ok_or("a % escape is cut short")?;
+            out.push(
+                u8::from_str_radix(hex, 16)
+                    .map_err(|_| format!("`%{hex}` is not a percent escape"))?,
+            );
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| "a percent escape is not UTF-8".to_string())
+}
+
+/// Quotes an identifier for PostgreSQL.
+pub fn quote_ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// Maps a driver error to a [`DbError`], with detail and hint when the server gives them.
+pub fn map_error(e: &postgres::Error) -> DbError {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut message = db.message().to_string();
+            if let Some(d) = db.detail() {
+                message.push_str(&format!("\nDETAIL: {d}"));
+            }
+            if let Some(h) = db.hint() {
+                message.push_str(&format!("\nHINT: {h}"));
+            }
+            DbError {
+                message,
+                sqlstate: Some(db.code().code().to_string()),
+                native_code: None,
+            }
+        }
+        None => {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                message.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            DbError::msg(message)
+        }
+    }
+}
+
+fn position(e: &postgres::Error) -> Option<usize> {
+    match e.as_db_error()?.position()? {
+        ErrorPosition::Original(p) => Some(*p as usize),
+        ErrorPosition::Internal { .. } => None,
+    }
+}
+
+/// A connection to one PostgreSQL database.
+pub struct Postgres {
+    client: Client,
+    target: Target,
+    app: String,
+    schema: String,
+    server: String,
+    /// `BEGIN` is owed: it travels with the next statement.
+    pending_begin: bool,
+    in_tx: bool,
+    record_stmt: Option<Statement>,
+}
+
+impl std::fmt::Debug for Postgres {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Postgres")
+            .field("url", &self.target.display)
+            .field("schema", &self.schema)
+            .finish()
+    }
+}
+
+impl Postgres {
+    /// Connects. `app` becomes `application_name` (`sluice/<run id>`), `schema` holds the
+    /// state; `read_only` makes every transaction of the session read-only.
+    pub fn connect(
+        target: Target,
+        app: &str,
+        schema: &str,
+        read_only: bool,
+    ) -> Result<Postgres, DbError> {
+        let mut config = target.config.clone();
+        config.application_name(app);
+        let mut client = config.connect(NoTls).map_err(|e| {
+            let mut d = map_error(&e);
+            d.message = format!("cannot connect to {}: {}", target.display, d.message);
+            d
+        })?;
+        let server = client
+            .query_one("SELECT current_setting('server_version')", &[])
+            .map_err(|e| map_error(&e))?
+            .get::<_, String>(0);
+        if read_only {
+            client
+                .batch_execute("SET default_transaction_read_only = on")
+                .map_err(|e| map_error(&e))?;
+        }
+        Ok(Postgres {
+            client,
+            target,
+            app: app.to_string(),
+            schema: schema.to_string(),
+            server: format!("PostgreSQL {server}"),
+            pending_begin: false,
+            in_tx: false,
+            record_stmt: None,
+        })
+    }
+
+    fn table(&self, name: &str) -> String {
+        format!("{}.{}", quote_ident(&self.schema), quote_ident(name))
+    }
+
+    fn lock_key(&self) -> i32 {
+        // FNV-1a of the schema name, kept positive: the same state schema, the same lock.
+        let mut h: u32 = 0x811c_9dc5;
+        for b in self.schema.bytes() {
+            h ^= u32::from(b);
+            h = h.wrapping_mul(0x0100_0193);
+        }
+        (h & 0x7fff_ffff) as i32
+    }
+
+    /// Sends the owed `BEGIN`, if any, on its own.
+    fn flush_begin(&mut self) -> Result<(), DbError> {
+        if self.pending_begin {
+            self.client
+                .batch_execute("BEGIN")
+                .map_err(|e| map_error(&e))?;
+            self.pending_begin = false;
+            self.in_tx = true;
+        }
+        Ok(())
+    }
+
+    /// Runs `sql`, with the owed `BEGIN` in front; returns how many characters that added.
+    fn batch(&mut self, sql: &str) -> Result<(), (postgres::Error, usize)> {
+        let (text, prefix) = if self.pending_begin {
+            (format!("BEGIN;\n{sql}"), "BEGIN;\n".len())
+        } else {
+            (sql.to_string(), 0)
+        };
+        if self.pending_begin {
+            self.pending_begin = false;
+            self.in_tx = true;
+        }
+        self.client.batch_execute(&text).map_err(|e| (e, prefix))
+    }
+
+    fn holder_session(client: &mut Client, key: i32) -> Option<String> {
+        let row = client
+            .query_opt(
+                "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), \
+                 to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS\"Z\"') \
+                 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+                 WHERE l.locktype = 'advisory' AND l.granted AND l.classid::int8 = $1 AND l.objid::int8 = $2 AND l.objsubid = 2",
+                &[&i64::from(LOCK_CLASS), &i64::from(key)],
+            )
+            .ok()??;
+        Some(format!(
+            "server session pid {}, application {}, client {}, connected {}",
+            row.get::<_, i32>(0),
+            row.get::<_, String>(1),
+            row.get::<_, String>(2),
+            row.get::<_, String>(3)
+        ))
+    }
+
+    fn read_lock_row(client: &mut Client, table: &str) -> Option<LockHolder> {
+        let row = client
+            .query_opt(
+                &format!("SELECT run_id, pid, host, actor, to_char(since AT TIME ZONE 'UTC', {TS}) FROM {table} WHERE id = 1"),
+                &[],
+            )
+            .ok()??;
+        Some(LockHolder {
+            run_id: RunId::from_recorded(row.get(0)),
+            pid: row.get::<_, i32>(1) as u32,
+            host: row.get(2),
+            actor: row.get(3),
+            since: row.get(4),
+            session: None,
+        })
+    }
+}
+
+fn state_col(s: Option<String>) -> Result<Option<State>, DbError> {
+    s.map(|s| s.parse::<State>().map_err(DbError::msg))
+        .transpose()
+}
+
+fn id_col(s: String) -> Result<MigrationId, DbError> {
+    MigrationId::parse(&s)
+        .map_err(|e| DbError::msg(format!("bad migration id in the history: {e}")))
+}
+
+fn ms_literal(d: Duration) -> String {
+    format!("'{}ms'", d.as_millis())
+}
+
+impl Engine for Postgres {
+    fn info(&self) -> EngineInfo {
+        EngineInfo {
+            dialect: Dialect::Postgres,
+            url: self.target.display.clone(),
+            server: self.server.clone(),
+        }
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            transactional_ddl: true,
+            advisory_lock: true,
+            lock_timeout: true,
+        }
+    }
+
+    fn state_exists(&mut self) -> Result<bool, DbError> {
+        let t = self.table("migrations");
+        self.client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&t])
+            .map(|r| r.get(0))
+            .map_err(|e| map_error(&e))
+    }
+
+    fn create_state(&mut self) -> Result<(), DbError> {
+        if self.state_exists()? {
+            return Ok(());
+        }
+        let s = quote_ident(&self.schema);
+        let (m, e, l) = (
+            self.table("migrations"),
+            self.table("events"),
+            self.table("lock"),
+        );
+        let create_key = self.lock_key() ^ 1;
+        let mut tx = self.client.transaction().map_err(|e| map_error(&e))?;
+        // Serialise concurrent creators; released at commit.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            &[&LOCK_CLASS, &create_key],
+        )
+        .map_err(|e| map_error(&e))?;
+        let exists: bool = tx
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&m])
+            .map_err(|e| map_error(&e))?
+            .get(0);
+        if !exists {
+            tx.batch_execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {s};
+                 CREATE TABLE {m} (
+                     id text PRIMARY KEY,
+                     state text NOT NULL CHECK (state IN ('pending','applying','applied','reverting','failed','partial')),
+                     checksum text NOT NULL,
+                     applied_seq bigint,
+                     applied_at timestamptz,
+                     applied_by text,
+                     run_id text NOT NULL,
+                     duration_ms bigint,
+                     statements_total integer NOT NULL,
+                     statements_done integer NOT NULL,
+                     done_checksum text,
+                     last_error text,
+                     updated_at timestamptz NOT NULL
+                 );
+                 CREATE TABLE {e} (
+                     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                     run_id text NOT NULL,
+                     migration_id text,
+                     from_state text,
+                     to_state text,
+                     allowed boolean NOT NULL,
+                     reason text,
+                     actor text NOT NULL,
+                     host text NOT NULL,
+                     sluice_version text NOT NULL,
+                     git_commit text,
+                     ci_run text,
+                     checksum text,
+                     duration_ms bigint,
+                     at timestamptz NOT NULL,
+                     details jsonb NOT NULL
+                 );
+                 CREATE FUNCTION {s}.events_append_only() RETURNS trigger LANGUAGE plpgsql AS $f$
+                 BEGIN RAISE EXCEPTION 'the sluice events table is append-only'; END $f$;
+                 CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON {e}
+                     FOR EACH ROW EXECUTE FUNCTION {s}.events_append_only();
+                 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON {e}
+                     FOR EACH STATEMENT EXECUTE FUNCTION {s}.events_append_only();
+                 CREATE TABLE {l} (
+                     id integer PRIMARY KEY CHECK (id = 1),
+                     run_id text NOT NULL,
+                     pid integer NOT NULL,
+                     host text NOT NULL,
+                     actor text NOT NULL,
+                     since timestamptz NOT NULL,
+                     heartbeat timestamptz NOT NULL,
+                     backend_pid integer
+                 );"
+            ))
+            .map_err(|e| map_error(&e))?;
+        }
+        tx.commit().map_err(|e| map_error(&e))
+    }
+
+    fn records(&mut self) -> Result<Vec<Record>, DbError> {
+        let sql = format!(
+            "SELECT id, state, checksum, applied_seq, to_char(applied_at AT TIME ZONE 'UTC', {TS}), applied_by, run_id, duration_ms, \
+             statements_total, statements_done, done_checksum, last_error, to_char(updated_at AT TIME ZONE 'UTC', {TS}) FROM {}",
+            self.table("migrations")
+        );
+        let rows = self.client.query(&sql, &[]).map_err(|e| map_error(&e))?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Record {
+                    id: id_col(r.get(0))?,
+                    state: state_col(Some(r.get(1)))?.unwrap_or(State::Pending),
+                    checksum: Checksum::from_recorded(r.get(2)),
+                    applied_seq: r.get(3),
+                    applied_at: r.get(4),
+                    applied_by: r.get(5),
+                    run_id: RunId::from_recorded(r.get(6)),
+                    duration_ms: r.get::<_, Option<i64>>(7).map(|d| d as u64),
+                    statements_total: r.get::<_, i32>(8) as u32,
+                    statements_done: r.get::<_, i32>(9) as u32,
+                    done_checksum: r.get::<_, Option<String>>(10).map(Checksum::from_recorded),
+                    last_error: r.get(11),
+                    updated_at: r.get(12),
+                })
+            })
+            .collect()
+    }
+
+    fn events(&mut self, filter: &EventFilter) -> Result<Vec<EventRow>, DbError> {
+        let sql = format!(
+            "SELECT seq, run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, \
+             checksum, duration_ms, to_char(at AT TIME ZONE 'UTC', {TS}), details::text FROM {} \
+             WHERE ($1::text IS NULL OR migration_id = $1) AND ($2::text IS NULL OR run_id = $2) ORDER BY seq DESC LIMIT $3",
+            self.table("events")
+        );
+        let limit = filter
+            .limit
+            .map_or(i64::MAX, |l| l.min(i64::MAX as u64) as i64);
+        let rows = self
+            .client
+            .query(&sql, &[&filter.migration, &filter.run, &limit])
+            .map_err(|e| map_error(&e))?;
+        let mut out = rows
+            .into_iter()
+            .map(|r| {
+                let details: String = r.get(15);
+                Ok(EventRow {
+                    seq: r.get(0),
+                    event: Event {
+                        run_id: RunId::from_recorded(r.get(1)),
+                        migration_id: r.get::<_, Option<String>>(2).map(id_col).transpose()?,
+                        from_state: state_col(r.get(3))?,
+                        to_state: state_col(r.get(4))?,
+                        allowed: r.get(5),
+                        reason: r.get(6),
+                        actor: r.get(7),
+                        host: r.get(8),
+                        sluice_version: r.get(9),
+                        git_commit: r.get(10),
+                        ci_run: r.get(11),
+                        checksum: r.get::<_, Option<String>>(12).map(Checksum::from_recorded),
+                        duration_ms: r.get::<_, Option<i64>>(13).map(|d| d as u64),
+                        at: r.get(14),
+                        details: serde_json::from_str(&details)
+                            .unwrap_or(serde_json::Value::String(details)),
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
+    fn lock(
+        &mut self,
+        holder: &LockHolder,
+        wait: Duration,
+    ) -> Result<Box<dyn LockGuard>, LockError> {
+        let mut config = self.target.config.clone();
+        config.application_name(&format!("{}/lock", self.app));
+        let mut conn = config.connect(NoTls).map_err(|e| map_error(&e))?;
+        let key = self.lock_key();
+        let table = self.table("lock");
+        let started = Instant::now();
+        loop {
+            let got: bool = conn
+                .query_one("SELECT pg_try_advisory_lock($1, $2)", &[&LOCK_CLASS, &key])
+                .map_err(|e| map_error(&e))?
+                .get(0);
+            if got {
+                // Holding the advisory lock, any row left here belongs to a run that died.
+                let took_over = Self::read_lock_row(&mut conn, &table);
+                conn.execute(
+                    &format!(
+                        "INSERT INTO {table} (id, run_id, pid, host, actor, since, heartbeat, backend_pid) \
+                         VALUES (1, $1, $2, $3, $4, $5::text::timestamptz, now(), pg_backend_pid()) \
+                         ON CONFLICT (id) DO UPDATE SET run_id = EXCLUDED.run_id, pid = EXCLUDED.pid, host = EXCLUDED.host, \
+                         actor = EXCLUDED.actor, since = EXCLUDED.since, heartbeat = EXCLUDED.heartbeat, backend_pid = EXCLUDED.backend_pid"
+                    ),
+                    &[&holder.run_id.as_str(), &(holder.pid as i32), &holder.host, &holder.actor, &holder.since],
+                )
+                .map_err(|e| map_error(&e))?;
+                return Ok(Box::new(PgLock {
+                    conn: Some(conn),
+                    key,
+                    table,
+                    run_id: holder.run_id.to_string(),
+                    took_over,
+                }));
+            }
+            if started.elapsed() >= wait {
+                let mut current = Self::read_lock_row(&mut conn, &table);
+                let session = Self::holder_session(&mut conn, key);
+                if let Some(h) = current.as_mut() {
+                    h.session = session;
+                }
+                return Err(LockError::Timeout {
+                    holder: current.map(Box::new),
+                    waited: started.elapsed(),
+                });
+            }
+            std::thread::sleep(
+                Duration::from_millis(100).min(wait.saturating_sub(started.elapsed())),
+            );
+        }
+    }
+
+    fn begin(&mut self) -> Result<(), DbError> {
+        // Sent with the next statement: one round trip less per migration.
+        self.pending_begin = true;
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        if std::mem::take(&mut self.pending_begin) {
+            return Ok(()); // nothing was sent: an empty transaction
+        }
+        self.in_tx = false;
+        self.client
+            .batch_execute("COMMIT")
+            .map_err(|e| map_error(&e))
+    }
+
+    fn rollback(&mut self) -> Result<(), DbError> {
+        if std::mem::take(&mut self.pending_begin) || !self.in_tx {
+            return Ok(());
+        }
+        self.in_tx = false;
+        self.client
+            .batch_execute("ROLLBACK")
+            .map_err(|e| map_error(&e))
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<(), DbError> {
+        self.batch(sql).map_err(|(e, _)| map_error(&e))
+    }
+
+    fn execute_all(&mut self, statements: &[&str]) -> Result<(), StatementError> {
+        // One simple query; a newline before each `;` keeps a trailing `--` comment closed.
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(statements.len());
+        let mut chars = 0usize;
+        for s in statements {
+            starts.push(chars);
+            text.push_str(s);
+            text.push_str("\n;\n");
+            chars += s.chars().count() + 3;
+        }
+        let was_in_tx = self.in_tx || self.pending_begin;
+        let Err((err, prefix)) = self.batch(&text) else {
+            return Ok(());
+        };
+        let error = map_error(&err);
+        if let Some(pos) = position(&err) {
+            // 1-based character position in what was sent; BEGIN may stand in front.
+            let at = pos.saturating_sub(1).saturating_sub(prefix);
+            let index = starts.iter().rposition(|&s| s <= at).unwrap_or(0);
+            let within = at - starts[index];
+            let line_offset = statements[index]
+                .chars()
+                .take(within)
+                .filter(|&c| c == '\n')
+                .count();
+            return Err(StatementError {
+                index,
+                line_offset: Some(line_offset),
+                error,
+            });
+        }
+        if !was_in_tx {
+            return Err(StatementError {
+                index: 0,
+                line_offset: None,
+                error,
+            });
+        }
+        // No position (a constraint, a lock timeout…): find the statement by running them
+        // one at a time in a transaction that is rolled back.
+        let _ = self.client.batch_execute("ROLLBACK");
+        self.in_tx = false;
+        let mut index = 0;
+        if self.client.batch_execute("BEGIN").is_ok() {
+            for (i, s) in statements.iter().enumerate() {
+                if self.client.batch_execute(s).is_err() {
+                    index = i;
+                    break;
+                }
+            }
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+        Err(StatementError {
+            index,
+            line_offset: None,
+            error,
+        })
+    }
+
+    fn query(&mut self, sql: &str) -> Result<QueryOutcome, DbError> {
+        self.flush_begin()?;
+        let msgs = self.client.simple_query(sql).map_err(|e| map_error(&e))?;
+        let mut count = 0u64;
+        let mut first = None;
+        for m in msgs {
+            if let SimpleQueryMessage::Row(r) = m {
+                if count == 0 {
+                    first = Some(
+                        (0..r.len())
+                            .map(|i| r.get(i).map_or(Value::Null, |v| Value::Text(v.to_string())))
+                            .collect(),
+                    );
+                }
+                count += 1;
+            }
+        }
+        Ok(QueryOutcome {
+            row_count: count,
+            first_row: first,
+        })
+    }
+
+    fn put_record(&mut self, record: &Record) -> Result<(), DbError> {
+        self.record(record, &[])
+    }
+
+    fn append_event(&mut self, event: &Event) -> Result<(), DbError> {
+        self.flush_begin()?;
+        let sql = format!(
+            "INSERT INTO {} (run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::text::timestamptz, $15::text::jsonb)",
+            self.table("events")
+        );
+        let e = event;
+        self.client
+            .execute(
+                &sql,
+                &[
+                    &e.run_id.as_str(),
+                    &e.migration_id.as_ref().map(|m| m.as_str()),
+                    &e.from_state.map(State::as_str),
+                    &e.to_state.map(State::as_str),
+                    &e.allowed,
+                    &e.reason,
+                    &e.actor,
+                    &e.host,
+                    &e.sluice_version,
+                    &e.git_commit,
+                    &e.ci_run,
+                    &e.checksum.as_ref().map(|c| c.as_str()),
+                    &e.duration_ms.map(|d| d as i64),
+                    &e.at,
+                    &e.details.to_string(),
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| map_error(&e))
+    }
+
+    fn record(&mut self, r: &Record, events: &[Event]) -> Result<(), DbError> {
+        self.flush_begin()?;
+        if self.record_stmt.is_none() {
+            let sql = format!(
+                "WITH r AS (
+                   INSERT INTO {m} (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at)
+                   VALUES ($1, $2, $3, $4, $5::text::timestamptz, $6, $7, $8, $9, $10, $11, $12, $13::text::timestamptz)
+                   ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, checksum = EXCLUDED.checksum, applied_seq = EXCLUDED.applied_seq,
+                     applied_at = EXCLUDED.applied_at, applied_by = EXCLUDED.applied_by, run_id = EXCLUDED.run_id, duration_ms = EXCLUDED.duration_ms,
+                     statements_total = EXCLUDED.statements_total, statements_done = EXCLUDED.statements_done, done_checksum = EXCLUDED.done_checksum,
+                     last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at
+                   RETURNING 1)
+                 INSERT INTO {e} (run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details)
+                 SELECT * FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::bool[], $19::text[], $20::text[], $21::text[], $22::text[],
+                                      $23::text[], $24::text[], $25::text[], $26::int8[], $27::text[]::timestamptz[], $28::text[]::jsonb[])",
+                m = self.table("migrations"),
+                e = self.table("events"),
+            );
+            self.record_stmt = Some(self.client.prepare(&sql).map_err(|e| map_error(&e))?);
+        }
+        let col = |f: &dyn Fn(&Event) -> Option<String>| {
+            events.iter().map(f).collect::<Vec<Option<String>>>()
+        };
+        let run_ids = col(&|e| Some(e.run_id.to_string()));
+        let mids = col(&|e| e.migration_id.as_ref().map(ToString::to_string));
+        let froms = col(&|e| e.from_state.map(|s| s.as_str().to_string()));
+        let tos = col(&|e| e.to_state.map(|s| s.as_str().to_string()));
+        let allowed: Vec<bool> = events.iter().map(|e| e.allowed).collect();
+        let reasons = col(&|e| e.reason.clone());
+        let actors = col(&|e| Some(e.actor.clone()));
+        let hosts = col(&|e| Some(e.host.clone()));
+        let versions = col(&|e| Some(e.sluice_version.clone()));
+        let commits = col(&|e| e.git_commit.clone());
+        let cis = col(&|e| e.ci_run.clone());
+        let sums = col(&|e| e.checksum.as_ref().map(ToString::to_string));
+        let durations: Vec<Option<i64>> = events
+            .iter()
+            .map(|e| e.duration_ms.map(|d| d as i64))
+            .collect();
+        let ats = col(&|e| Some(e.at.clone()));
+        let details = col(&|e| Some(e.details.to_string()));
+        let stmt = self.record_stmt.clone().expect("prepared above");
+        self.client
+            .execute(
+                &stmt,
+                &[
+                    &r.id.as_str(),
+                    &r.state.as_str(),
+                    &r.checksum.as_str(),
+                    &r.applied_seq,
+                    &r.applied_at,
+                    &r.applied_by,
+                    &r.run_id.as_str(),
+                    &r.duration_ms.map(|d| d as i64),
+                    &(r.statements_total as i32),
+                    &(r.statements_done as i32),
+                    &r.done_checksum.as_ref().map(|c| c.as_str()),
+                    &r.last_error,
+                    &r.updated_at,
+                    &run_ids,
+                    &mids,
+                    &froms,
+                    &tos,
+                    &allowed,
+                    &reasons,
+                    &actors,
+                    &hosts,
+                    &versions,
+                    &commits,
+                    &cis,
+                    &sums,
+                    &durations,
+                    &ats,
+                    &details,
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| map_error(&e))
+    }
+
+    fn set_timeouts(&mut self, t: Timeouts) -> Result<(), DbError> {
+        let lock = t.lock.map_or("0".to_string(), ms_literal);
+        let statement = t.statement.map_or("0".to_string(), ms_literal);
+        self.flush_begin()?;
+        self.client
+            .batch_execute(&format!(
+                "SET lock_timeout = {lock}; SET statement_timeout = {statement}"
+            ))
+            .map_err(|e| map_error(&e))
+    }
+
+    fn lock_holders(&mut self, tables: &[String]) -> Vec<String> {
+        if tables.is_empty() {
+            return Vec::new();
+        }
+        let rows = self.client.query(
+            "SELECT DISTINCT a.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''), coalesce(a.state, ''), \
+             coalesce(to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS\"Z\"'), ''), left(coalesce(a.query, ''), 120), \
+             l.mode, l.relation::regclass::text \
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.granted AND a.pid <> pg_backend_pid() \
+             AND l.relation IN (SELECT to_regclass(t) FROM unnest($1::text[]) t WHERE to_regclass(t) IS NOT NULL)",
+            &[&tables],
+        );
+        let Ok(rows) = rows else { return Vec::new() };
+        rows.iter()
+            .map(|r| {
+                format!(
+                    "session pid {} (user {}, application {}, {}, transaction since {}) holding {} on {}, last query: {}",
+                    r.get::<_, i32>(0),
+                    r.get::<_, String>(1),
+                    r.get::<_, String>(2),
+                    r.get::<_, String>(3),
+                    r.get::<_, String>(4),
+                    r.get::<_, String>(6),
+                    r.get::<_, String>(7),
+                    r.get::<_, String>(5)
+                )
+            })
+            .collect()
+    }
+}
+
+/// The migration lock on PostgreSQL: an advisory lock held by its own connection.
+struct PgLock {
+    conn: Option<Client>,
+    key: i32,
+    table: String,
+    run_id: String,
+    took_over: Option<LockHolder>,
+}
+
+impl std::fmt::Debug for PgLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgLock")
+            .field("run_id", &self.run_id)
+            .finish()
+    }
+}
+
+impl PgLock {
+    fn unlock(&mut self) -> Result<(), DbError> {
+        let Some(mut conn) = self.conn.take() else {
+            return Ok(());
+        };
+        conn.execute(
+            &format!("DELETE FROM {} WHERE id = 1 AND run_id = $1", self.table),
+            &[&self.run_id],
+        )
+        .map_err(|e| map_error(&e))?;
+        conn.execute(
+            "SELECT pg_advisory_unlock($1, $2)",
+            &[&LOCK_CLASS, &self.key],
+        )
+        .map_err(|e| map_error(&e))?;
+        Ok(())
+    }
+}
+
+impl LockGuard for PgLock {
+    fn release(mut self: Box<Self>) -> Result<(), DbError> {
+        self.unlock()
+    }
+
+    fn took_over(&self) -> Option<&LockHolder> {
+        self.took_over.as_ref()
+    }
+}
+
+impl Drop for PgLock {
+    fn drop(&mut self) {
+        // Closing the connection releases the advisory lock in any case.
+        let _ = self.unlock();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        let t = parse_url("postgres://app:s%3Acret@db.example:6543/shop?sslmode=disable&options=-c%20search_path%3Dx").unwrap();
+        assert_eq!(
+            t.display,
+            "postgres://app:***@db.example:6543/shop?sslmode=disable&options=-c%20search_path%3Dx"
+        );
+        assert_eq!(t.config.get_password(), Some(&b"s:cret"[..]));
+        assert_eq!(t.config.get_ports(), [6543]);
+        assert_eq!(t.config.get_dbname(), Some("shop"));
+        assert_eq!(t.config.get_options(), Some("-c search_path=x"));
+        let v6 = parse_url("postgresql://u@[::1]:5433/d").unwrap();
+        assert_eq!(v6.config.get_ports(), [5433]);
+        assert!(
+            parse_url("postgres://u@h/d?sslmod=x")
+                .unwrap_err()
+                .message
+                .contains("unknown parameter `sslmod`")
+        );
+        assert!(parse_url("postgres://u@h:port/d").is_err());
+        let e = parse_url("postgres://u:hunter2@h/d?sslmode=bogus").unwrap_err();
+        assert!(!e.message.contains("hunter2"), "{}", e.message);
+    }
+}

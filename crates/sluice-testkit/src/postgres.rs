@@ -1,0 +1,330 @@
+//! A throwaway PostgreSQL server for tests.
+//!
+//! [`server`] starts one server per test process, lazily: `initdb` into a temp folder,
+//! `postgres` on a free loopback port, as an unprivileged user when the tests run as root
+//! (PostgreSQL refuses root). A reaper process watches the test process and, when it ends
+//! for any reason (success, panic, abort, SIGKILL), stops the server and removes the
+//! folder. [`PgServer::database`] hands each test a database of its own.
+//!
+//! `SLUICE_TEST_PG_URL` (e.g. `postgres://postgres@127.0.0.1:5432/postgres`) uses an
+//! existing server instead. When no server can be started, the test fails with the reason:
+//! it is never skipped.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// A running server: where to reach it.
+#[derive(Debug)]
+pub struct PgServer {
+    /// `postgres://postgres@127.0.0.1:<port>` (no database part).
+    base_url: String,
+    /// The binaries' folder (for `psql`, `pg_dump`).
+    pub bin_dir: Option<PathBuf>,
+}
+
+static SERVER: OnceLock<Result<PgServer, String>> = OnceLock::new();
+
+/// The server of this test process, started on first use.
+pub fn server() -> &'static PgServer {
+    match SERVER.get_or_init(start) {
+        Ok(s) => s,
+        Err(why) => panic!("cannot start a PostgreSQL server for the tests: {why}"),
+    }
+}
+
+/// A database of one test: created empty, dropped when this value drops.
+#[derive(Debug)]
+pub struct PgDatabase {
+    /// Its URL.
+    pub url: String,
+    name: String,
+    admin_url: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if std::env::var_os("SLUICE_KEEP_TEMP").is_none() {
+            let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+            let _ = psql(&self.admin_url, &sql);
+        }
+    }
+}
+
+impl PgServer {
+    /// A fresh, empty database named after `label`.
+    pub fn database(&self, label: &str) -> PgDatabase {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let clean: String = label
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let name = format!("t_{clean}_{}_{n}", std::process::id());
+        let admin_url = format!("{}/postgres", self.base_url);
+        psql(&admin_url, &format!("CREATE DATABASE \"{name}\""))
+            .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+        PgDatabase {
+            url: format!("{}/{name}", self.base_url),
+            name,
+            admin_url,
+        }
+    }
+
+    /// The server's URL without a database.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+}
+
+/// Runs one SQL command through `psql` (the tests' independent view of the database).
+pub fn psql(url: &str, sql: &str) -> Result<String, String> {
+    let out = Command::new(tool("psql"))
+        .args([
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            sql,
+        ])
+        .output()
+        .map_err(|e| format!("cannot run psql: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+/// The path of a PostgreSQL program: on PATH, else in `/usr/lib/postgresql/<v>/bin`.
+pub fn tool(name: &str) -> PathBuf {
+    if let Some(dir) = bin_dir() {
+        let p = dir.join(name);
+        if p.exists() {
+            return p;
+        }
+    }
+    PathBuf::from(name)
+}
+
+fn bin_dir() -> Option<PathBuf> {
+    if let Ok(paths) = std::env::var("PATH") {
+        for d in std::env::split_paths(&paths) {
+            if d.join("initdb").exists() {
+                return Some(d);
+            }
+        }
+    }
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    versions.sort();
+    versions
+        .into_iter()
+        .rev()
+        .map(|v| v.join("bin"))
+        .find(|b| b.join("initdb").exists())
+}
+
+fn free_port() -> Result<u16, String> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// The unprivileged user to run the server as (when root): `postgres` if it exists, else
+/// `sluice-test`, created on first use.
+fn server_user() -> Result<String, String> {
+    for user in ["postgres", "sluice-test"] {
+        if Command::new("id")
+            .arg("-u")
+            .arg(user)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            return Ok(user.to_string());
+        }
+    }
+    let st = Command::new("useradd")
+        .args([
+            "--system",
+            "--no-create-home",
+            "--shell",
+            "/usr/sbin/nologin",
+            "sluice-test",
+        ])
+        .status()
+        .map_err(|e| format!("cannot run useradd: {e}"))?;
+    if st.success() {
+        Ok("sluice-test".into())
+    } else {
+        Err("useradd sluice-test failed".into())
+    }
+}
+
+/// The prefix that runs a program as `user`: `setpriv` execs in place, so the pid the
+/// shell sees is the program's own (signals reach it).
+fn as_user_prefix(user: Option<&str>) -> Vec<String> {
+    match user {
+        Some(u) => {
+            let gid = Command::new("id")
+                .args(["-g", u])
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+                .unwrap_or_default();
+            vec![
+                "setpriv".into(),
+                format!("--reuid={u}"),
+                format!("--regid={gid}"),
+                "--clear-groups".into(),
+                "--".into(),
+            ]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// A command run as `user` (when given).
+fn as_user(user: Option<&str>, program: &Path) -> Command {
+    let prefix = as_user_prefix(user);
+    match prefix.split_first() {
+        Some((first, rest)) => {
+            let mut c = Command::new(first);
+            c.args(rest).arg(program);
+            c
+        }
+        None => Command::new(program),
+    }
+}
+
+fn start() -> Result<PgServer, String> {
+    if let Ok(url) = std::env::var("SLUICE_TEST_PG_URL") {
+        let base = url
+            .rsplit_once('/')
+            .map_or(url.clone(), |(b, _)| b.to_string());
+        return Ok(PgServer {
+            base_url: base,
+            bin_dir: bin_dir(),
+        });
+    }
+    let bin = bin_dir().ok_or("initdb was not found on PATH nor in /usr/lib/postgresql/*/bin: install postgresql (apt-get install -y postgresql)")?;
+    let user = if is_root() {
+        Some(server_user()?)
+    } else {
+        None
+    };
+    let dir = std::env::temp_dir().join(format!(
+        "sluice-pg-{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    ));
+    std::fs::create_dir_all(dir.join("sock"))
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    if let Some(u) = &user {
+        // The server user must own its folder, and reach it.
+        let st = Command::new("chown")
+            .arg("-R")
+            .arg(u)
+            .arg(&dir)
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !st.success() {
+            return Err(format!("chown {u} {} failed", dir.display()));
+        }
+        let _ = Command::new("chmod")
+            .arg("755")
+            .arg(std::env::temp_dir())
+            .status();
+    }
+    let data = dir.join("data");
+    let out = as_user(user.as_deref(), &bin.join("initdb"))
+        .arg("-D")
+        .arg(&data)
+        .args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ])
+        .output()
+        .map_err(|e| format!("cannot run initdb: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let port = free_port()?;
+    let log = dir.join("server.log");
+    // The reaper: starts the server, waits while the test process lives, then stops the
+    // server and removes the folder. It outlives a SIGKILL of the test process.
+    let parent = std::process::id();
+    let run_as: String = as_user_prefix(user.as_deref())
+        .iter()
+        .map(|w| format!("{w} "))
+        .collect();
+    let script = format!(
+        "{run_as}{postgres} -D {data} -p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 > {log} 2>&1 &\n\
+         pg=$!\n\
+         while kill -0 {parent} 2>/dev/null && kill -0 $pg 2>/dev/null; do sleep 0.3; done\n\
+         kill -INT $pg 2>/dev/null; wait $pg 2>/dev/null\n\
+         [ -n \"$SLUICE_KEEP_TEMP\" ] || rm -rf {dir}\n",
+        postgres = bin.join("postgres").display(),
+        data = data.display(),
+        sock = dir.join("sock").display(),
+        log = log.display(),
+        dir = dir.display(),
+    );
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let base_url = format!("postgres://postgres@127.0.0.1:{port}");
+    let started = Instant::now();
+    loop {
+        if psql(&format!("{base_url}/postgres"), "SELECT 1").is_ok() {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            return Err(format!(
+                "the server did not answer within 30 s; its log:\n{log}"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(PgServer {
+        base_url,
+        bin_dir: Some(bin),
+    })
+}
