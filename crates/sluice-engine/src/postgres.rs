@@ -431,8 +431,10 @@ impl Engine for Postgres {
             &[&LOCK_CLASS, &create_key],
         )
         .map_err(|e| map_error(&e))?;
+        // pg_class read with this statement's snapshot sees a creator that committed while
+        // we waited (to_regclass may answer from a stale catalog cache).
         let exists: bool = tx
-            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&m])
+            .query_one("SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'migrations')", &[&self.schema])
             .map_err(|e| map_error(&e))?
             .get(0);
         if !exists {

@@ -1,5 +1,7 @@
 //! CLI tests: the real binary on real SQLite files, exit code + stdout + stderr snapshotted.
 
+mod backend;
+mod engines;
 mod support;
 
 use std::path::Path;

@@ -1,0 +1,100 @@
+//! One behavioural test, two engines: `on_both!` runs a test body on SQLite and on a
+//! PostgreSQL database of its own (from the test kit's throwaway server).
+
+use std::path::Path;
+
+use sluice_testkit::postgres::{PgDatabase, psql, server};
+
+use crate::support::{Run, sluice};
+
+/// Where a test's database lives.
+#[derive(Debug)]
+pub enum Backend {
+    /// `sqlite:sluice.db` in the project folder.
+    Sqlite,
+    /// A database of the throwaway PostgreSQL server.
+    Postgres(PgDatabase),
+}
+
+impl Backend {
+    pub fn postgres(label: &str) -> Backend {
+        Backend::Postgres(server().database(label))
+    }
+
+    /// The database URL.
+    pub fn url(&self) -> String {
+        match self {
+            Backend::Sqlite => "sqlite:sluice.db".into(),
+            Backend::Postgres(db) => db.url.clone(),
+        }
+    }
+
+    /// Runs sluice in `dir` against this backend's database.
+    pub fn sluice(&self, dir: &Path, args: &[&str]) -> Run {
+        let url = self.url();
+        let mut all = vec!["--url", url.as_str()];
+        all.extend_from_slice(args);
+        sluice(dir, &all)
+    }
+
+    /// A sluice table by its short name: `migrations`, `events`, `lock`.
+    pub fn t(&self, name: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("sluice_{name}"),
+            Backend::Postgres(_) => format!("sluice.{name}"),
+        }
+    }
+
+    /// The first column of every row of `sql`, as text (booleans as 1/0 on both).
+    pub fn q(&self, dir: &Path, sql: &str) -> Vec<String> {
+        match self {
+            Backend::Sqlite => {
+                crate::support::strings(&crate::support::db(&dir.join("sluice.db")), sql)
+            }
+            Backend::Postgres(db) => {
+                let out = psql(&db.url, sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                out.lines()
+                    .map(|l| match l {
+                        "t" => "1".into(),
+                        "f" => "0".into(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// The user's tables, sorted.
+    pub fn user_tables(&self, dir: &Path) -> Vec<String> {
+        match self {
+            Backend::Sqlite => {
+                crate::support::user_tables(&crate::support::db(&dir.join("sluice.db")))
+            }
+            Backend::Postgres(_) => self.q(
+                dir,
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+            ),
+        }
+    }
+}
+
+/// Defines `mod $name { fn sqlite(); fn postgres(); }` running the same body.
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident, |$b:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[test]
+            fn sqlite() {
+                let $b = $crate::backend::Backend::Sqlite;
+                $body
+            }
+            #[test]
+            fn postgres() {
+                let $b = $crate::backend::Backend::postgres(stringify!($name));
+                $body
+            }
+        }
+    };
+}
