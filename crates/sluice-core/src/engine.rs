@@ -240,7 +240,11 @@ impl fmt::Display for LockHolder {
             f,
             "{} (pid {} on {}, {}, since {})",
             self.run_id, self.pid, self.host, self.actor, self.since
-        )
+        )?;
+        if let Some(s) = &self.session {
+            write!(f, " [{s}]")?;
+        }
+        Ok(())
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod backend;
 mod engines;
+mod pg;
 mod support;
 
 use std::path::Path;

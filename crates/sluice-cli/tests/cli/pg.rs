@@ -1,0 +1,243 @@
+//! What only PostgreSQL has: lock timeouts and their retries, advisory locks across dead
+//! processes, passwords in URLs.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use sluice_testkit::Project;
+use sluice_testkit::postgres::{psql, tool};
+
+use crate::backend::Backend;
+use crate::support::sluice_cmd;
+
+fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !f() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn lock_timeout_retries_with_backoff_and_names_the_holder() {
+    let b = Backend::postgres("locktimeout");
+    let url = b.url();
+    let p = Project::new("pg-locktimeout");
+    p.config(&format!(
+        "[project]\ndialect = \"postgres\"\n\n[environments.dev]\nurl = \"{url}\"\nlock_timeout = \"400ms\"\nretries = 2\nretry_cap = \"300ms\"\n"
+    ));
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE t (x INTEGER)", "INSERT INTO t VALUES (1)"],
+        &["DROP TABLE t"],
+    );
+    crate::support::sluice(p.path(), &["up"]).code(0);
+    // Another session reads t and keeps its transaction open.
+    let mut holder = std::process::Command::new(tool("psql"))
+        .args([
+            "-X",
+            "-q",
+            "-d",
+            &url,
+            "-c",
+            "BEGIN; SELECT count(*) FROM t; SELECT pg_sleep(8); COMMIT;",
+        ])
+        .env("PGAPPNAME", "report-job")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the reader to hold its lock", || {
+        psql(&url, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'report-job' AND query LIKE '%pg_sleep%'").unwrap() == "1"
+    });
+    p.simple(
+        "M2",
+        &[],
+        &["ALTER TABLE t ADD COLUMN y INTEGER"],
+        &["ALTER TABLE t DROP COLUMN y"],
+    );
+    let started = Instant::now();
+    let runner = sluice_cmd(p.path(), &["up"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Meanwhile, other sessions keep querying t: each waits at most about one lock_timeout
+    // behind the migration's queued ACCESS EXCLUSIVE request, never for the whole run.
+    let mut worst = Duration::ZERO;
+    while started.elapsed() < Duration::from_millis(1800) {
+        let q = Instant::now();
+        psql(&url, "SELECT count(*) FROM t").unwrap();
+        worst = worst.max(q.elapsed());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = runner.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("canceling statement due to lock timeout"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("attempt 3 of 3"), "{stderr}");
+    assert!(
+        stderr.contains("application report-job") && stderr.contains("AccessShareLock on t"),
+        "{stderr}"
+    );
+    assert!(
+        worst < Duration::from_millis(400 + 700),
+        "a reader waited {worst:?}, more than the lock timeout"
+    );
+    let e = b.t("events");
+    assert_eq!(
+        b.q(
+            p.path(),
+            &format!("SELECT count(*) FROM {e} WHERE migration_id = 'M2' AND to_state = 'failed'")
+        ),
+        ["3"],
+        "every attempt is an event"
+    );
+    // Killing psql does not end its server session; end it on the server.
+    psql(&url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'report-job'").unwrap();
+    let _ = holder.wait();
+    // Once the reader is gone, the same migration applies.
+    crate::support::sluice(p.path(), &["up"]).code(0);
+}
+
+#[test]
+fn a_killed_runner_leaves_no_lock_and_a_true_state() {
+    let b = Backend::postgres("sigkill");
+    let url = b.url();
+    let p = Project::new("pg-sigkill");
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE k (x INTEGER)", "SELECT pg_sleep(2)"],
+        &["DROP TABLE k"],
+    );
+    let mut child = sluice_cmd(p.path(), &["--url", &url, "up"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the migration to run", || {
+        psql(&url, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'sluice/run_%' AND query LIKE '%pg_sleep%'").unwrap() == "1"
+    });
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    // The server releases the advisory lock with the lock's connection.
+    wait_for("the advisory lock to go", || {
+        psql(&url, "SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted").unwrap() == "0"
+    });
+    let st = b.sluice(p.path(), &["status"]).code(0);
+    assert!(st.stdout.contains("M1         pending"), "{}", st.stdout);
+    b.sluice(p.path(), &["up", "--lock-wait", "10s"]).code(0);
+    let e = b.t("events");
+    let notes = b.q(
+        p.path(),
+        &format!("SELECT reason FROM {e} WHERE migration_id IS NULL"),
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("took over the migration lock")),
+        "{notes:?}"
+    );
+    assert_eq!(
+        b.q(
+            p.path(),
+            &format!("SELECT count(*) FROM {e} WHERE to_state = 'applied'")
+        ),
+        ["1"]
+    );
+}
+
+#[test]
+fn a_busy_lock_names_its_holder() {
+    let b = Backend::postgres("lockwait");
+    let url = b.url();
+    let p = Project::new("pg-lockwait");
+    p.simple("M1", &[], &["SELECT pg_sleep(3)"], &["SELECT 1"]);
+    let mut first = sluice_cmd(p.path(), &["--url", &url, "up"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the first run to hold the lock", || {
+        psql(&url, "SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted").unwrap() == "1"
+    });
+    let second = b.sluice(p.path(), &["up", "--lock-wait", "500ms"]).code(5);
+    assert!(
+        second
+            .stderr
+            .contains("another sluice run holds the migration lock: run_"),
+        "{}",
+        second.stderr
+    );
+    assert!(
+        second.stderr.contains("server session pid")
+            && second.stderr.contains("application sluice/run_"),
+        "{}",
+        second.stderr
+    );
+    assert!(first.wait().unwrap().success());
+}
+
+#[test]
+fn the_password_never_appears() {
+    let b = Backend::postgres("secret");
+    let secret = "Sw0rdf1sh-9x";
+    // The test server trusts local connections, so any password is accepted.
+    let url = b
+        .url()
+        .replacen("postgres@", &format!("postgres:{secret}@"), 1);
+    let p = Project::new("pg-secret");
+    p.migration(
+        "M1",
+        "-- sluice:up\nCREATE TABLE t (x INTEGER);\n-- sluice:down\nDROP TABLE t;\n-- sluice:verify\n-- expect: rows 1\nSELECT * FROM t;\n",
+    );
+    p.migration(
+        "M2",
+        "-- sluice:up\nINSERT INTO nope VALUES (1);\n-- sluice:down\nSELECT 1;\n",
+    );
+    let mut everything = String::new();
+    for args in [
+        &["status"][..],
+        &["plan"],
+        &["up"],
+        &["verify"],
+        &["status", "--format", "json"],
+        &["log", "--format", "json"],
+        &["down"],
+        &["log"],
+        &["up", "--lock-wait", "x"],
+    ] {
+        let mut all = vec!["--url", url.as_str()];
+        all.extend_from_slice(args);
+        let run = crate::support::sluice(p.path(), &all);
+        everything.push_str(&run.stdout);
+        everything.push_str(&run.stderr);
+    }
+    let bad = format!("{url}?sslmode=nonsense");
+    let run = crate::support::sluice(p.path(), &["--url", &bad, "status"]);
+    everything.push_str(&run.stderr);
+    assert!(
+        everything.contains("postgres:***@"),
+        "the URL is shown, masked"
+    );
+    assert!(
+        !everything.contains(secret),
+        "the password leaked:\n{everything}"
+    );
+    for table in ["events", "migrations", "lock"] {
+        let t = b.t(table);
+        assert_eq!(
+            b.q(
+                p.path(),
+                &format!("SELECT count(*) FROM {t} x WHERE x::text LIKE '%{secret}%'")
+            ),
+            ["0"]
+        );
+    }
+}
