@@ -273,6 +273,24 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
         ));
     }
 
+    if meta.transaction {
+        let refused = |sql: &str| match dialect {
+            Dialect::Postgres => outside_transaction_only(sql),
+            // SQLite: "cannot VACUUM from within a transaction".
+            Dialect::Sqlite => outside_transaction_only(sql).filter(|w| *w == "VACUUM"),
+            Dialect::MySql => None,
+        };
+        let all = up.statements.iter();
+        if let Some((s, what)) = all.filter_map(|s| refused(&s.sql).map(|w| (s, w))).next() {
+            return Err(err(
+                s.line,
+                format!(
+                    "{what} cannot run inside a transaction block, and this migration runs in one: declare `-- transaction: false` (and keep this statement in a migration of its own, so a failure cannot leave half of it applied)"
+                ),
+            ));
+        }
+    }
+
     let down = match sections.iter().find(|s| s.0 == SectionKind::Down) {
         Some(&(_, line, start, end)) => {
             let s = parse_section(path, text, start, end, line, dialect)?;
@@ -313,6 +331,36 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
         down,
         verify,
     })
+}
+
+/// The PostgreSQL statements that refuse to run inside a transaction block, by their words.
+fn outside_transaction_only(sql: &str) -> Option<&'static str> {
+    let code: Vec<String> = sql
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .flat_map(|l| l.split(|c: char| c.is_whitespace() || c == '(' || c == ';'))
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let w: Vec<&str> = code.iter().map(String::as_str).collect();
+    let has = |x: &str| w.contains(&x);
+    match w.as_slice() {
+        ["CREATE", "INDEX", "CONCURRENTLY", ..]
+        | ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", ..] => Some("CREATE INDEX CONCURRENTLY"),
+        ["DROP", "INDEX", "CONCURRENTLY", ..] => Some("DROP INDEX CONCURRENTLY"),
+        ["REINDEX", ..] if has("CONCURRENTLY") => Some("REINDEX … CONCURRENTLY"),
+        ["ALTER", "TABLE", ..] if has("DETACH") && has("CONCURRENTLY") => {
+            Some("DETACH PARTITION … CONCURRENTLY")
+        }
+        ["VACUUM", ..] => Some("VACUUM"),
+        ["CREATE", "DATABASE", ..] => Some("CREATE DATABASE"),
+        ["DROP", "DATABASE", ..] => Some("DROP DATABASE"),
+        ["ALTER", "SYSTEM", ..] => Some("ALTER SYSTEM"),
+        ["CREATE", "TABLESPACE", ..] => Some("CREATE TABLESPACE"),
+        ["DROP", "TABLESPACE", ..] => Some("DROP TABLESPACE"),
+        _ => None,
+    }
 }
 
 /// `BEGIN`, `COMMIT`, `END`, `ROLLBACK` (not `ROLLBACK TO`), `START TRANSACTION`.
@@ -700,6 +748,55 @@ mod tests {
             assert_eq!(e.line, *line, "{text:?}: {e}");
             assert!(e.to_string().contains(needle), "{text:?}: {e}");
         }
+    }
+
+    #[test]
+    fn postgres_statements_that_need_no_transaction_are_reported() {
+        let pg = |text: &str| parse(Path::new("migrations/M1_x.sql"), text, Dialect::Postgres);
+        for (sql, what) in [
+            (
+                "CREATE INDEX CONCURRENTLY i ON t (x)",
+                "CREATE INDEX CONCURRENTLY",
+            ),
+            (
+                "create unique index concurrently i on t(x)",
+                "CREATE INDEX CONCURRENTLY",
+            ),
+            (
+                "DROP INDEX CONCURRENTLY IF EXISTS i",
+                "DROP INDEX CONCURRENTLY",
+            ),
+            ("REINDEX INDEX CONCURRENTLY i", "REINDEX"),
+            (
+                "ALTER TABLE m DETACH PARTITION m1 CONCURRENTLY",
+                "DETACH PARTITION",
+            ),
+            ("VACUUM (ANALYZE) t", "VACUUM"),
+            ("ALTER SYSTEM SET work_mem = '64MB'", "ALTER SYSTEM"),
+        ] {
+            let e = pg(&format!(
+                "-- sluice:up\nSELECT 1;\n{sql};\n-- sluice:down\nSELECT 1;"
+            ))
+            .unwrap_err();
+            assert_eq!(e.line, 3, "{sql}");
+            assert!(
+                e.message.contains(what) && e.message.contains("-- transaction: false"),
+                "{e}"
+            );
+            assert!(
+                pg(&format!(
+                    "-- transaction: false\n-- sluice:up\n{sql};\n-- sluice:down\nSELECT 1;"
+                ))
+                .is_ok()
+            );
+        }
+        assert!(pg("-- sluice:up\nCREATE INDEX i ON t (x);\n-- sluice:down\nSELECT 1;").is_ok());
+        assert!(
+            p("-- sluice:up\nVACUUM;\n-- sluice:down\nSELECT 1;")
+                .unwrap_err()
+                .message
+                .contains("VACUUM")
+        );
     }
 
     #[test]
