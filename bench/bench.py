@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """sluice benchmarks, run side by side with their baselines in one script.
 
-    cargo build --release && python3 bench/bench.py [--quick]
+    cargo build --release && python3 bench/bench.py [--quick] [--postgres-only | --sqlite-only]
 
 1. `status` and `plan` on 10,000 generated migrations (no database yet, then all applied):
    wall time and peak RSS of the sluice process (wait4), median of N runs.
 2. `up` of 1,000 small generated migrations on a fresh SQLite file, against the `sqlite3`
    shell running the same statements with the same per-migration BEGIN/COMMIT in WAL
    journal mode; runs alternate, each on a fresh file; the ratio of medians is reported.
+
+3. PostgreSQL: `up` of 1,000 small migrations against `psql -f` running the same
+   statements with the same per-migration BEGIN/COMMIT in one session (fresh database
+   each run), and a no-op `up` when all 1,000 are applied. The server is a throwaway one
+   started here (initdb, default durability settings) unless SLUICE_BENCH_PG_URL points at
+   one (a URL whose database part is ignored: databases are created and dropped).
 
 Figures vary with the machine; compare the ratios, which are measured in the same run.
 """
@@ -43,7 +49,7 @@ def small_migration(i):
     up = [
         f"CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at TEXT)",
         f"CREATE INDEX t_{i}_name ON t_{i} (name)",
-        f"INSERT INTO t_{i} (name, created_at) VALUES ('row {i}', '2026-11-21')",
+        f"INSERT INTO t_{i} (id, name, created_at) VALUES (1, 'row {i}', '2026-11-21')",
     ]
     return up, [f"DROP TABLE t_{i}"]
 
@@ -127,10 +133,96 @@ def bench_up():
         print(f"ratio sluice / sqlite3 shell: {s / b:.2f}x  (target: at most 1.2x, bookkeeping included)")
 
 
+def pg_bin():
+    for d in [os.path.dirname(shutil.which("initdb") or "")] + sorted(
+        (os.path.join("/usr/lib/postgresql", v, "bin") for v in os.listdir("/usr/lib/postgresql")) if os.path.isdir("/usr/lib/postgresql") else [],
+        reverse=True,
+    ):
+        if d and os.path.exists(os.path.join(d, "initdb")):
+            return d
+    sys.exit("PostgreSQL binaries (initdb, postgres, psql) are needed: apt-get install -y postgresql")
+
+
+class PgServer:
+    """A throwaway server (as the `postgres` user when run as root), stopped on exit."""
+
+    def __enter__(self):
+        url = os.environ.get("SLUICE_BENCH_PG_URL")
+        if url:
+            self.base, self.proc, self.dir = url.rsplit("/", 1)[0], None, None
+            return self
+        b = pg_bin()
+        self.dir = tempfile.mkdtemp(prefix="sluice-bench-pg-")
+        os.chmod(self.dir, 0o755)
+        pre = []
+        if os.geteuid() == 0:
+            import pwd
+            pw = pwd.getpwnam("postgres")
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            pre = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups", "--"]
+        data = os.path.join(self.dir, "data")
+        subprocess.run(pre + [os.path.join(b, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import socket
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+        self.proc = subprocess.Popen(pre + [os.path.join(b, "postgres"), "-D", data, "-p", str(port), "-k", self.dir,
+                                            "-c", "listen_addresses=127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.base = f"postgres://postgres@127.0.0.1:{port}"
+        for _ in range(100):
+            if subprocess.run(["psql", "-X", "-q", "-d", self.base + "/postgres", "-c", "SELECT 1"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        return self
+
+    def psql(self, db, sql):
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", f"{self.base}/{db}", "-c", sql], check=True, capture_output=True)
+
+    def fresh(self, name):
+        self.psql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self.psql("postgres", f"CREATE DATABASE {name}")
+        return f"{self.base}/{name}"
+
+    def __exit__(self, *exc):
+        if self.proc:
+            self.proc.send_signal(2)
+            self.proc.wait()
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def bench_pg_up():
+    n = 1_000
+    with PgServer() as pg, tempfile.TemporaryDirectory() as tmp:
+        proj = os.path.join(tmp, "proj")
+        write_project(proj, n, requires_every=0)
+        script = os.path.join(tmp, "baseline.sql")
+        with open(script, "w") as f:
+            for i in range(n):
+                up, _ = small_migration(i)
+                f.write("BEGIN;\n" + ";\n".join(up) + ";\nCOMMIT;\n")
+        print(f"\n## PostgreSQL: up of {n} small migrations (3 statements each), fresh database each run")
+        sluice_t, psql_t = [], []
+        for _ in range(RUNS):
+            url = pg.fresh("bench_psql")
+            t, _ = run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", script], tmp)
+            psql_t.append(t)
+            url = pg.fresh("bench_sluice")
+            t, _ = run([SLUICE, "--url", url, "up"], proj)
+            sluice_t.append(t)
+        s, b = statistics.median(sluice_t), statistics.median(psql_t)
+        print(f"psql -f        median {b * 1000:8.1f} ms  (runs: {', '.join(f'{x * 1000:.0f}' for x in psql_t)})")
+        print(f"sluice up      median {s * 1000:8.1f} ms  (runs: {', '.join(f'{x * 1000:.0f}' for x in sluice_t)})")
+        print(f"ratio sluice / psql: {s / b:.2f}x  (target: at most 0.9x, bookkeeping included)")
+        noop = [run([SLUICE, "--url", url, "up"], proj)[0] for _ in range(RUNS)]
+        print(f"no-op up with {n} applied: median {statistics.median(noop) * 1000:.1f} ms (target: under 50 ms)")
+
+
 if __name__ == "__main__":
     if not os.path.exists(SLUICE):
         sys.exit("build first: cargo build --release")
-    if shutil.which("sqlite3") is None:
-        sys.exit("the sqlite3 shell is needed for the baseline: apt-get install -y sqlite3")
-    bench_status_plan()
-    bench_up()
+    if "--postgres-only" not in sys.argv:
+        if shutil.which("sqlite3") is None:
+            sys.exit("the sqlite3 shell is needed for the baseline: apt-get install -y sqlite3")
+        bench_status_plan()
+        bench_up()
+    if "--sqlite-only" not in sys.argv:
+        bench_pg_up()

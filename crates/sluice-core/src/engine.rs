@@ -336,6 +336,9 @@ pub trait Engine {
         Ok(())
     }
 
+    /// The names of the indexes the plan of `sql` uses (for `-- expect: uses-index`).
+    fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError>;
+
     /// Describes the sessions holding locks on these tables (for a lock-timeout message).
     fn lock_holders(&mut self, tables: &[String]) -> Vec<String> {
         let _ = tables;

@@ -19,6 +19,8 @@ pub enum Expect {
     Value(Literal),
     /// The statement must fail with this SQLSTATE or condition name.
     Error(String),
+    /// The plan of the statement must use this index.
+    UsesIndex(String),
 }
 
 /// The literal of `-- expect: value …`.
@@ -57,7 +59,7 @@ pub const CONDITIONS: [(&str, &str); 18] = [
 impl Expect {
     /// Parses the text after `-- expect:`.
     pub fn parse(s: &str) -> Result<Expect, String> {
-        let usage = "write one of: ok, rows N, rows >= N, empty, nonempty, value <literal>, error <SQLSTATE or name>";
+        let usage = "write one of: ok, rows N, rows >= N, empty, nonempty, value <literal>, error <SQLSTATE or name>, uses-index <name>";
         let (word, rest) = match s.split_once(char::is_whitespace) {
             Some((w, r)) => (w, r.trim()),
             None => (s, ""),
@@ -73,6 +75,9 @@ impl Expect {
             ("rows", r) if r.starts_with(">=") => Expect::RowsAtLeast(number(r[2..].trim())?),
             ("rows", r) if !r.is_empty() => Expect::Rows(number(r)?),
             ("value", r) if !r.is_empty() => Expect::Value(Literal::parse(r)?),
+            ("uses-index", r) if !r.is_empty() && !r.contains(char::is_whitespace) => {
+                Expect::UsesIndex(r.to_string())
+            }
             ("error", r) if !r.is_empty() && !r.contains(char::is_whitespace) => {
                 Expect::Error(r.to_string())
             }
@@ -91,12 +96,30 @@ impl Expect {
             Expect::NonEmpty => "nonempty".into(),
             Expect::Value(l) => format!("value {}", l.describe()),
             Expect::Error(c) => format!("error {c}"),
+            Expect::UsesIndex(i) => format!("uses-index {i}"),
+        }
+    }
+
+    /// Judges the indexes a statement's plan uses (for `uses-index`).
+    pub fn judge_plan(&self, indexes: &Result<Vec<String>, DbError>) -> Result<String, String> {
+        match (self, indexes) {
+            (_, Err(e)) => Err(format!("error: {}", e.short())),
+            (Expect::UsesIndex(want), Ok(used)) if used.iter().any(|u| u == want) => {
+                Ok(format!("plan uses {want}"))
+            }
+            (Expect::UsesIndex(_), Ok(used)) if used.is_empty() => {
+                Err("the plan uses no index".into())
+            }
+            (_, Ok(used)) => Err(format!("the plan uses {}", used.join(", "))),
         }
     }
 
     /// Judges an outcome: `Ok(detail)` when it meets the expectation, `Err(detail)` when not.
     pub fn judge(&self, outcome: &Result<QueryOutcome, DbError>) -> Result<String, String> {
         match (self, outcome) {
+            (Expect::UsesIndex(_), _) => {
+                Err("uses-index is judged on the plan, not on rows".into())
+            }
             (Expect::Error(code), Err(e)) => {
                 if error_matches(code, e) {
                     Ok(format!("failed as expected: {}", e.short()))

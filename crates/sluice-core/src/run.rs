@@ -1153,6 +1153,7 @@ pub fn down(
     if !engine.state_exists()? {
         return Err(RunError::NoHistory);
     }
+    engine.create_state()?; // brings tables of an earlier sluice up to date
     let guard = lock(engine, ctx, lock_wait)?;
     let result = engine
         .set_timeouts(timeouts)
@@ -1336,6 +1337,7 @@ pub fn resolve(
     let Some(m) = plan.get(id) else {
         return Err(RunError::UnknownId(id.to_string()));
     };
+    engine.create_state()?; // brings tables of an earlier sluice up to date
     let guard = lock(engine, ctx, lock_wait)?;
     let result = (|| {
         let records = engine.records()?;
@@ -1446,6 +1448,15 @@ pub fn verify(
         for c in &m.verify {
             let outcome = match engine.execute("SAVEPOINT sluice_check") {
                 Err(e) => Err(e),
+                Ok(()) if matches!(c.expect, crate::expect::Expect::UsesIndex(_)) => {
+                    let plan = engine.plan_indexes(&c.sql);
+                    let undo = if plan.is_ok() {
+                        "RELEASE SAVEPOINT sluice_check"
+                    } else {
+                        "ROLLBACK TO SAVEPOINT sluice_check"
+                    };
+                    engine.execute(undo).map(|()| Ok(plan))
+                }
                 Ok(()) => {
                     let o = engine.query(&c.sql);
                     let undo = if o.is_ok() {
@@ -1453,10 +1464,14 @@ pub fn verify(
                     } else {
                         "ROLLBACK TO SAVEPOINT sluice_check"
                     };
-                    engine.execute(undo).and(o)
+                    engine.execute(undo).map(|()| Err(o))
                 }
             };
-            let verdict = c.expect.judge(&outcome);
+            let verdict = match outcome {
+                Ok(Ok(plan)) => c.expect.judge_plan(&plan),
+                Ok(Err(rows)) => c.expect.judge(&rows),
+                Err(e) => c.expect.judge(&Err(e)),
+            };
             results.push(CheckResult {
                 migration: m.id.clone(),
                 path: m.path.clone(),

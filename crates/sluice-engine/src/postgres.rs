@@ -736,6 +736,30 @@ impl Engine for Postgres {
         })
     }
 
+    fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
+        // On small tables the planner rightly prefers a sequential scan; ask with those
+        // discouraged, which proves the index can serve the query. Scoped to a savepoint.
+        self.flush_begin()?;
+        let in_tx = self.in_tx;
+        let wrap = |s: &str| if in_tx { s.to_string() } else { String::new() };
+        self.client
+            .batch_execute(&format!(
+                "{}SET LOCAL enable_seqscan = off",
+                wrap("SAVEPOINT sluice_plan; ")
+            ))
+            .map_err(|e| map_error(&e))?;
+        let plan = self
+            .client
+            .query_one(&format!("EXPLAIN (FORMAT JSON) {sql}"), &[]);
+        let _ = self
+            .client
+            .batch_execute(&wrap("ROLLBACK TO SAVEPOINT sluice_plan"));
+        let plan: serde_json::Value = plan.map_err(|e| map_error(&e))?.get(0);
+        let mut out = Vec::new();
+        collect_indexes(&plan, &mut out);
+        Ok(out)
+    }
+
     fn put_record(&mut self, record: &Record) -> Result<(), DbError> {
         self.record(record, &[])
     }
@@ -893,6 +917,22 @@ impl Engine for Postgres {
                 )
             })
             .collect()
+    }
+}
+
+/// Every `"Index Name"` in an `EXPLAIN (FORMAT JSON)` plan.
+fn collect_indexes(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let Some(serde_json::Value::String(name)) = m.get("Index Name")
+                && !out.contains(name)
+            {
+                out.push(name.clone());
+            }
+            m.values().for_each(|x| collect_indexes(x, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_indexes(x, out)),
+        _ => {}
     }
 }
 

@@ -119,6 +119,15 @@ impl Sqlite {
         }))
     }
 
+    /// Whether the history table has `done_checksum` (added after the first release of
+    /// the state tables; read commands must not add it, so they read around it).
+    fn has_done_checksum(&self) -> Result<bool, DbError> {
+        self.conn
+            .query_row("SELECT count(*) FROM pragma_table_info('sluice_migrations') WHERE name = 'done_checksum'", [], |r| r.get::<_, i64>(0))
+            .map(|n| n > 0)
+            .map_err(map_error)
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -296,6 +305,12 @@ impl Engine for Sqlite {
 
     fn create_state(&mut self) -> Result<(), DbError> {
         if self.state_exists()? {
+            // Tables from an earlier sluice: add what they lack (never drop or rewrite).
+            if !self.has_done_checksum()? {
+                self.conn
+                    .execute_batch("ALTER TABLE sluice_migrations ADD COLUMN done_checksum TEXT")
+                    .map_err(map_error)?;
+            }
             return Ok(());
         }
         self.conn
@@ -310,7 +325,10 @@ impl Engine for Sqlite {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at FROM sluice_migrations",
+                &format!(
+                    "SELECT id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, {}, last_error, updated_at FROM sluice_migrations",
+                    if self.has_done_checksum()? { "done_checksum" } else { "NULL" }
+                ),
             )
             .map_err(map_error)?;
         let rows = st
@@ -464,6 +482,26 @@ impl Engine for Sqlite {
             row_count: count,
             first_row: first,
         })
+    }
+
+    fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
+        let mut st = self
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .map_err(map_error)?;
+        let details: Vec<String> = st
+            .query_map([], |r| r.get::<_, String>(3))
+            .map_err(map_error)?
+            .collect::<Result<_, _>>()
+            .map_err(map_error)?;
+        // "SEARCH t USING INDEX name (x=?)", "SCAN t USING COVERING INDEX name"
+        Ok(details
+            .iter()
+            .filter_map(|d| {
+                d.split_once(" INDEX ")
+                    .map(|(_, rest)| rest.split_whitespace().next().unwrap_or("").to_string())
+            })
+            .collect())
     }
 
     fn put_record(&mut self, r: &Record) -> Result<(), DbError> {

@@ -17,3 +17,7 @@ SELECT dflt_value FROM pragma_table_info('transfers') WHERE name = 'priority';
 
 -- expect: nonempty
 SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'idx_transfers_queue';
+
+-- The work queue reads transfers by status, highest priority first: the index must serve it.
+-- expect: uses-index idx_transfers_queue
+SELECT id FROM transfers WHERE status = 'sent' ORDER BY priority DESC;

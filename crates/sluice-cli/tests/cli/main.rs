@@ -688,3 +688,37 @@ fn failing_down_is_rolled_back_and_stays_applied() {
     );
     snap("down_fails_status", p.path(), &["status"]).code(0);
 }
+
+#[test]
+fn state_tables_of_an_earlier_sluice_are_read_and_upgraded() {
+    let p = Project::new("oldstate");
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE t (x INTEGER)"],
+        &["DROP TABLE t"],
+    );
+    p.simple(
+        "M2",
+        &[],
+        &["CREATE TABLE u (x INTEGER)"],
+        &["DROP TABLE u"],
+    );
+    sluice(p.path(), &["up", "--count", "1"]).code(0);
+    // The history table as the first version wrote it: no done_checksum.
+    let conn = db(&p.path().join("sluice.db"));
+    conn.execute_batch("ALTER TABLE sluice_migrations DROP COLUMN done_checksum")
+        .unwrap();
+    let st = sluice(p.path(), &["status"]).code(0);
+    assert!(st.stdout.contains("1 applied, 1 pending"), "{}", st.stdout);
+    let cols =
+        "SELECT count(*) FROM pragma_table_info('sluice_migrations') WHERE name = 'done_checksum'";
+    assert_eq!(
+        strings(&conn, cols),
+        ["0"],
+        "a read command changed the table"
+    );
+    sluice(p.path(), &["up"]).code(0);
+    assert_eq!(strings(&conn, cols), ["1"]);
+    sluice(p.path(), &["down", "--count", "2"]).code(0);
+}
