@@ -65,6 +65,8 @@ pub enum Command {
     Log(LogArgs),
     /// Record a manual repair of a failed, partial or interrupted migration (audited).
     Resolve(ResolveArgs),
+    /// Read a schema: dump it in a stable form, or compare two.
+    Schema(SchemaArgs),
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +105,33 @@ pub struct UpArgs {
     /// unchanged.
     #[arg(long)]
     pub resume: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[command(subcommand)]
+    pub action: SchemaAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaAction {
+    /// Print the database's schema, normalised and in a stable order (the same database
+    /// gives the same bytes); sluice's own tables are left out. Text is SQL.
+    Dump {
+        /// Add table sizes (row estimates, bytes) to the JSON form.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Compare two schemas, each a database URL or a file written by `schema dump --format
+    /// json`; exit 1 when they differ.
+    Diff {
+        /// The first schema.
+        #[arg(value_name = "A")]
+        a: String,
+        /// The second schema.
+        #[arg(value_name = "B")]
+        b: String,
+    },
 }
 
 #[derive(Debug, Args)]

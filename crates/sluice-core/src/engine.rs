@@ -336,6 +336,19 @@ pub trait Engine {
         Ok(())
     }
 
+    /// Every object of the user's schema (sluice's own excluded), and table sizes when
+    /// `stats` is set. Never writes.
+    fn snapshot(
+        &mut self,
+        stats: bool,
+    ) -> Result<
+        (
+            Vec<crate::schema::SchemaObject>,
+            Vec<crate::schema::TableStats>,
+        ),
+        DbError,
+    >;
+
     /// The names of the indexes the plan of `sql` uses (for `-- expect: uses-index`).
     fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError>;
 

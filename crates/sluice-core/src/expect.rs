@@ -216,6 +216,19 @@ impl Literal {
                 if r == *b {
                     return true;
                 }
+                // Booleans as each engine prints them: PostgreSQL t/f, SQLite 1/0.
+                let truth = |s: &str| match s.to_ascii_lowercase().as_str() {
+                    "true" | "t" => Some(true),
+                    "false" | "f" => Some(false),
+                    _ => None,
+                };
+                if let Some(want) = truth(b) {
+                    return truth(&r).or(match r.as_str() {
+                        "1" => Some(true),
+                        "0" => Some(false),
+                        _ => None,
+                    }) == Some(want);
+                }
                 matches!((b.parse::<f64>(), r.parse::<f64>()), (Ok(x), Ok(y)) if x == y)
             }
         }
@@ -294,6 +307,14 @@ mod tests {
             Expect::Value(Literal::Null)
                 .judge(&rows(1, Some(Value::Null)))
                 .is_ok()
+        );
+        let truth = Expect::Value(Literal::Bare("true".into()));
+        assert!(truth.judge(&rows(1, Some(Value::Text("t".into())))).is_ok());
+        assert!(truth.judge(&rows(1, Some(Value::Int(1)))).is_ok());
+        assert!(
+            truth
+                .judge(&rows(1, Some(Value::Text("f".into()))))
+                .is_err()
         );
         let dup = db_err("23505", "SQLITE_CONSTRAINT_UNIQUE");
         assert!(Expect::Error("unique_violation".into()).judge(&dup).is_ok());

@@ -25,6 +25,7 @@ pub mod id;
 pub mod load;
 pub mod plan;
 pub mod run;
+pub mod schema;
 pub mod state;
 pub mod time;
 pub mod whoami;

@@ -22,6 +22,7 @@ use sluice_core::engine::{
     Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, LockError, LockGuard,
     LockHolder, QueryOutcome, Record, StatementError, Timeouts, Value,
 };
+use sluice_core::schema::{SchemaObject, TableStats};
 use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
 use sluice_sql::Dialect;
 
@@ -736,6 +737,54 @@ impl Engine for Postgres {
         })
     }
 
+    fn snapshot(&mut self, stats: bool) -> Result<(Vec<SchemaObject>, Vec<TableStats>), DbError> {
+        self.flush_begin()?;
+        let schema = self.schema.clone();
+        let mut out = Vec::new();
+        for (kind, sql) in CATALOG_QUERIES {
+            let sql = sql.replace("{NSP}", NSP_OK);
+            for r in self
+                .client
+                .query(&sql, &[&schema])
+                .map_err(|e| map_error(&e))?
+            {
+                let kind = if kind == "routine" {
+                    if r.get::<_, String>(2) == "p" {
+                        "procedure"
+                    } else {
+                        "function"
+                    }
+                } else {
+                    kind
+                };
+                out.push(SchemaObject {
+                    kind: kind.to_string(),
+                    name: r.get(0),
+                    definition: r.get(1),
+                });
+            }
+        }
+        let mut sizes = Vec::new();
+        if stats {
+            let sql = format!(
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.reltuples::bigint, pg_total_relation_size(c.oid) \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND {NSP_OK} ORDER BY 1"
+            );
+            for r in self
+                .client
+                .query(&sql, &[&schema])
+                .map_err(|e| map_error(&e))?
+            {
+                sizes.push(TableStats {
+                    table: r.get(0),
+                    rows_estimate: r.get(1),
+                    bytes: r.get(2),
+                });
+            }
+        }
+        Ok((out, sizes))
+    }
+
     fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
         // On small tables the planner rightly prefers a sequential scan; ask with those
         // discouraged, which proves the index can serve the query. Scoped to a savepoint.
@@ -919,6 +968,105 @@ impl Engine for Postgres {
             .collect()
     }
 }
+
+/// Schemas that are the user's: not the system's, not sluice's own (`$1`).
+const NSP_OK: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
+    AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' AND n.nspname <> $1";
+
+/// One query per kind; each returns (qualified name, definition[, extra]). Objects that
+/// belong to an extension (pg_depend 'e') are the extension's, not the schema's.
+const CATALOG_QUERIES: [(&str, &str); 11] = [
+    (
+        "schema",
+        "SELECT quote_ident(n.nspname), 'CREATE SCHEMA ' || quote_ident(n.nspname) FROM pg_namespace n WHERE {NSP}",
+    ),
+    (
+        "extension",
+        "SELECT quote_ident(e.extname), format('CREATE EXTENSION %I WITH SCHEMA %I VERSION %L', e.extname, n.nspname, e.extversion) \
+         FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' AND {NSP}",
+    ),
+    (
+        "type",
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(t.typname), \
+         format('CREATE TYPE %I.%I AS ENUM (%s)', n.nspname, t.typname, string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)) \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid \
+         WHERE {NSP} AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = t.oid AND dep.deptype = 'e') GROUP BY n.nspname, t.typname",
+    ),
+    (
+        "sequence",
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), \
+         format('CREATE SEQUENCE %I.%I AS %s START %s INCREMENT %s MINVALUE %s MAXVALUE %s CACHE %s%s', n.nspname, c.relname, \
+                format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' CYCLE' ELSE '' END) \
+         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE {NSP} AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = c.oid AND dep.deptype = 'e')",
+    ),
+    (
+        "routine",
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
+         pg_get_functiondef(p.oid), p.prokind::text \
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+         WHERE {NSP} AND p.prokind IN ('f', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = p.oid AND dep.deptype = 'e')",
+    ),
+    (
+        "table",
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), \
+         format(E'CREATE TABLE %I.%I (\\n%s\\n)%s%s%s%s', n.nspname, c.relname, \
+           concat_ws(E',\\n', \
+             (SELECT string_agg(format('    %I %s%s%s%s', a.attname, format_type(a.atttypid, a.atttypmod), \
+                 CASE a.attidentity WHEN 'a' THEN ' GENERATED ALWAYS AS IDENTITY' WHEN 'd' THEN ' GENERATED BY DEFAULT AS IDENTITY' ELSE '' END, \
+                 CASE WHEN a.attgenerated = 's' THEN ' GENERATED ALWAYS AS (' || pg_get_expr(d.adbin, d.adrelid) || ') STORED' \
+                      WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END, \
+                 CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END), E',\\n' ORDER BY a.attnum) \
+              FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), \
+             (SELECT string_agg(format('    CONSTRAINT %I %s', co.conname, pg_get_constraintdef(co.oid, true)), E',\\n' ORDER BY co.conname) \
+              FROM pg_constraint co WHERE co.conrelid = c.oid)), \
+           CASE WHEN c.relkind = 'p' THEN ' PARTITION BY ' || pg_get_partkeydef(c.oid) ELSE '' END, \
+           CASE WHEN c.relrowsecurity THEN format(E';\\nALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', n.nspname, c.relname) ELSE '' END, \
+           CASE WHEN c.relforcerowsecurity THEN format(E';\\nALTER TABLE %I.%I FORCE ROW LEVEL SECURITY', n.nspname, c.relname) ELSE '' END, \
+                      CASE WHEN obj_description(c.oid, 'pg_class') IS NULL THEN '' \
+                ELSE format(E';\\nCOMMENT ON TABLE %I.%I IS %L', n.nspname, c.relname, obj_description(c.oid, 'pg_class')) END || \
+           coalesce((SELECT string_agg(format(E';\\nCOMMENT ON COLUMN %I.%I.%I IS %L', n.nspname, c.relname, a.attname, col_description(c.oid, a.attnum)), '' ORDER BY a.attnum) \
+                     FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NOT NULL), '')) \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 'p') AND {NSP} AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = c.oid AND dep.deptype = 'e')",
+    ),
+    (
+        "index",
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(ci.relname), \
+         pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' /* INVALID: a failed CREATE INDEX CONCURRENTLY left it; drop and recreate it */' END \
+         FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid JOIN pg_class ct ON ct.oid = i.indrelid JOIN pg_namespace n ON n.oid = ci.relnamespace \
+         WHERE {NSP} AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = ct.oid AND dep.deptype = 'e')",
+    ),
+    (
+        "view",
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), format(E'CREATE VIEW %I.%I AS\\n%s', n.nspname, c.relname, pg_get_viewdef(c.oid, true)) \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'v' AND {NSP} \
+         AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = c.oid AND dep.deptype = 'e')",
+    ),
+    (
+        "materialized view",
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), format(E'CREATE MATERIALIZED VIEW %I.%I AS\\n%s', n.nspname, c.relname, pg_get_viewdef(c.oid, true)) \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND {NSP}",
+    ),
+    (
+        "trigger",
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(t.tgname), pg_get_triggerdef(t.oid, true) \
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE NOT t.tgisinternal AND {NSP} AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = c.oid AND dep.deptype = 'e')",
+    ),
+    (
+        "policy",
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(p.polname), \
+         format('CREATE POLICY %I ON %I.%I AS %s FOR %s TO %s%s%s', p.polname, n.nspname, c.relname, \
+           CASE WHEN p.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END, \
+           CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END, \
+           CASE WHEN p.polroles = '{0}' THEN 'PUBLIC' ELSE (SELECT string_agg(quote_ident(r.rolname), ', ' ORDER BY r.rolname) FROM pg_roles r WHERE r.oid = ANY (p.polroles)) END, \
+           coalesce(' USING (' || pg_get_expr(p.polqual, p.polrelid) || ')', ''), \
+           coalesce(' WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')', '')) \
+         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {NSP}",
+    ),
+];
 
 /// Every `"Index Name"` in an `EXPLAIN (FORMAT JSON)` plan.
 fn collect_indexes(v: &serde_json::Value, out: &mut Vec<String>) {

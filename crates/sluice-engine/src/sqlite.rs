@@ -14,6 +14,7 @@ use sluice_core::engine::{
     Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, LockError, LockGuard,
     LockHolder, QueryOutcome, Record, Value,
 };
+use sluice_core::schema::{SchemaObject, TableStats};
 use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
 use sluice_sql::Dialect;
 
@@ -482,6 +483,51 @@ impl Engine for Sqlite {
             row_count: count,
             first_row: first,
         })
+    }
+
+    fn snapshot(&mut self, stats: bool) -> Result<(Vec<SchemaObject>, Vec<TableStats>), DbError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' \
+                 AND name NOT LIKE 'sluice_%' AND tbl_name NOT LIKE 'sluice_%'",
+            )
+            .map_err(map_error)?;
+        let objects: Vec<SchemaObject> = st
+            .query_map([], |r| {
+                Ok(SchemaObject {
+                    kind: r.get(0)?,
+                    name: r.get(1)?,
+                    definition: r.get(2)?,
+                })
+            })
+            .map_err(map_error)?
+            .collect::<Result<_, _>>()
+            .map_err(map_error)?;
+        let mut sizes = Vec::new();
+        if stats {
+            for o in objects.iter().filter(|o| o.kind == "table") {
+                let quoted = format!("\"{}\"", o.name.replace('"', "\"\""));
+                let rows: i64 = self
+                    .conn
+                    .query_row(&format!("SELECT count(*) FROM {quoted}"), [], |r| r.get(0))
+                    .map_err(map_error)?;
+                let bytes: i64 = self
+                    .conn
+                    .query_row(
+                        "SELECT coalesce(sum(pgsize), -1) FROM dbstat WHERE name = ?1",
+                        [&o.name],
+                        |r| r.get(0),
+                    )
+                    .unwrap_or(-1);
+                sizes.push(TableStats {
+                    table: o.name.clone(),
+                    rows_estimate: rows,
+                    bytes,
+                });
+            }
+        }
+        Ok((objects, sizes))
     }
 
     fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError> {

@@ -445,6 +445,15 @@ impl VerifyDoc {
     }
 }
 
+/// `text`, cut to `max` characters with an ellipsis.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        format!("{}…", text.chars().take(max - 1).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
 fn first_code_line(sql: &str) -> String {
     let line = sql
         .lines()
@@ -479,7 +488,7 @@ pub fn verify_text(doc: &VerifyDoc, style: Style, out: &mut dyn Write) -> io::Re
             (c.migration.to_string(), None),
             (c.line.to_string(), None),
             (first_code_line(&c.sql), None),
-            (c.expect.clone(), None),
+            (cut(&c.expect, 40), None),
             (word.to_string(), Some(color)),
             (c.detail.clone(), None),
         ]);

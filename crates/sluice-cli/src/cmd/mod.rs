@@ -6,6 +6,8 @@ mod log;
 mod new;
 mod plan;
 mod resolve;
+mod schema;
+
 mod status;
 mod up;
 mod verify;
@@ -29,6 +31,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Verify(a) => verify::run(a, &settings, out),
         Command::Log(a) => log::run(a, &settings, out),
         Command::Resolve(a) => resolve::run(a, &settings, out),
+        Command::Schema(a) => schema::run(a, &settings, out),
     }
 }
 

@@ -271,3 +271,66 @@ on_both!(concurrent_runners_apply_each_migration_once, |b| {
         "lock row left behind"
     );
 });
+
+on_both!(schema_dump_is_stable_and_diff_names_the_changes, |b| {
+    let p = Project::new("e-schema");
+    p.simple(
+        "M1",
+        &[],
+        &[
+            "CREATE TABLE t (x INTEGER NOT NULL, y TEXT)",
+            "CREATE INDEX t_x ON t (x)",
+        ],
+        &["DROP TABLE t"],
+    );
+    p.simple(
+        "M2",
+        &[],
+        &["CREATE TABLE u (id INTEGER PRIMARY KEY)"],
+        &["DROP TABLE u"],
+    );
+    b.sluice(p.path(), &["up"]).code(0);
+    let json = b
+        .sluice(p.path(), &["schema", "dump", "--format", "json"])
+        .code(0)
+        .stdout;
+    assert!(
+        !json.contains("sluice_") && !json.contains("sluice."),
+        "sluice's own tables are left out: {json}"
+    );
+    std::fs::write(p.path().join("before.json"), &json).unwrap();
+    assert_eq!(
+        b.sluice(p.path(), &["schema", "dump", "--format", "json"])
+            .code(0)
+            .stdout,
+        json,
+        "not stable"
+    );
+    let same = b
+        .sluice(p.path(), &["schema", "diff", &b.url(), "before.json"])
+        .code(0);
+    assert!(
+        same.stdout.starts_with("the schemas are identical"),
+        "{}",
+        same.stdout
+    );
+    b.sluice(p.path(), &["down"]).code(0);
+    let diff = b
+        .sluice(p.path(), &["schema", "diff", "before.json", &b.url()])
+        .code(1);
+    assert!(
+        diff.stdout
+            .lines()
+            .any(|l| l.starts_with("- table") && l.ends_with('u')),
+        "{}",
+        diff.stdout
+    );
+    let bad = b
+        .sluice(p.path(), &["schema", "diff", "before.json", "nope.json"])
+        .code(2);
+    assert!(
+        bad.stderr.contains("cannot read nope.json"),
+        "{}",
+        bad.stderr
+    );
+});

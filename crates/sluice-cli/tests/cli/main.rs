@@ -24,7 +24,7 @@ fn help_of_every_command() {
     let dir = TempDir::new("help");
     snap("help", dir.path(), &["--help"]).code(0);
     for cmd in [
-        "init", "new", "status", "plan", "up", "down", "verify", "log", "resolve",
+        "init", "new", "status", "plan", "up", "down", "verify", "log", "resolve", "schema",
     ] {
         snap(&format!("help_{cmd}"), dir.path(), &[cmd, "--help"]).code(0);
     }

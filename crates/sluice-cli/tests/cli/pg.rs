@@ -241,3 +241,62 @@ fn the_password_never_appears() {
         );
     }
 }
+
+fn example(name: &str) -> sluice_testkit::TempDir {
+    let dir = sluice_testkit::TempDir::new(name);
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name);
+    sluice_testkit::copy_tree(&src, dir.path());
+    dir
+}
+
+fn seed_example_round_trip(name: &str, migrations: usize) {
+    let b = Backend::postgres(name);
+    let dir = example(name);
+    let d = dir.path();
+    let up = b.sluice(d, &["up"]).code(0);
+    assert!(
+        up.stdout
+            .contains(&format!("done: {migrations} migrations applied")),
+        "{}",
+        up.stdout
+    );
+    let verify = b.sluice(d, &["verify"]).code(0);
+    assert!(verify.stdout.contains("verdict: PASS"), "{}", verify.stdout);
+    assert!(
+        !verify.stdout.lines().any(|l| l.contains("  FAIL  ")),
+        "{}",
+        verify.stdout
+    );
+    let first = b.sluice(d, &["schema", "dump"]).code(0).stdout;
+    assert!(first.contains("CREATE TABLE public."), "{first}");
+    b.sluice(d, &["down", "--count", "100"]).code(0);
+    assert!(
+        b.user_tables(d).is_empty(),
+        "down to zero left tables: {:?}",
+        b.user_tables(d)
+    );
+    assert_eq!(
+        b.q(d, "SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype = 'e'"),
+        ["0"]
+    );
+    b.sluice(d, &["up"]).code(0);
+    let again = b.sluice(d, &["schema", "dump"]).code(0).stdout;
+    assert!(
+        first == again,
+        "the schema after up → down to zero → up differs:\n{}",
+        sluice_core::schema::line_diff(&first, &again).join("\n")
+    );
+    b.sluice(d, &["verify"]).code(0);
+}
+
+#[test]
+fn listing_helper_applies_verifies_reverts_and_reapplies() {
+    seed_example_round_trip("listing-helper", 5);
+}
+
+#[test]
+fn bakery_supabase_applies_verifies_reverts_and_reapplies() {
+    seed_example_round_trip("bakery-supabase", 10);
+}
