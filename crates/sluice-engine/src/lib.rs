@@ -15,6 +15,7 @@
 
 pub mod postgres;
 pub mod sqlite;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 

@@ -36,6 +36,10 @@ const TS: &str = r#"'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'"#;
 #[derive(Clone, Debug)]
 pub struct Target {
     config: Config,
+    /// TLS: `None` for `sslmode=disable`, else what to check of the certificate.
+    tls: Option<crate::tls::Verify>,
+    /// `sslrootcert`: trusted roots for `verify-ca` / `verify-full`.
+    root_cert: Option<std::path::PathBuf>,
     /// The URL with the password masked.
     pub display: String,
 }
@@ -96,6 +100,7 @@ pub fn parse_url(url: &str) -> Result<Target, DbError> {
         .transpose()
         .map_err(|e| bad(&e))?;
     let mut sslmode = None;
+    let mut root_cert = None;
     let mut options = None;
     let mut connect_timeout = None;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -103,6 +108,7 @@ pub fn parse_url(url: &str) -> Result<Target, DbError> {
         let v = decode(v).map_err(|e| bad(&e))?;
         match k {
             "sslmode" => sslmode = Some(v),
+            "sslrootcert" => root_cert = Some(v),
             "options" => options = Some(v),
             "connect_timeout" => connect_timeout = Some(v),
             "host" => host = Some(v),
@@ -118,7 +124,7 @@ pub fn parse_url(url: &str) -> Result<Target, DbError> {
             "application_name" => {} // sluice sets its own, with the run id
             other => {
                 return Err(bad(&format!(
-                    "unknown parameter `{other}` (known: sslmode, options, connect_timeout, host, port, user, password, dbname, application_name)"
+                    "unknown parameter `{other}` (known: sslmode, sslrootcert, options, connect_timeout, host, port, user, password, dbname, application_name)"
                 )));
             }
         }
@@ -147,6 +153,9 @@ pub fn parse_url(url: &str) -> Result<Target, DbError> {
         .unwrap_or_else(|| "prefer".into());
     let options = options.or_else(|| env("PGOPTIONS"));
     let connect_timeout = connect_timeout.or_else(|| env("PGCONNECT_TIMEOUT"));
+    let root_cert = root_cert
+        .or_else(|| env("PGSSLROOTCERT"))
+        .map(std::path::PathBuf::from);
 
     let mut config = Config::new();
     config.host(&host).port(port).user(&user).dbname(&dbname);
@@ -164,17 +173,39 @@ pub fn parse_url(url: &str) -> Result<Target, DbError> {
     } else {
         config.connect_timeout(Duration::from_secs(10));
     }
-    config.ssl_mode(match sslmode.as_str() {
-        "disable" => SslMode::Disable,
-        "prefer" | "allow" => SslMode::Prefer,
-        "require" | "verify-ca" | "verify-full" => {
+    use crate::tls::Verify;
+    let (mode, tls) = match sslmode.as_str() {
+        "disable" => (SslMode::Disable, None),
+        "allow" | "prefer" => (SslMode::Prefer, Some(Verify::Nothing)),
+        "require" => (SslMode::Require, Some(Verify::Nothing)),
+        "verify-ca" => (SslMode::Require, Some(Verify::Chain)),
+        "verify-full" => (SslMode::Require, Some(Verify::Full)),
+        other => {
             return Err(bad(&format!(
-                "sslmode={sslmode}: this build of sluice does not speak TLS to PostgreSQL yet; use sslmode=disable or prefer on a trusted network"
+                "unknown sslmode `{other}` (disable, prefer, require, verify-ca, verify-full)"
             )));
         }
-        other => return Err(bad(&format!("unknown sslmode `{other}` (disable, prefer, require, verify-ca, verify-full)"))),
-    });
-    Ok(Target { config, display })
+    };
+    config.ssl_mode(mode);
+    Ok(Target {
+        config,
+        display,
+        tls,
+        root_cert,
+    })
+}
+
+/// Opens a connection with the target's TLS settings; errors name the server.
+fn open_client(target: &Target, config: &Config) -> Result<Client, DbError> {
+    let connected = match target.tls {
+        None => config.connect(NoTls),
+        Some(verify) => config.connect(crate::tls::connector(verify, target.root_cert.as_deref())?),
+    };
+    connected.map_err(|e| {
+        let mut d = map_error(&e);
+        d.message = format!("cannot connect to {}: {}", target.display, d.message);
+        d
+    })
 }
 
 /// Percent-decoding of URL parts.
@@ -272,11 +303,7 @@ impl Postgres {
     ) -> Result<Postgres, DbError> {
         let mut config = target.config.clone();
         config.application_name(app);
-        let mut client = config.connect(NoTls).map_err(|e| {
-            let mut d = map_error(&e);
-            d.message = format!("cannot connect to {}: {}", target.display, d.message);
-            d
-        })?;
+        let mut client = open_client(&target, &config)?;
         let server = client
             .query_one("SELECT current_setting('server_version')", &[])
             .map_err(|e| map_error(&e))?
@@ -577,7 +604,7 @@ impl Engine for Postgres {
     ) -> Result<Box<dyn LockGuard>, LockError> {
         let mut config = self.target.config.clone();
         config.application_name(&format!("{}/lock", self.app));
-        let mut conn = config.connect(NoTls).map_err(|e| map_error(&e))?;
+        let mut conn = open_client(&self.target, &config)?;
         let key = self.lock_key();
         let table = self.table("lock");
         let started = Instant::now();

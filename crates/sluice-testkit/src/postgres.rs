@@ -22,6 +22,8 @@ pub struct PgServer {
     base_url: String,
     /// The binaries' folder (for `psql`, `pg_dump`).
     pub bin_dir: Option<PathBuf>,
+    /// The CA that signed the server's certificate (for `localhost`), when it speaks TLS.
+    pub ca_file: Option<PathBuf>,
 }
 
 static SERVER: OnceLock<Result<PgServer, String>> = OnceLock::new();
@@ -228,6 +230,7 @@ fn start() -> Result<PgServer, String> {
         return Ok(PgServer {
             base_url: base,
             bin_dir: bin_dir(),
+            ca_file: None,
         });
     }
     let bin = bin_dir().ok_or("initdb was not found on PATH nor in /usr/lib/postgresql/*/bin: install postgresql (apt-get install -y postgresql)")?;
@@ -280,6 +283,85 @@ fn start() -> Result<PgServer, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
+    // TLS as in production: a CA, and a server certificate for localhost signed by it, so
+    // sslmode=verify-ca and verify-full can be tested against it.
+    let (ca, ca_key, cert, key) = (
+        dir.join("ca.crt"),
+        dir.join("ca.key"),
+        dir.join("server.crt"),
+        dir.join("server.key"),
+    );
+    let ext = dir.join("server.ext");
+    std::fs::write(&ext, "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n")
+        .map_err(|e| e.to_string())?;
+    let openssl = |args: &[&std::ffi::OsStr]| -> Result<(), String> {
+        let out = Command::new("openssl")
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run openssl to make the test server's certificate: {e} (apt-get install -y openssl)"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "openssl failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ]
+    .map(os);
+    let mut a: Vec<std::ffi::OsString> =
+        ["req", "-x509", "-days", "2", "-subj", "/CN=sluice test CA"]
+            .map(os)
+            .to_vec();
+    a.extend(ec.clone());
+    a.extend([
+        os("-keyout"),
+        ca_key.clone().into(),
+        os("-out"),
+        ca.clone().into(),
+    ]);
+    openssl(&a.iter().map(|x| x.as_os_str()).collect::<Vec<_>>())?;
+    let csr = dir.join("server.csr");
+    let mut a: Vec<std::ffi::OsString> = ["req", "-subj", "/CN=localhost"].map(os).to_vec();
+    a.extend(ec);
+    a.extend([
+        os("-keyout"),
+        key.clone().into(),
+        os("-out"),
+        csr.clone().into(),
+    ]);
+    openssl(&a.iter().map(|x| x.as_os_str()).collect::<Vec<_>>())?;
+    let a: Vec<std::ffi::OsString> = vec![
+        os("x509"),
+        os("-req"),
+        os("-days"),
+        os("2"),
+        os("-in"),
+        csr.into(),
+        os("-CA"),
+        ca.clone().into(),
+        os("-CAkey"),
+        ca_key.into(),
+        os("-CAcreateserial"),
+        os("-extfile"),
+        ext.into(),
+        os("-out"),
+        cert.clone().into(),
+    ];
+    openssl(&a.iter().map(|x| x.as_os_str()).collect::<Vec<_>>())?;
+    if let Some(u) = &user {
+        let _ = Command::new("chown").arg(u).arg(&key).arg(&cert).status();
+    }
+    let _ = Command::new("chmod").arg("600").arg(&key).status();
+    let _ = Command::new("chmod").arg("644").arg(&cert).status();
     let port = free_port()?;
     let log = dir.join("server.log");
     // The reaper: starts the server, waits while the test process lives, then stops the
@@ -290,7 +372,7 @@ fn start() -> Result<PgServer, String> {
         .map(|w| format!("{w} "))
         .collect();
     let script = format!(
-        "{run_as}{postgres} -D {data} -p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 > {log} 2>&1 &\n\
+        "{run_as}{postgres} -D {data} -p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c ssl=on -c ssl_cert_file={cert} -c ssl_key_file={key} > {log} 2>&1 &\n\
          pg=$!\n\
          while kill -0 {parent} 2>/dev/null && kill -0 $pg 2>/dev/null; do sleep 0.3; done\n\
          kill -INT $pg 2>/dev/null; wait $pg 2>/dev/null\n\
@@ -300,6 +382,8 @@ fn start() -> Result<PgServer, String> {
         sock = dir.join("sock").display(),
         log = log.display(),
         dir = dir.display(),
+        cert = cert.display(),
+        key = key.display(),
     );
     Command::new("sh")
         .arg("-c")
@@ -326,5 +410,6 @@ fn start() -> Result<PgServer, String> {
     Ok(PgServer {
         base_url,
         bin_dir: Some(bin),
+        ca_file: Some(ca),
     })
 }

@@ -300,3 +300,75 @@ fn listing_helper_applies_verifies_reverts_and_reapplies() {
 fn bakery_supabase_applies_verifies_reverts_and_reapplies() {
     seed_example_round_trip("bakery-supabase", 10);
 }
+
+#[test]
+fn tls_modes_behave_like_libpq() {
+    let b = Backend::postgres("tls");
+    let ca = sluice_testkit::postgres::server()
+        .ca_file
+        .clone()
+        .expect("the test server speaks TLS");
+    let base = b.url();
+    let p = Project::new("pg-tls");
+    // The migration records whether its own session is encrypted.
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE s AS SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"],
+        &["DROP TABLE s"],
+    );
+    let encrypted = |url: &str| {
+        crate::support::sluice(p.path(), &["--url", url, "up"]).code(0);
+        let ssl = b.q(p.path(), "SELECT ssl FROM s");
+        crate::support::sluice(p.path(), &["--url", url, "down"]).code(0);
+        ssl == ["1"]
+    };
+    let local = base.replace("127.0.0.1", "localhost");
+    assert!(!encrypted(&format!("{base}?sslmode=disable")));
+    assert!(encrypted(&format!("{base}?sslmode=prefer")));
+    assert!(encrypted(&format!("{base}?sslmode=require")));
+    assert!(encrypted(&format!(
+        "{base}?sslmode=verify-ca&sslrootcert={}",
+        ca.display()
+    )));
+    assert!(encrypted(&format!(
+        "{local}?sslmode=verify-full&sslrootcert={}",
+        ca.display()
+    )));
+    // The certificate names localhost, not 127.0.0.1: verify-full refuses.
+    let wrong_name = crate::support::sluice(
+        p.path(),
+        &[
+            "--url",
+            &format!("{base}?sslmode=verify-full&sslrootcert={}", ca.display()),
+            "status",
+        ],
+    );
+    let wrong_name = wrong_name.code(6);
+    assert!(
+        wrong_name.stderr.contains("cannot connect") && wrong_name.stderr.contains("certificate"),
+        "{}",
+        wrong_name.stderr
+    );
+    // A self-signed certificate is not in the public roots: verify-full without sslrootcert refuses.
+    let unknown = crate::support::sluice(
+        p.path(),
+        &["--url", &format!("{local}?sslmode=verify-full"), "status"],
+    )
+    .code(6);
+    assert!(unknown.stderr.contains("certificate"), "{}", unknown.stderr);
+    let bad_root = crate::support::sluice(
+        p.path(),
+        &[
+            "--url",
+            &format!("{local}?sslmode=verify-full&sslrootcert=/nonexistent.pem"),
+            "status",
+        ],
+    );
+    assert!(
+        bad_root
+            .code(6)
+            .stderr
+            .contains("cannot read sslrootcert /nonexistent.pem")
+    );
+}
