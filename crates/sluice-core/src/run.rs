@@ -1446,31 +1446,28 @@ pub fn verify(
         }
         engine.begin()?;
         for c in &m.verify {
-            let outcome = match engine.execute("SAVEPOINT sluice_check") {
-                Err(e) => Err(e),
-                Ok(()) if matches!(c.expect, crate::expect::Expect::UsesIndex(_)) => {
-                    let plan = engine.plan_indexes(&c.sql);
-                    let undo = if plan.is_ok() {
-                        "RELEASE SAVEPOINT sluice_check"
-                    } else {
-                        "ROLLBACK TO SAVEPOINT sluice_check"
-                    };
-                    engine.execute(undo).map(|()| Ok(plan))
-                }
-                Ok(()) => {
-                    let o = engine.query(&c.sql);
-                    let undo = if o.is_ok() {
-                        "RELEASE SAVEPOINT sluice_check"
-                    } else {
-                        "ROLLBACK TO SAVEPOINT sluice_check"
-                    };
-                    engine.execute(undo).map(|()| Err(o))
-                }
-            };
-            let verdict = match outcome {
-                Ok(Ok(plan)) => c.expect.judge_plan(&plan),
-                Ok(Err(rows)) => c.expect.judge(&rows),
+            // Each check in a savepoint: an expected error does not end the transaction.
+            let uses_index = matches!(c.expect, crate::expect::Expect::UsesIndex(_));
+            let verdict = match engine.execute("SAVEPOINT sluice_check") {
                 Err(e) => c.expect.judge(&Err(e)),
+                Ok(()) => {
+                    let (verdict, ok) = if uses_index {
+                        let plan = engine.plan_indexes(&c.sql);
+                        (c.expect.judge_plan(&plan), plan.is_ok())
+                    } else {
+                        let rows = engine.query(&c.sql);
+                        (c.expect.judge(&rows), rows.is_ok())
+                    };
+                    let undo = if ok {
+                        "RELEASE SAVEPOINT sluice_check"
+                    } else {
+                        "ROLLBACK TO SAVEPOINT sluice_check"
+                    };
+                    match engine.execute(undo) {
+                        Ok(()) => verdict,
+                        Err(e) => Err(format!("could not undo the check: {}", e.short())),
+                    }
+                }
             };
             results.push(CheckResult {
                 migration: m.id.clone(),

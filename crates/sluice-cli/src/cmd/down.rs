@@ -4,7 +4,6 @@ use std::io::Write;
 
 use sluice_core::engine::Timeouts;
 use sluice_core::run::{self, DownTarget, Progress};
-use sluice_engine::Access;
 
 use crate::args::DownArgs;
 use crate::exit::{Exit, Failure};
@@ -22,15 +21,7 @@ pub fn run(args: DownArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
     };
     let plan = s.plan()?;
     let ctx = s.run_context();
-    let Some(mut engine) = s.open(Access::Existing, ctx.run_id.as_str())? else {
-        return Err(Failure::new(
-            Exit::Refused,
-            format!(
-                "the database {} does not exist: there is nothing to revert",
-                s.masked_url()
-            ),
-        ));
-    };
+    let mut engine = super::open_existing(s, &ctx.run_id, "revert")?;
     let run_id = ctx.run_id.clone();
     writeln!(
         out,

@@ -97,6 +97,25 @@ fn emit<T: serde::Serialize>(
     Ok(())
 }
 
+/// Opens an existing database for a writing command that has nothing to do on a missing
+/// one (`down`, `resolve`); `what` says what there would have been to do.
+fn open_existing(
+    s: &Settings,
+    run_id: &sluice_core::RunId,
+    what: &str,
+) -> Result<Box<dyn sluice_core::Engine>, Failure> {
+    s.open(sluice_engine::Access::Existing, run_id.as_str())?
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::Refused,
+                format!(
+                    "the database {} does not exist: there is nothing to {what}",
+                    s.masked_url()
+                ),
+            )
+        })
+}
+
 /// Parses a `--lock-wait` value.
 fn lock_wait(s: &str) -> Result<std::time::Duration, Failure> {
     sluice_core::time::parse_duration(s)

@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use sluice_core::run::{self, Resolution};
-use sluice_engine::Access;
 
 use crate::args::ResolveArgs;
 use crate::exit::{Exit, Failure};
@@ -24,15 +23,7 @@ pub fn run(args: ResolveArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
     };
     let plan = s.plan()?;
     let ctx = s.run_context();
-    let Some(mut engine) = s.open(Access::Existing, ctx.run_id.as_str())? else {
-        return Err(Failure::new(
-            Exit::Refused,
-            format!(
-                "the database {} does not exist: there is nothing to resolve",
-                s.masked_url()
-            ),
-        ));
-    };
+    let mut engine = super::open_existing(s, &ctx.run_id, "resolve")?;
     let run_id = ctx.run_id.clone();
     let to = run::resolve(
         engine.as_mut(),

@@ -134,7 +134,7 @@ fn malformed_file_is_exit_2_and_changes_nothing() {
 }
 
 #[test]
-fn failing_third_statement_leaves_no_trace() {
+fn a_failed_migration_is_reported_and_retried_once_fixed() {
     let p = Project::new("fail3");
     p.simple(
         "001_ok",
@@ -152,21 +152,10 @@ fn failing_third_statement_leaves_no_trace() {
         ],
         &["DROP TABLE one"],
     );
+    // What the database holds afterwards is asserted on both engines in engines.rs; here,
+    // what the user reads.
     snap("fail3_up", p.path(), &["up"]).code(3);
     let conn = db(&p.path().join("sluice.db"));
-    assert_eq!(
-        user_tables(&conn),
-        ["base"],
-        "the first statements of the failed migration were rolled back"
-    );
-    assert_eq!(strings(&conn, "SELECT count(*) FROM base"), ["0"]);
-    assert_eq!(
-        strings(
-            &conn,
-            "SELECT state FROM sluice_migrations WHERE id = '002_breaks'"
-        ),
-        ["failed"]
-    );
     let err = strings(
         &conn,
         "SELECT last_error FROM sluice_migrations WHERE id = '002_breaks'",
@@ -174,13 +163,6 @@ fn failing_third_statement_leaves_no_trace() {
     assert!(
         err[0].contains("statement 3/3") && err[0].contains("no such table: missing"),
         "{err:?}"
-    );
-    assert_eq!(
-        strings(
-            &conn,
-            "SELECT from_state || '>' || to_state FROM sluice_events WHERE migration_id = '002_breaks' ORDER BY seq"
-        ),
-        ["pending>applying", "applying>failed"]
     );
     snap("fail3_status", p.path(), &["status"]).code(0);
     // Fixed file: up retries the failed migration.
