@@ -129,11 +129,6 @@ impl Sqlite {
             .map_err(map_error)
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn lock_row(conn: &Connection) -> Result<Option<LockHolder>, DbError> {
         conn.query_row(
             "SELECT run_id, pid, host, actor, since FROM sluice_lock WHERE id = 1",

@@ -106,16 +106,6 @@ impl Project {
         std::fs::write(self.path().join("sluice.toml"), text).expect("write sluice.toml");
         self
     }
-
-    /// Writes any file relative to the project.
-    pub fn file(&self, rel: &str, text: &str) -> &Project {
-        let p = self.path().join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("create parent");
-        }
-        std::fs::write(p, text).expect("write file");
-        self
-    }
 }
 
 /// Copies a folder tree (fixtures, examples) into `to`.
