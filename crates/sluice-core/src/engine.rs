@@ -30,6 +30,12 @@ impl DbError {
         }
     }
 
+    /// Whether the statement gave up waiting for a lock: PostgreSQL's `lock_timeout`
+    /// (SQLSTATE 55P03), MySQL's `lock_wait_timeout` / `innodb_lock_wait_timeout` (1205).
+    pub fn is_lock_timeout(&self) -> bool {
+        self.sqlstate.as_deref() == Some("55P03") || self.native_code.as_deref() == Some("1205")
+    }
+
     /// One line: the message and the codes.
     pub fn short(&self) -> String {
         let first = self.message.lines().next().unwrap_or("");
@@ -94,7 +100,8 @@ pub struct Capabilities {
     pub transactional_ddl: bool,
     /// The lock is a server-side advisory lock (else a row in the lock table).
     pub advisory_lock: bool,
-    /// Statements can wait for locks with a timeout (SQLSTATE 55P03 when it expires).
+    /// Statements can wait for locks with a timeout ([`DbError::is_lock_timeout`] when it
+    /// expires).
     pub lock_timeout: bool,
 }
 
@@ -328,6 +335,12 @@ pub trait Engine {
     fn record(&mut self, record: &Record, events: &[Event]) -> Result<(), DbError> {
         self.put_record(record)?;
         events.iter().try_for_each(|e| self.append_event(e))
+    }
+
+    /// The warnings the server raised for the statements executed since the last call
+    /// (`SHOW WARNINGS` on MySQL), one line each.
+    fn take_warnings(&mut self) -> Vec<String> {
+        Vec::new()
     }
 
     /// Sets the session's lock and statement timeouts (no-op where there are none).

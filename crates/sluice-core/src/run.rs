@@ -517,6 +517,8 @@ pub enum Progress<'a> {
         late: bool,
         /// How long it took.
         duration: Duration,
+        /// What the server warned about (MySQL's `SHOW WARNINGS`), one line each.
+        warnings: Vec<String>,
     },
     /// A migration was reverted.
     Reverted {
@@ -681,18 +683,21 @@ fn up_locked(
             current_timeouts = Some(timeouts);
         }
         let started = Instant::now();
-        let outcome = apply_with_retries(engine, ctx, m, prior, next_seq, late, opts);
-        if let Err(mut e) = outcome {
-            if let RunError::MigrationFailed(f) = &mut e {
-                f.applied_before = summary.applied;
+        let warnings = match apply_with_retries(engine, ctx, m, prior, next_seq, late, opts) {
+            Ok(w) => w,
+            Err(mut e) => {
+                if let RunError::MigrationFailed(f) = &mut e {
+                    f.applied_before = summary.applied;
+                }
+                return Err(e);
             }
-            return Err(e);
-        }
+        };
         next_seq += 1;
         progress(Progress::Applied {
             migration: m,
             late,
             duration: started.elapsed(),
+            warnings,
         });
         summary.applied.push(m.id.clone());
         if late {
@@ -712,9 +717,9 @@ fn apply_with_retries(
     seq: i64,
     late: bool,
     opts: &UpOptions,
-) -> Result<(), RunError> {
+) -> Result<Vec<String>, RunError> {
     let caps = engine.capabilities();
-    if !(m.meta.transaction && caps.transactional_ddl) {
+    if !in_transaction(m, &m.up, caps) {
         let resume = prior
             .as_ref()
             .filter(|r| matches!(r.state, State::Partial | State::Applying));
@@ -726,6 +731,7 @@ fn apply_with_retries(
             resume.map(|r| r.statements_done as usize),
             seq,
             late,
+            opts,
         );
     }
     let attempts = if caps.lock_timeout {
@@ -744,8 +750,7 @@ fn apply_with_retries(
             (attempt, attempts),
         ) {
             Err(RunError::MigrationFailed(f))
-                if attempt < attempts
-                    && f.error.sqlstate.as_deref() == Some(LOCK_NOT_AVAILABLE) =>
+                if attempt < attempts && f.error.is_lock_timeout() =>
             {
                 let delay = backoff(attempt, opts.retry_cap);
                 // The failure was recorded (failed); the next attempt starts from there.
@@ -761,8 +766,17 @@ fn apply_with_retries(
     unreachable!("the last attempt returns")
 }
 
-/// SQLSTATE of a lock timeout.
-const LOCK_NOT_AVAILABLE: &str = "55P03";
+/// Whether a section runs in one transaction: when the migration allows it and the
+/// database can roll its statements back (all of them, or, where DDL commits on its own as
+/// on MySQL, when the section holds only data changes).
+fn in_transaction(m: &Migration, section: &Section, caps: crate::engine::Capabilities) -> bool {
+    m.meta.transaction
+        && (caps.transactional_ddl
+            || section
+                .statements
+                .iter()
+                .all(|s| sluice_sql::is_data_change(&s.sql)))
+}
 
 /// Exponential backoff with jitter: about 250 ms · 2^(attempt-1), ±50 %, at most `cap`.
 pub fn backoff(attempt: u32, cap: Duration) -> Duration {
@@ -842,7 +856,7 @@ fn apply_in_transaction(
     seq: i64,
     late: bool,
     (attempt, attempts): (u32, u32),
-) -> Result<(), RunError> {
+) -> Result<Vec<String>, RunError> {
     let from = prior.map_or(State::Pending, |r| r.state);
     let started = Instant::now();
     let mut first = ctx.step(m, from, State::Applying);
@@ -852,10 +866,11 @@ fn apply_in_transaction(
     }
     engine.begin()?;
     let statements: Vec<&str> = m.up.statements.iter().map(|s| s.sql.as_str()).collect();
-    let attempt_result = (|| -> Result<(), Failed> {
+    let attempt_result = (|| -> Result<Vec<String>, Failed> {
         engine
             .execute_all(&statements)
             .map_err(|e| Failed::statement(&m.up, e))?;
+        let warnings = engine.take_warnings();
         let elapsed = started.elapsed();
         let mut r = new_record(ctx, m, State::Applied, m.up.statements.len());
         r.applied_seq = Some(seq);
@@ -866,19 +881,24 @@ fn apply_in_transaction(
         let mut done = ctx.step(m, State::Applying, State::Applied);
         done.duration_ms = Some(ms(elapsed));
         done.details = first.details.clone();
+        if !warnings.is_empty() {
+            done.details["warnings"] = serde_json::json!(warnings);
+        }
         engine
             .record(&r, &[first.clone(), done])
             .map_err(|e| Failed::bookkeeping(&m.up, e))?;
-        engine.commit().map_err(|e| Failed::bookkeeping(&m.up, e))
+        engine.commit().map_err(|e| Failed::bookkeeping(&m.up, e))?;
+        Ok(warnings)
     })();
-    let Err(failed) = attempt_result else {
-        return Ok(());
+    let failed = match attempt_result {
+        Ok(warnings) => return Ok(warnings),
+        Err(failed) => failed,
     };
     let _ = engine.rollback();
     // The migration left nothing behind; now record the failure on its own.
     let mut message = failure_text(m, &m.up, &failed);
     let mut note = None;
-    if failed.error.sqlstate.as_deref() == Some(LOCK_NOT_AVAILABLE) {
+    if failed.error.is_lock_timeout() {
         let tables = failed
             .index
             .checked_sub(1)
@@ -978,6 +998,7 @@ fn in_tx(
 /// Runs `up` statement by statement, outside a transaction, recording progress after each.
 /// With `resume_from = Some(k)`, statements 1…k ran before and are skipped, after checking
 /// that they did not change.
+#[allow(clippy::too_many_arguments)]
 fn apply_step_by_step(
     engine: &mut dyn Engine,
     ctx: &RunContext,
@@ -986,9 +1007,11 @@ fn apply_step_by_step(
     resume_from: Option<usize>,
     seq: i64,
     late: bool,
-) -> Result<(), RunError> {
+    opts: &UpOptions,
+) -> Result<Vec<String>, RunError> {
     let from = prior.map_or(State::Pending, |r| r.state);
     let total = m.up.statements.len();
+    let mut warnings = Vec::new();
     let skip = resume_from.unwrap_or(0);
     if let (Some(k), Some(r)) = (resume_from, prior)
         && k > 0
@@ -1011,14 +1034,63 @@ fn apply_step_by_step(
     r.statements_done = skip as u32;
     r.done_checksum = Some(prefix_checksum(m, skip));
     in_tx(engine, |e| e.record(&r, &[first]))?;
+    let attempts = if engine.capabilities().lock_timeout {
+        opts.retries + 1
+    } else {
+        1
+    };
     for (i, s) in m.up.statements.iter().enumerate().skip(skip) {
-        if let Err(error) = engine.execute(&s.sql) {
+        let mut result = engine.execute(&s.sql);
+        // A statement that gave up waiting for a lock changed nothing: wait, then try it
+        // again, each attempt an event.
+        let mut attempt = 1;
+        while attempt < attempts
+            && let Err(e) = &result
+            && e.is_lock_timeout()
+        {
+            let delay = backoff(attempt, opts.retry_cap);
+            let mut ev = ctx.step(m, State::Applying, State::Applying);
+            ev.reason = Some(format!(
+                "statement {}/{total} at {}:{} gave up waiting for a lock ({}); attempt {} of {attempts} in {} ms",
+                i + 1,
+                m.path.display(),
+                s.line,
+                e.short(),
+                attempt + 1,
+                delay.as_millis()
+            ));
+            ev.details = serde_json::json!({ "statement": i + 1, "attempt": attempt, "retry_in_ms": ms(delay) });
+            in_tx(engine, |e| e.append_event(&ev))?;
+            std::thread::sleep(delay);
+            attempt += 1;
+            result = engine.execute(&s.sql);
+        }
+        for w in engine.take_warnings() {
+            warnings.push(format!(
+                "statement {}/{total} (line {}): {w}",
+                i + 1,
+                s.line
+            ));
+        }
+        if let Err(error) = result {
+            let mut message_note = None;
+            if error.is_lock_timeout() {
+                let holders = engine.lock_holders(&sluice_sql::tables_touched(&s.sql));
+                let mut n = format!("attempt {attempt} of {attempts}");
+                if !holders.is_empty() {
+                    n.push_str(&format!("; the lock was held by {}", holders.join("; ")));
+                }
+                message_note = Some(n);
+            }
             let failed = Failed {
                 index: i + 1,
                 line: s.line,
                 error,
             };
-            let message = failure_text(m, &m.up, &failed);
+            let mut message = failure_text(m, &m.up, &failed);
+            if let Some(n) = &message_note {
+                message.push_str(&format!(" ({n})"));
+            }
             let to = if i == 0 {
                 State::Failed
             } else {
@@ -1043,7 +1115,7 @@ fn apply_step_by_step(
                 index: i + 1,
                 total,
                 error: failed.error,
-                note: None,
+                note: message_note,
                 transactional: false,
                 applied_before: Vec::new(),
             })));
@@ -1062,8 +1134,11 @@ fn apply_step_by_step(
     r.statements_done = total as u32;
     let mut ev = ctx.step(m, State::Applying, State::Applied);
     ev.duration_ms = Some(ms(elapsed));
+    if !warnings.is_empty() {
+        ev.details = serde_json::json!({ "warnings": warnings });
+    }
     in_tx(engine, |e| e.record(&r, &[ev]))?;
-    Ok(())
+    Ok(warnings)
 }
 
 /// Records a refused transition, then returns the refusal as an error.
@@ -1228,7 +1303,7 @@ fn revert_one(
         unreachable!("checked by the caller")
     };
     let started = Instant::now();
-    let transactional = m.meta.transaction && engine.capabilities().transactional_ddl;
+    let transactional = in_transaction(m, down, engine.capabilities());
     let statements: Vec<&str> = down.statements.iter().map(|s| s.sql.as_str()).collect();
     let begin_ev = ctx.step(m, State::Applied, State::Reverting);
     let result = if transactional {

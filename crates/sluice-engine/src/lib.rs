@@ -6,13 +6,13 @@
 //! `sluice-core`.
 //!
 //! - [`sqlite`]: the embedded default (`sqlite:path/to/file.db`);
-//! - [`postgres`]: PostgreSQL (`postgres://user@host:port/db`).
-//!
-//! MySQL/MariaDB comes next, behind the same trait; its URLs are recognised today so that
-//! the error says so instead of "unknown scheme".
+//! - [`postgres`]: PostgreSQL (`postgres://user@host:port/db`);
+//! - [`mysql`]: MySQL and MariaDB (`mysql://user@host:port/db`).
 //!
 //! The entry point is [`open`], which picks the engine from the URL.
 
+pub mod mysql;
+mod mysql_schema;
 pub mod postgres;
 pub mod sqlite;
 pub mod tls;
@@ -35,17 +35,11 @@ pub(crate) fn host_name() -> String {
 pub enum OpenError {
     /// The URL's scheme is not a database sluice knows.
     #[error(
-        "`{url}` is not a database URL sluice knows: write sqlite:path/to/file.db (postgres:// and mysql:// come with their engines)"
+        "`{url}` is not a database URL sluice knows: write sqlite:path/to/file.db, postgres://… or mysql://…"
     )]
     UnknownScheme {
         /// The URL, masked.
         url: String,
-    },
-    /// A database sluice will support, but not in this build.
-    #[error("{what} is not supported by this version of sluice yet; use a sqlite: URL")]
-    NotYet {
-        /// The database.
-        what: &'static str,
     },
     /// The database failed to open.
     #[error(transparent)]
@@ -113,9 +107,12 @@ pub fn open(
                 postgres::Postgres::connect(target, &opts.application, &opts.state, read_only)?;
             Ok(Some(Box::new(engine)))
         }
-        Some(Dialect::MySql) => Err(OpenError::NotYet {
-            what: "MySQL/MariaDB",
-        }),
+        Some(Dialect::MySql) => {
+            let target = mysql::parse_url(url)?;
+            let read_only = opts.access == Access::ReadOnly;
+            let engine = mysql::Mysql::connect(target, &opts.application, &opts.state, read_only)?;
+            Ok(Some(Box::new(engine)))
+        }
         None => Err(OpenError::UnknownScheme { url: masked }),
     }
 }

@@ -209,7 +209,7 @@ fn open_client(target: &Target, config: &Config) -> Result<Client, DbError> {
 }
 
 /// Percent-decoding of URL parts.
-fn decode(s: &str) -> Result<String, String> {
+pub(crate) fn decode(s: &str) -> Result<String, String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -139,3 +139,54 @@ mod tests {
         assert!(tables_touched("SELECT 1").is_empty());
     }
 }
+
+/// Statements that only read or change rows.
+const DATA_CHANGE: [&str; 7] = [
+    "INSERT", "UPDATE", "DELETE", "REPLACE", "SELECT", "WITH", "VALUES",
+];
+
+/// Whether a statement only reads or changes rows (`INSERT`, `UPDATE`, `DELETE`, `REPLACE`,
+/// `SELECT`, `WITH`, `VALUES`): such statements roll back on every database, while DDL,
+/// `SET`, `LOCK TABLES` or `CALL` may commit on their own on MySQL. Decided by the first
+/// word after comments; anything else is not a data change.
+pub fn is_data_change(sql: &str) -> bool {
+    first_word(sql).is_some_and(|w| DATA_CHANGE.iter().any(|k| w.eq_ignore_ascii_case(k)))
+}
+
+/// The first word of `sql` after white space and comments (a MySQL `/*! … */` is code).
+fn first_word(sql: &str) -> Option<&str> {
+    let mut rest = sql;
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with("--") || rest.starts_with('#') {
+            rest = rest.split_once('\n').map_or("", |(_, r)| r);
+        } else if rest.starts_with("/*") && !rest.starts_with("/*!") {
+            rest = rest[2..].split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            break;
+        }
+    }
+    let end = rest
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+#[cfg(test)]
+mod data_change_tests {
+    use super::is_data_change;
+
+    #[test]
+    fn by_first_word_after_comments() {
+        assert!(is_data_change("-- seed\nINSERT INTO t VALUES (1)"));
+        assert!(is_data_change(
+            "# mysql comment\n/* c */ update t set a = 1"
+        ));
+        assert!(is_data_change("WITH x AS (SELECT 1) DELETE FROM t"));
+        assert!(!is_data_change("CREATE TABLE t (a int)"));
+        assert!(!is_data_change("/*!40101 SET NAMES utf8mb4 */"));
+        assert!(!is_data_change("SET autocommit = 1"));
+        assert!(!is_data_change("CALL p()"));
+        assert!(!is_data_change("-- only a comment"));
+    }
+}

@@ -142,12 +142,12 @@ fn bin_dir() -> Option<PathBuf> {
         .find(|b| b.join("initdb").exists())
 }
 
-fn free_port() -> Result<u16, String> {
+pub(crate) fn free_port() -> Result<u16, String> {
     let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
     l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -155,10 +155,10 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// The unprivileged user to run the server as (when root): `postgres` if it exists, else
+/// The unprivileged user to run a server as (when root): `preferred` if it exists, else
 /// `sluice-test`, created on first use.
-fn server_user() -> Result<String, String> {
-    for user in ["postgres", "sluice-test"] {
+pub(crate) fn server_user(preferred: &str) -> Result<String, String> {
+    for user in [preferred, "sluice-test"] {
         if Command::new("id")
             .arg("-u")
             .arg(user)
@@ -189,7 +189,7 @@ fn server_user() -> Result<String, String> {
 
 /// The prefix that runs a program as `user`: `setpriv` execs in place, so the pid the
 /// shell sees is the program's own (signals reach it).
-fn as_user_prefix(user: Option<&str>) -> Vec<String> {
+pub(crate) fn as_user_prefix(user: Option<&str>) -> Vec<String> {
     match user {
         Some(u) => {
             let gid = Command::new("id")
@@ -222,67 +222,13 @@ fn as_user(user: Option<&str>, program: &Path) -> Command {
     }
 }
 
-fn start() -> Result<PgServer, String> {
-    if let Ok(url) = std::env::var("SLUICE_TEST_PG_URL") {
-        let base = url
-            .rsplit_once('/')
-            .map_or(url.clone(), |(b, _)| b.to_string());
-        return Ok(PgServer {
-            base_url: base,
-            bin_dir: bin_dir(),
-            ca_file: None,
-        });
-    }
-    let bin = bin_dir().ok_or("initdb was not found on PATH nor in /usr/lib/postgresql/*/bin: install postgresql (apt-get install -y postgresql)")?;
-    let user = if is_root() {
-        Some(server_user()?)
-    } else {
-        None
-    };
-    let dir = std::env::temp_dir().join(format!(
-        "sluice-pg-{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos()
-    ));
-    std::fs::create_dir_all(dir.join("sock"))
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    if let Some(u) = &user {
-        // The server user must own its folder, and reach it.
-        let st = Command::new("chown")
-            .arg("-R")
-            .arg(u)
-            .arg(&dir)
-            .status()
-            .map_err(|e| e.to_string())?;
-        if !st.success() {
-            return Err(format!("chown {u} {} failed", dir.display()));
-        }
-        let _ = Command::new("chmod")
-            .arg("755")
-            .arg(std::env::temp_dir())
-            .status();
-    }
-    let data = dir.join("data");
-    let out = as_user(user.as_deref(), &bin.join("initdb"))
-        .arg("-D")
-        .arg(&data)
-        .args([
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--no-sync",
-        ])
-        .output()
-        .map_err(|e| format!("cannot run initdb: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "initdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
+/// A CA, and a server certificate for `localhost` signed by it, in `dir` (owned by `user`):
+/// TLS as in production, so verify-ca and verify-full can be tested. Returns the CA, the
+/// certificate and the key.
+pub(crate) fn make_tls(
+    dir: &Path,
+    user: Option<&str>,
+) -> Result<(PathBuf, PathBuf, PathBuf), String> {
     // TLS as in production: a CA, and a server certificate for localhost signed by it, so
     // sslmode=verify-ca and verify-full can be tested against it.
     let (ca, ca_key, cert, key) = (
@@ -357,11 +303,76 @@ fn start() -> Result<PgServer, String> {
         cert.clone().into(),
     ];
     openssl(&a.iter().map(|x| x.as_os_str()).collect::<Vec<_>>())?;
-    if let Some(u) = &user {
+    if let Some(u) = user {
         let _ = Command::new("chown").arg(u).arg(&key).arg(&cert).status();
     }
     let _ = Command::new("chmod").arg("600").arg(&key).status();
     let _ = Command::new("chmod").arg("644").arg(&cert).status();
+    Ok((ca, cert, key))
+}
+
+fn start() -> Result<PgServer, String> {
+    if let Ok(url) = std::env::var("SLUICE_TEST_PG_URL") {
+        let base = url
+            .rsplit_once('/')
+            .map_or(url.clone(), |(b, _)| b.to_string());
+        return Ok(PgServer {
+            base_url: base,
+            bin_dir: bin_dir(),
+            ca_file: None,
+        });
+    }
+    let bin = bin_dir().ok_or("initdb was not found on PATH nor in /usr/lib/postgresql/*/bin: install postgresql (apt-get install -y postgresql)")?;
+    let user = if is_root() {
+        Some(server_user("postgres")?)
+    } else {
+        None
+    };
+    let dir = std::env::temp_dir().join(format!(
+        "sluice-pg-{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    ));
+    std::fs::create_dir_all(dir.join("sock"))
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    if let Some(u) = &user {
+        // The server user must own its folder, and reach it.
+        let st = Command::new("chown")
+            .arg("-R")
+            .arg(u)
+            .arg(&dir)
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !st.success() {
+            return Err(format!("chown {u} {} failed", dir.display()));
+        }
+        let _ = Command::new("chmod")
+            .arg("o+x")
+            .arg(std::env::temp_dir())
+            .status();
+    }
+    let data = dir.join("data");
+    let out = as_user(user.as_deref(), &bin.join("initdb"))
+        .arg("-D")
+        .arg(&data)
+        .args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ])
+        .output()
+        .map_err(|e| format!("cannot run initdb: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let (ca, cert, key) = make_tls(&dir, user.as_deref())?;
     let port = free_port()?;
     let log = dir.join("server.log");
     // The reaper: starts the server, waits while the test process lives, then stops the

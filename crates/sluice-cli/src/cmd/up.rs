@@ -45,6 +45,7 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
                 migration,
                 late,
                 duration,
+                warnings,
             } => {
                 let n = migration.up.statements.len();
                 let late = if late {
@@ -52,12 +53,16 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
                 } else {
                     ""
                 };
-                format!(
+                let mut line = format!(
                     "{run_id} applied {} ({n} statement{}, {}){late}",
                     migration.id,
                     if n == 1 { "" } else { "s" },
                     super::human(duration)
-                )
+                );
+                for w in warnings {
+                    line.push_str(&format!("\n  warning: {w}"));
+                }
+                line
             }
             Progress::SkippedEnv { migration } => {
                 format!(

@@ -1,0 +1,1091 @@
+//! The MySQL / MariaDB engine.
+//!
+//! State lives in three tables of the target database: `sluice_migrations`,
+//! `sluice_events` (append-only, enforced by triggers) and `sluice_lock`. MySQL commits
+//! every DDL statement on its own, so the runner applies such migrations statement by
+//! statement and records progress after each; this engine sends one statement per round
+//! trip, reads `SHOW WARNINGS` after a statement that raised any, and writes each piece of
+//! bookkeeping as one transaction in one round trip.
+//!
+//! The migration lock is `GET_LOCK('sluice:<database>')`, polled on a connection of its own;
+//! the server releases it when that connection ends, so a runner killed with SIGKILL
+//! leaves no lock behind. Every migration session sets `lock_wait_timeout` so that a
+//! metadata-lock wait gives up instead of stalling the application behind it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use mysql::prelude::Queryable;
+use mysql::{Conn, OptsBuilder, SslOpts};
+use sluice_core::engine::{
+    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, LockError, LockGuard,
+    LockHolder, QueryOutcome, Record, Timeouts, Value,
+};
+use sluice_core::schema::{SchemaObject, TableStats};
+use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
+use sluice_sql::Dialect;
+
+/// How the connection uses TLS (`ssl-mode`, as the `mysql` client spells it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SslMode {
+    /// Plain TCP.
+    Disabled,
+    /// TLS when the server offers it, without checking the certificate.
+    Preferred,
+    /// TLS, without checking the certificate.
+    Required,
+    /// TLS with a certificate signed by a trusted CA.
+    VerifyCa,
+    /// TLS with a trusted certificate for the host name.
+    VerifyIdentity,
+}
+
+/// Connection settings resolved from a URL.
+#[derive(Clone, Debug)]
+pub struct Target {
+    host: String,
+    port: u16,
+    socket: Option<String>,
+    user: String,
+    password: Option<String>,
+    /// The database that holds the user's schema and sluice's tables.
+    pub database: String,
+    ssl: SslMode,
+    ssl_ca: Option<PathBuf>,
+    /// The URL with the password masked.
+    pub display: String,
+}
+
+/// Parses a `mysql://` or `mariadb://` URL:
+/// `mysql://user:password@host:port/database?ssl-mode=REQUIRED&ssl-ca=ca.pem&socket=/run/mysqld/mysqld.sock`.
+pub fn parse_url(url: &str) -> Result<Target, DbError> {
+    let display = sluice_core::config::mask_url(url);
+    let bad = |why: &str| {
+        DbError::msg(format!(
+            "{display} is not a MySQL URL sluice can use: {why}"
+        ))
+    };
+    let rest = url
+        .strip_prefix("mysql://")
+        .or_else(|| url.strip_prefix("mariadb://"))
+        .ok_or_else(|| bad("it must start with mysql:// or mariadb://"))?;
+    let (main, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (auth, hostpart) = match main.rsplit_once('@') {
+        Some((a, h)) => (Some(a), h),
+        None => (None, main),
+    };
+    let (user, password) = match auth {
+        Some(a) => match a.split_once(':') {
+            Some((u, p)) => (
+                decode(u).map_err(|e| bad(&e))?,
+                Some(decode(p).map_err(|e| bad(&e))?),
+            ),
+            None => (decode(a).map_err(|e| bad(&e))?, None),
+        },
+        None => (
+            std::env::var("USER").unwrap_or_else(|_| "root".into()),
+            None,
+        ),
+    };
+    let (hostport, database) = hostpart.split_once('/').unwrap_or((hostpart, ""));
+    let database = decode(database).map_err(|e| bad(&e))?;
+    if database.is_empty() {
+        return Err(bad(
+            "it names no database: add /<database> (sluice keeps its tables in it)",
+        ));
+    }
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (
+            h.to_string(),
+            p.parse::<u16>()
+                .map_err(|_| bad(&format!("`{p}` is not a port number")))?,
+        ),
+        None => (hostport.to_string(), 3306),
+    };
+    let host = if host.is_empty() {
+        "localhost".to_string()
+    } else {
+        decode(&host).map_err(|e| bad(&e))?
+    };
+    let mut target = Target {
+        host,
+        port,
+        socket: None,
+        user,
+        password,
+        database,
+        ssl: SslMode::Preferred,
+        ssl_ca: None,
+        display: display.clone(),
+    };
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = decode(v).map_err(|e| bad(&e))?;
+        match k.replace('_', "-").to_ascii_lowercase().as_str() {
+            "ssl-mode" | "sslmode" => {
+                target.ssl = match v.to_ascii_uppercase().replace('-', "_").as_str() {
+                    "DISABLED" | "DISABLE" => SslMode::Disabled,
+                    "PREFERRED" | "PREFER" => SslMode::Preferred,
+                    "REQUIRED" | "REQUIRE" => SslMode::Required,
+                    "VERIFY_CA" => SslMode::VerifyCa,
+                    "VERIFY_IDENTITY" | "VERIFY_FULL" => SslMode::VerifyIdentity,
+                    other => {
+                        return Err(bad(&format!(
+                            "ssl-mode `{other}` is not one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY"
+                        )));
+                    }
+                }
+            }
+            "ssl-ca" | "sslrootcert" => target.ssl_ca = Some(PathBuf::from(v)),
+            "socket" => target.socket = Some(v),
+            other => {
+                return Err(bad(&format!(
+                    "unknown parameter `{other}`: sluice knows ssl-mode, ssl-ca and socket"
+                )));
+            }
+        }
+    }
+    if target.ssl_ca.is_some() && matches!(target.ssl, SslMode::Preferred | SslMode::Required) {
+        // As the mysql client does: a CA given means it is checked.
+        target.ssl = SslMode::VerifyCa;
+    }
+    Ok(target)
+}
+
+fn decode(s: &str) -> Result<String, String> {
+    crate::postgres::decode(s)
+}
+
+/// Opens a connection; `program` is shown to DBAs as the `program_name` attribute.
+fn open_conn(target: &Target, program: &str) -> Result<Conn, DbError> {
+    let base = || {
+        let mut attrs = HashMap::new();
+        attrs.insert("program_name".to_string(), program.to_string());
+        let mut b = OptsBuilder::new()
+            .ip_or_hostname(Some(target.host.clone()))
+            .tcp_port(target.port)
+            .user(Some(target.user.clone()))
+            .pass(target.password.clone())
+            .db_name(Some(target.database.clone()))
+            .prefer_socket(false)
+            .tcp_connect_timeout(Some(Duration::from_secs(10)))
+            .connect_attrs(Some(attrs));
+        if let Some(s) = &target.socket {
+            b = b.socket(Some(s.clone()));
+        }
+        b
+    };
+    let ssl = |verify_chain: bool, verify_name: bool| {
+        SslOpts::default()
+            .with_root_cert_path(target.ssl_ca.clone())
+            .with_danger_accept_invalid_certs(!verify_chain)
+            .with_danger_skip_domain_validation(!verify_name)
+    };
+    let tls = match target.ssl {
+        SslMode::Disabled => None,
+        SslMode::Preferred | SslMode::Required => Some(ssl(false, false)),
+        SslMode::VerifyCa => Some(ssl(true, false)),
+        SslMode::VerifyIdentity => Some(ssl(true, true)),
+    };
+    // A unix socket is local: TLS over it is neither needed nor offered.
+    let tls = if target.socket.is_some() && target.ssl == SslMode::Preferred {
+        None
+    } else {
+        tls
+    };
+    let fail = |e: mysql::Error| {
+        let mut d = map_error(&e);
+        d.message = format!("cannot connect to {}: {}", target.display, d.message);
+        d
+    };
+    match Conn::new(base().ssl_opts(tls)) {
+        Ok(c) => Ok(c),
+        Err(mysql::Error::DriverError(mysql::DriverError::TlsNotSupported))
+            if target.ssl == SslMode::Preferred =>
+        {
+            Conn::new(base()).map_err(fail)
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// Maps a driver error to a [`DbError`]: the server's message, SQLSTATE and error number.
+pub fn map_error(e: &mysql::Error) -> DbError {
+    match e {
+        mysql::Error::MySqlError(m) => DbError {
+            message: m.message.clone(),
+            sqlstate: Some(condition(m.code).unwrap_or(&m.state).to_string()),
+            native_code: Some(m.code.to_string()),
+        },
+        other => DbError::msg(other.to_string()),
+    }
+}
+
+/// The PostgreSQL SQLSTATE of a MySQL error number, so that `-- expect: error
+/// unique_violation` means the same on every engine (MySQL gives `23000` for all
+/// integrity errors). The server's number stays in the native code.
+fn condition(code: u16) -> Option<&'static str> {
+    Some(match code {
+        1062 | 1586 => "23505",               // duplicate entry
+        1216 | 1217 | 1451 | 1452 => "23503", // foreign key
+        1048 | 1364 => "23502",               // NULL in a NOT NULL column / no default
+        3819 | 4025 => "23514",               // check constraint (MySQL / MariaDB)
+        1146 => "42P01",                      // no such table
+        1054 => "42703",                      // unknown column
+        1305 => "42883",                      // no such function or procedure
+        1050 => "42P07",                      // table exists
+        1064 => "42601",                      // syntax error
+        1044 | 1142 | 1143 | 1227 => "42501", // privileges
+        1365 => "22012",                      // division by zero
+        1264 | 1690 => "22003",               // out of range
+        1406 => "22001",                      // data too long
+        1366 | 1292 => "22P02",               // bad value for the column's type
+        1205 => "55P03",                      // lock wait timeout
+        _ => return None,
+    })
+}
+
+/// Quotes an identifier for MySQL.
+pub fn quote_ident(s: &str) -> String {
+    format!("`{}`", s.replace('`', "``"))
+}
+
+/// A string literal that means the same whatever `sql_mode` says about backslashes.
+fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2 + 12);
+    out.push_str("_utf8mb4 X'");
+    for b in s.bytes() {
+        out.push_str(&format!("{b:02X}"));
+    }
+    out.push('\'');
+    out
+}
+
+fn opt_lit(s: Option<&str>) -> String {
+    s.map_or_else(|| "NULL".to_string(), lit)
+}
+
+fn opt_num<T: ToString>(n: Option<T>) -> String {
+    n.map_or_else(|| "NULL".to_string(), |n| n.to_string())
+}
+
+/// sluice's RFC 3339 UTC time (`2026-11-21T10:00:00.123Z`) as a DATETIME(3) literal.
+fn time_lit(s: &str) -> String {
+    let t = s.trim_end_matches('Z').replace('T', " ");
+    if t.bytes()
+        .all(|b| b.is_ascii_digit() || b" -:.".contains(&b))
+    {
+        format!("'{t}'")
+    } else {
+        "NULL".into()
+    }
+}
+
+/// A DATETIME(3) column read back as sluice's RFC 3339 form.
+fn time_col(col: &str) -> String {
+    format!("DATE_FORMAT({col}, '%Y-%m-%dT%H:%i:%s.%fZ')")
+}
+
+fn time_back(s: Option<String>) -> Option<String> {
+    // `%f` gives microseconds; sluice keeps milliseconds.
+    s.map(|s| match s.rsplit_once('.') {
+        Some((head, frac)) => format!(
+            "{head}.{}Z",
+            &frac.trim_end_matches('Z')[..3.min(frac.len())]
+        ),
+        None => s,
+    })
+}
+
+fn state_col(s: Option<String>) -> Result<Option<State>, DbError> {
+    s.map(|s| s.parse::<State>().map_err(DbError::msg))
+        .transpose()
+}
+
+fn id_col(s: String) -> Result<MigrationId, DbError> {
+    MigrationId::parse(&s)
+        .map_err(|e| DbError::msg(format!("bad migration id in the history: {e}")))
+}
+
+fn text(v: &mysql::Value) -> Option<String> {
+    match v {
+        mysql::Value::NULL => None,
+        mysql::Value::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),
+        mysql::Value::Int(i) => Some(i.to_string()),
+        mysql::Value::UInt(u) => Some(u.to_string()),
+        mysql::Value::Float(f) => Some(f.to_string()),
+        mysql::Value::Double(f) => Some(f.to_string()),
+        other => Some(other.as_sql(true).trim_matches('\'').to_string()),
+    }
+}
+
+fn int(v: &mysql::Value) -> Option<i64> {
+    text(v).and_then(|s| s.parse().ok())
+}
+
+/// The connection to one database.
+pub struct Mysql {
+    conn: Conn,
+    target: Target,
+    app: String,
+    prefix: String,
+    server: String,
+    mariadb: bool,
+    /// `START TRANSACTION` is owed: bookkeeping-only transactions travel in one round trip.
+    pending: Option<Vec<String>>,
+    in_tx: bool,
+    warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for Mysql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mysql")
+            .field("url", &self.target.display)
+            .finish()
+    }
+}
+
+impl Mysql {
+    /// Connects. `app` becomes the `program_name` attribute (`sluice/<run id>`); sluice's
+    /// tables are named `<prefix>_migrations`, …; `read_only` makes every transaction of
+    /// the session read-only.
+    pub fn connect(
+        target: Target,
+        app: &str,
+        prefix: &str,
+        read_only: bool,
+    ) -> Result<Mysql, DbError> {
+        let mut conn = open_conn(&target, app)?;
+        let version: String = conn
+            .query_first("SELECT VERSION()")
+            .map_err(|e| map_error(&e))?
+            .unwrap_or_default();
+        let mariadb = version.to_ascii_lowercase().contains("mariadb");
+        let number = version.split(['-', ' ']).next().unwrap_or(&version);
+        let server = if mariadb {
+            format!("MariaDB {number}")
+        } else {
+            format!("MySQL {number}")
+        };
+        // UTC for sluice's DATETIME columns; utf8mb4 for everything.
+        conn.query_drop("SET time_zone = '+00:00', NAMES utf8mb4")
+            .map_err(|e| map_error(&e))?;
+        if read_only {
+            conn.query_drop("SET SESSION TRANSACTION READ ONLY")
+                .map_err(|e| map_error(&e))?;
+        }
+        Ok(Mysql {
+            conn,
+            target,
+            app: app.to_string(),
+            prefix: prefix.to_string(),
+            server,
+            mariadb,
+            pending: None,
+            in_tx: false,
+            warnings: Vec::new(),
+        })
+    }
+
+    fn table(&self, name: &str) -> String {
+        quote_ident(&format!("{}_{name}", self.prefix))
+    }
+
+    /// The name of the migration lock (at most 64 characters, as GET_LOCK wants).
+    fn lock_name(&self, what: &str) -> String {
+        let name = format!("sluice:{}:{}{what}", self.target.database, self.prefix);
+        if name.len() <= 64 {
+            return name;
+        }
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in name.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("sluice:{h:016x}")
+    }
+
+    /// Sends the owed `START TRANSACTION` and the statements queued behind it.
+    fn flush(&mut self) -> Result<(), DbError> {
+        if let Some(queued) = self.pending.take() {
+            let mut sql = String::from("START TRANSACTION");
+            for q in queued {
+                sql.push_str(";\n");
+                sql.push_str(&q);
+            }
+            self.in_tx = true;
+            self.conn.query_drop(sql).map_err(|e| map_error(&e))?;
+        }
+        Ok(())
+    }
+
+    /// Runs a bookkeeping write: queued when a transaction is owed, else sent now.
+    fn write(&mut self, sql: String) -> Result<(), DbError> {
+        match &mut self.pending {
+            Some(q) => {
+                q.push(sql);
+                Ok(())
+            }
+            None => self.conn.query_drop(sql).map_err(|e| map_error(&e)),
+        }
+    }
+
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<mysql::Value>>, DbError> {
+        self.flush()?;
+        let rows: Vec<mysql::Row> = self.conn.query(sql).map_err(|e| map_error(&e))?;
+        Ok(rows.into_iter().map(mysql::Row::unwrap).collect())
+    }
+
+    fn read_lock_row(conn: &mut Conn, table: &str) -> Option<LockHolder> {
+        let row: Option<mysql::Row> = conn
+            .query_first(format!(
+                "SELECT run_id, pid, host, actor, {} FROM {table} WHERE id = 1",
+                time_col("since")
+            ))
+            .ok()?;
+        let v = row?.unwrap();
+        Some(LockHolder {
+            run_id: RunId::from_recorded(text(&v[0])?),
+            pid: int(&v[1])? as u32,
+            host: text(&v[2])?,
+            actor: text(&v[3])?,
+            since: time_back(text(&v[4]))?,
+            session: None,
+        })
+    }
+
+    /// What the server knows of the session holding `lock`.
+    fn holder_session(conn: &mut Conn, lock: &str) -> Option<String> {
+        let row: Option<mysql::Row> = conn
+            .query_first(format!(
+                "SELECT p.ID, p.USER, p.HOST, p.TIME FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK({})",
+                lit(lock)
+            ))
+            .ok()?;
+        let v = row?.unwrap();
+        Some(format!(
+            "connection {} {}@{}, connected {} s",
+            text(&v[0])?,
+            text(&v[1]).unwrap_or_default(),
+            text(&v[2]).unwrap_or_default(),
+            text(&v[3]).unwrap_or_default()
+        ))
+    }
+
+    fn insert_events(&self, events: &[Event]) -> Option<String> {
+        if events.is_empty() {
+            return None;
+        }
+        let rows: Vec<String> = events
+            .iter()
+            .map(|e| {
+                format!(
+                    "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+                    lit(e.run_id.as_str()),
+                    opt_lit(e.migration_id.as_ref().map(|m| m.as_str())),
+                    opt_lit(e.from_state.map(State::as_str)),
+                    opt_lit(e.to_state.map(State::as_str)),
+                    if e.allowed { 1 } else { 0 },
+                    opt_lit(e.reason.as_deref()),
+                    lit(&e.actor),
+                    lit(&e.host),
+                    lit(&e.sluice_version),
+                    opt_lit(e.git_commit.as_deref()),
+                    opt_lit(e.ci_run.as_deref()),
+                    opt_lit(e.checksum.as_ref().map(|c| c.as_str())),
+                    opt_num(e.duration_ms),
+                    time_lit(&e.at),
+                    lit(&e.details.to_string()),
+                )
+            })
+            .collect();
+        Some(format!(
+            "INSERT INTO {} (run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details) VALUES {}",
+            self.table("events"),
+            rows.join(", ")
+        ))
+    }
+
+    fn upsert_record(&self, r: &Record) -> String {
+        format!(
+            "INSERT INTO {} (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at) \
+             VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) \
+             ON DUPLICATE KEY UPDATE state = VALUES(state), checksum = VALUES(checksum), applied_seq = VALUES(applied_seq), applied_at = VALUES(applied_at), \
+             applied_by = VALUES(applied_by), run_id = VALUES(run_id), duration_ms = VALUES(duration_ms), statements_total = VALUES(statements_total), \
+             statements_done = VALUES(statements_done), done_checksum = VALUES(done_checksum), last_error = VALUES(last_error), updated_at = VALUES(updated_at)",
+            self.table("migrations"),
+            lit(r.id.as_str()),
+            lit(r.state.as_str()),
+            lit(r.checksum.as_str()),
+            opt_num(r.applied_seq),
+            r.applied_at.as_deref().map_or("NULL".into(), time_lit),
+            opt_lit(r.applied_by.as_deref()),
+            lit(r.run_id.as_str()),
+            opt_num(r.duration_ms),
+            r.statements_total,
+            r.statements_done,
+            opt_lit(r.done_checksum.as_ref().map(|c| c.as_str())),
+            opt_lit(r.last_error.as_deref()),
+            time_lit(&r.updated_at),
+        )
+    }
+}
+
+impl Engine for Mysql {
+    fn info(&self) -> EngineInfo {
+        EngineInfo {
+            dialect: Dialect::MySql,
+            url: self.target.display.clone(),
+            server: self.server.clone(),
+        }
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            transactional_ddl: false,
+            advisory_lock: true,
+            lock_timeout: true,
+        }
+    }
+
+    fn state_exists(&mut self) -> Result<bool, DbError> {
+        let name = format!("{}_migrations", self.prefix);
+        let rows = self.rows(&format!(
+            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {}",
+            lit(&name)
+        ))?;
+        Ok(!rows.is_empty())
+    }
+
+    fn create_state(&mut self) -> Result<(), DbError> {
+        if self.state_exists()? {
+            return Ok(());
+        }
+        // Serialise concurrent creators.
+        let name = self.lock_name(":init");
+        let got: Option<i64> = self
+            .conn
+            .query_first(format!("SELECT GET_LOCK({}, 30)", lit(&name)))
+            .map_err(|e| map_error(&e))?;
+        if got != Some(1) {
+            return Err(DbError::msg(
+                "another sluice has been creating its tables for 30 s; try again",
+            ));
+        }
+        let result = (|| {
+            if self.state_exists()? {
+                return Ok(());
+            }
+            let (m, e, l) = (
+                self.table("migrations"),
+                self.table("events"),
+                self.table("lock"),
+            );
+            let tbl = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+            let statements = [
+                format!(
+                    "CREATE TABLE IF NOT EXISTS {m} (
+                        id VARCHAR(255) NOT NULL PRIMARY KEY,
+                        state VARCHAR(16) NOT NULL CHECK (state IN ('pending','applying','applied','reverting','failed','partial')),
+                        checksum VARCHAR(100) NOT NULL,
+                        applied_seq BIGINT NULL,
+                        applied_at DATETIME(3) NULL,
+                        applied_by VARCHAR(255) NULL,
+                        run_id VARCHAR(100) NOT NULL,
+                        duration_ms BIGINT NULL,
+                        statements_total INT NOT NULL,
+                        statements_done INT NOT NULL,
+                        done_checksum VARCHAR(100) NULL,
+                        last_error TEXT NULL,
+                        updated_at DATETIME(3) NOT NULL
+                    ) {tbl}"
+                ),
+                format!(
+                    "CREATE TABLE IF NOT EXISTS {e} (
+                        seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                        run_id VARCHAR(100) NOT NULL,
+                        migration_id VARCHAR(255) NULL,
+                        from_state VARCHAR(16) NULL,
+                        to_state VARCHAR(16) NULL,
+                        allowed BOOLEAN NOT NULL,
+                        reason TEXT NULL,
+                        actor VARCHAR(255) NOT NULL,
+                        host VARCHAR(255) NOT NULL,
+                        sluice_version VARCHAR(50) NOT NULL,
+                        git_commit VARCHAR(64) NULL,
+                        ci_run VARCHAR(255) NULL,
+                        checksum VARCHAR(100) NULL,
+                        duration_ms BIGINT NULL,
+                        at DATETIME(3) NOT NULL,
+                        details LONGTEXT NOT NULL,
+                        KEY migration_id (migration_id, seq),
+                        KEY run_id (run_id, seq)
+                    ) {tbl}"
+                ),
+                format!(
+                    "CREATE TRIGGER {} BEFORE UPDATE ON {e} FOR EACH ROW \
+                     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the sluice events table is append-only'",
+                    quote_ident(&format!("{}_events_no_update", self.prefix))
+                ),
+                format!(
+                    "CREATE TRIGGER {} BEFORE DELETE ON {e} FOR EACH ROW \
+                     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the sluice events table is append-only'",
+                    quote_ident(&format!("{}_events_no_delete", self.prefix))
+                ),
+                format!(
+                    "CREATE TABLE IF NOT EXISTS {l} (
+                        id INT NOT NULL PRIMARY KEY CHECK (id = 1),
+                        run_id VARCHAR(100) NOT NULL,
+                        pid INT NOT NULL,
+                        host VARCHAR(255) NOT NULL,
+                        actor VARCHAR(255) NOT NULL,
+                        since DATETIME(3) NOT NULL,
+                        connection_id BIGINT NULL
+                    ) {tbl}"
+                ),
+            ];
+            for s in statements {
+                self.conn.query_drop(s).map_err(|e| map_error(&e))?;
+            }
+            Ok(())
+        })();
+        let _ = self
+            .conn
+            .query_drop(format!("DO RELEASE_LOCK({})", lit(&name)));
+        result
+    }
+
+    fn records(&mut self) -> Result<Vec<Record>, DbError> {
+        let sql = format!(
+            "SELECT id, state, checksum, applied_seq, {}, applied_by, run_id, duration_ms, \
+             statements_total, statements_done, done_checksum, last_error, {} FROM {}",
+            time_col("applied_at"),
+            time_col("updated_at"),
+            self.table("migrations")
+        );
+        self.rows(&sql)?
+            .into_iter()
+            .map(|r| {
+                Ok(Record {
+                    id: id_col(text(&r[0]).unwrap_or_default())?,
+                    state: state_col(text(&r[1]))?.unwrap_or(State::Pending),
+                    checksum: Checksum::from_recorded(text(&r[2]).unwrap_or_default()),
+                    applied_seq: int(&r[3]),
+                    applied_at: time_back(text(&r[4])),
+                    applied_by: text(&r[5]),
+                    run_id: RunId::from_recorded(text(&r[6]).unwrap_or_default()),
+                    duration_ms: int(&r[7]).map(|d| d as u64),
+                    statements_total: int(&r[8]).unwrap_or(0) as u32,
+                    statements_done: int(&r[9]).unwrap_or(0) as u32,
+                    done_checksum: text(&r[10]).map(Checksum::from_recorded),
+                    last_error: text(&r[11]),
+                    updated_at: time_back(text(&r[12])).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    fn events(&mut self, filter: &EventFilter) -> Result<Vec<EventRow>, DbError> {
+        let mut conditions = Vec::new();
+        if let Some(m) = &filter.migration {
+            conditions.push(format!("migration_id = {}", lit(m)));
+        }
+        if let Some(r) = &filter.run {
+            conditions.push(format!("run_id = {}", lit(r)));
+        }
+        let filter_sql = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let limit = filter
+            .limit
+            .map_or(i64::MAX, |l| l.min(i64::MAX as u64) as i64);
+        let sql = format!(
+            "SELECT seq, run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, \
+             checksum, duration_ms, {}, details FROM {} {filter_sql} ORDER BY seq DESC LIMIT {limit}",
+            time_col("at"),
+            self.table("events"),
+        );
+        let mut out = self
+            .rows(&sql)?
+            .into_iter()
+            .map(|r| {
+                let details = text(&r[15]).unwrap_or_default();
+                Ok(EventRow {
+                    seq: int(&r[0]).unwrap_or(0),
+                    event: Event {
+                        run_id: RunId::from_recorded(text(&r[1]).unwrap_or_default()),
+                        migration_id: text(&r[2]).map(id_col).transpose()?,
+                        from_state: state_col(text(&r[3]))?,
+                        to_state: state_col(text(&r[4]))?,
+                        allowed: int(&r[5]) == Some(1),
+                        reason: text(&r[6]),
+                        actor: text(&r[7]).unwrap_or_default(),
+                        host: text(&r[8]).unwrap_or_default(),
+                        sluice_version: text(&r[9]).unwrap_or_default(),
+                        git_commit: text(&r[10]),
+                        ci_run: text(&r[11]),
+                        checksum: text(&r[12]).map(Checksum::from_recorded),
+                        duration_ms: int(&r[13]).map(|d| d as u64),
+                        at: time_back(text(&r[14])).unwrap_or_default(),
+                        details: serde_json::from_str(&details)
+                            .unwrap_or(serde_json::Value::String(details)),
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
+    fn lock(
+        &mut self,
+        holder: &LockHolder,
+        wait: Duration,
+    ) -> Result<Box<dyn LockGuard>, LockError> {
+        let mut conn = open_conn(&self.target, &format!("{}/lock", self.app))?;
+        conn.query_drop("SET time_zone = '+00:00', NAMES utf8mb4")
+            .map_err(|e| map_error(&e))?;
+        let name = self.lock_name("");
+        let table = self.table("lock");
+        let started = Instant::now();
+        loop {
+            let got: Option<i64> = conn
+                .query_first(format!("SELECT GET_LOCK({}, 0)", lit(&name)))
+                .map_err(|e| map_error(&e))?;
+            if got == Some(1) {
+                // Holding the lock, any row left here belongs to a run that died.
+                let took_over = Self::read_lock_row(&mut conn, &table);
+                conn.query_drop(format!(
+                    "REPLACE INTO {table} (id, run_id, pid, host, actor, since, connection_id) VALUES (1, {}, {}, {}, {}, {}, CONNECTION_ID())",
+                    lit(holder.run_id.as_str()),
+                    holder.pid,
+                    lit(&holder.host),
+                    lit(&holder.actor),
+                    time_lit(&holder.since),
+                ))
+                .map_err(|e| map_error(&e))?;
+                return Ok(Box::new(MyLock {
+                    conn: Some(conn),
+                    name,
+                    table,
+                    run_id: holder.run_id.to_string(),
+                    took_over,
+                }));
+            }
+            if started.elapsed() >= wait {
+                let mut current = Self::read_lock_row(&mut conn, &table);
+                let session = Self::holder_session(&mut conn, &name);
+                if let Some(h) = current.as_mut() {
+                    h.session = session;
+                }
+                return Err(LockError::Timeout {
+                    holder: current.map(Box::new),
+                    waited: started.elapsed(),
+                });
+            }
+            std::thread::sleep(
+                Duration::from_millis(100).min(wait.saturating_sub(started.elapsed())),
+            );
+        }
+    }
+
+    fn begin(&mut self) -> Result<(), DbError> {
+        // Owed: bookkeeping queued behind it goes with COMMIT in one round trip.
+        self.pending = Some(Vec::new());
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        if let Some(queued) = self.pending.take() {
+            if queued.is_empty() {
+                return Ok(());
+            }
+            let sql = format!("START TRANSACTION;\n{};\nCOMMIT", queued.join(";\n"));
+            // A failed statement stops the batch before COMMIT: roll back what it began.
+            return match self.conn.query_drop(sql) {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    let _ = self.conn.query_drop("ROLLBACK");
+                    Err(map_error(&e))
+                }
+            };
+        }
+        self.in_tx = false;
+        self.conn.query_drop("COMMIT").map_err(|e| map_error(&e))
+    }
+
+    fn rollback(&mut self) -> Result<(), DbError> {
+        if self.pending.take().is_some() || !self.in_tx {
+            return Ok(());
+        }
+        self.in_tx = false;
+        self.conn.query_drop("ROLLBACK").map_err(|e| map_error(&e))
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<(), DbError> {
+        self.flush()?;
+        self.conn.query_drop(sql).map_err(|e| map_error(&e))?;
+        if self.conn.warnings() > 0 {
+            let rows: Vec<mysql::Row> = self
+                .conn
+                .query("SHOW WARNINGS")
+                .map_err(|e| map_error(&e))?;
+            for r in rows {
+                let v = r.unwrap();
+                self.warnings.push(format!(
+                    "{} {}: {}",
+                    text(&v[0]).unwrap_or_default(),
+                    text(&v[1]).unwrap_or_default(),
+                    text(&v[2]).unwrap_or_default()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    fn query(&mut self, sql: &str) -> Result<QueryOutcome, DbError> {
+        self.flush()?;
+        let mut result = self.conn.query_iter(sql).map_err(|e| map_error(&e))?;
+        let mut count = 0u64;
+        let mut first = None;
+        if let Some(set) = result.iter() {
+            for row in set {
+                let row = row.map_err(|e| map_error(&e))?;
+                if count == 0 {
+                    first = Some(
+                        row.unwrap()
+                            .iter()
+                            .map(|v| text(v).map_or(Value::Null, Value::Text))
+                            .collect(),
+                    );
+                }
+                count += 1;
+            }
+        }
+        drop(result);
+        Ok(QueryOutcome {
+            row_count: count,
+            first_row: first,
+        })
+    }
+
+    fn snapshot(&mut self, stats: bool) -> Result<(Vec<SchemaObject>, Vec<TableStats>), DbError> {
+        self.flush()?;
+        crate::mysql_schema::snapshot(&mut self.conn, &self.prefix, self.mariadb, stats)
+    }
+
+    fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
+        self.flush()?;
+        let plan: Option<String> = self
+            .conn
+            .query_first(format!("EXPLAIN FORMAT=JSON {sql}"))
+            .map_err(|e| map_error(&e))?;
+        let plan: serde_json::Value = serde_json::from_str(&plan.unwrap_or_default())
+            .map_err(|e| DbError::msg(format!("cannot read the plan: {e}")))?;
+        let mut out = Vec::new();
+        collect_keys(&plan, &mut out);
+        Ok(out)
+    }
+
+    fn put_record(&mut self, record: &Record) -> Result<(), DbError> {
+        let sql = self.upsert_record(record);
+        self.write(sql)
+    }
+
+    fn append_event(&mut self, event: &Event) -> Result<(), DbError> {
+        match self.insert_events(std::slice::from_ref(event)) {
+            Some(sql) => self.write(sql),
+            None => Ok(()),
+        }
+    }
+
+    fn set_timeouts(&mut self, t: Timeouts) -> Result<(), DbError> {
+        self.flush()?;
+        // lock_wait_timeout is in whole seconds (at least 1); 0 means "no limit" to sluice,
+        // which is the server's maximum (a year) here.
+        let lock = t
+            .lock
+            .map_or(31_536_000, |d| d.as_secs_f64().ceil().max(1.0) as u64);
+        let statement = t.statement.map_or(0.0, |d| d.as_secs_f64());
+        let sql = if self.mariadb {
+            format!(
+                "SET SESSION lock_wait_timeout = {lock}, SESSION innodb_lock_wait_timeout = {}, SESSION max_statement_time = {statement}",
+                lock.min(1_073_741_824)
+            )
+        } else {
+            format!(
+                "SET SESSION lock_wait_timeout = {lock}, SESSION innodb_lock_wait_timeout = {}, SESSION max_execution_time = {}",
+                lock.min(1_073_741_824),
+                (statement * 1000.0) as u64
+            )
+        };
+        self.conn.query_drop(sql).map_err(|e| map_error(&e))
+    }
+
+    fn lock_holders(&mut self, tables: &[String]) -> Vec<String> {
+        // Sessions with an open transaction: the holders of metadata locks that DDL waits
+        // for. (performance_schema.metadata_locks would name the table, but is off by
+        // default on MariaDB.)
+        let _ = tables;
+        let me = self.conn.connection_id();
+        let rows = self.rows(&format!(
+            "SELECT t.trx_mysql_thread_id, p.USER, p.HOST, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), p.STATE, p.INFO \
+             FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id \
+             WHERE t.trx_mysql_thread_id <> {me} ORDER BY t.trx_started"
+        ));
+        let mut out: Vec<String> = rows
+            .unwrap_or_default()
+            .iter()
+            .map(|r| {
+                format!(
+                    "connection {} {}@{}, transaction open for {} s{}",
+                    text(&r[0]).unwrap_or_default(),
+                    text(&r[1]).unwrap_or_default(),
+                    text(&r[2]).unwrap_or_default(),
+                    text(&r[3]).unwrap_or_default(),
+                    text(&r[5]).map_or(String::new(), |q| format!(", running: {q}"))
+                )
+            })
+            .collect();
+        if out.is_empty() {
+            // Idle sessions in a transaction that did not write show in PROCESSLIST only.
+            let rows = self.rows(&format!(
+                "SELECT ID, USER, HOST, TIME, COMMAND FROM information_schema.PROCESSLIST \
+                 WHERE ID <> {me} AND DB = DATABASE() AND COMMAND = 'Sleep' ORDER BY TIME DESC"
+            ));
+            out = rows
+                .unwrap_or_default()
+                .iter()
+                .map(|r| {
+                    format!(
+                        "connection {} {}@{}, idle for {} s (may hold a transaction open)",
+                        text(&r[0]).unwrap_or_default(),
+                        text(&r[1]).unwrap_or_default(),
+                        text(&r[2]).unwrap_or_default(),
+                        text(&r[3]).unwrap_or_default()
+                    )
+                })
+                .collect();
+        }
+        out
+    }
+}
+
+/// Index names in an `EXPLAIN FORMAT=JSON` plan (`"key": "idx"`).
+fn collect_keys(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, val) in map {
+                if k == "key"
+                    && let Some(s) = val.as_str()
+                    && !out.iter().any(|o| o == s)
+                {
+                    out.push(s.to_string());
+                }
+                collect_keys(val, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| collect_keys(i, out)),
+        _ => {}
+    }
+}
+
+/// The migration lock: `GET_LOCK` held by a connection of its own.
+struct MyLock {
+    conn: Option<Conn>,
+    name: String,
+    table: String,
+    run_id: String,
+    took_over: Option<LockHolder>,
+}
+
+impl std::fmt::Debug for MyLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MyLock")
+            .field("run_id", &self.run_id)
+            .finish()
+    }
+}
+
+impl MyLock {
+    fn unlock(&mut self) -> Result<(), DbError> {
+        let Some(mut conn) = self.conn.take() else {
+            return Ok(());
+        };
+        conn.query_drop(format!(
+            "DELETE FROM {} WHERE id = 1 AND run_id = {}",
+            self.table,
+            lit(&self.run_id)
+        ))
+        .map_err(|e| map_error(&e))?;
+        conn.query_drop(format!("DO RELEASE_LOCK({})", lit(&self.name)))
+            .map_err(|e| map_error(&e))
+    }
+}
+
+impl LockGuard for MyLock {
+    fn release(mut self: Box<Self>) -> Result<(), DbError> {
+        self.unlock()
+    }
+
+    fn took_over(&self) -> Option<&LockHolder> {
+        self.took_over.as_ref()
+    }
+}
+
+impl Drop for MyLock {
+    fn drop(&mut self) {
+        // Closing the connection releases GET_LOCK in any case.
+        let _ = self.unlock();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        let t = parse_url("mysql://app:s%40cret@db.example:3307/shop?ssl-mode=VERIFY_IDENTITY")
+            .unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("db.example", 3307));
+        assert_eq!(t.user, "app");
+        assert_eq!(t.password.as_deref(), Some("s@cret"));
+        assert_eq!(t.database, "shop");
+        assert_eq!(t.ssl, SslMode::VerifyIdentity);
+        assert_eq!(
+            t.display,
+            "mysql://app:***@db.example:3307/shop?ssl-mode=VERIFY_IDENTITY"
+        );
+        let t = parse_url("mariadb://root@/shop?socket=/run/mysqld/mysqld.sock").unwrap();
+        assert_eq!(t.socket.as_deref(), Some("/run/mysqld/mysqld.sock"));
+        assert_eq!(t.ssl, SslMode::Preferred);
+        let e = parse_url("mysql://root@localhost").unwrap_err();
+        assert!(e.message.contains("names no database"), "{e}");
+        let e = parse_url("mysql://root@h/db?sslmode=sometimes").unwrap_err();
+        assert!(e.message.contains("ssl-mode"), "{e}");
+        let e = parse_url("mysql://root@h/db?pool=3").unwrap_err();
+        assert!(e.message.contains("unknown parameter `pool`"), "{e}");
+    }
+
+    #[test]
+    fn literals_do_not_depend_on_sql_mode() {
+        assert_eq!(lit("a'\\"), "_utf8mb4 X'61275C'");
+        assert_eq!(
+            time_lit("2026-11-21T10:00:00.123Z"),
+            "'2026-11-21 10:00:00.123'"
+        );
+        assert_eq!(time_lit("x'; DROP"), "NULL");
+        assert_eq!(
+            time_back(Some("2026-11-21T10:00:00.123000Z".into())).as_deref(),
+            Some("2026-11-21T10:00:00.123Z")
+        );
+    }
+}
