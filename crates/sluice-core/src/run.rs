@@ -1018,10 +1018,15 @@ fn apply_step_by_step(
     {
         let now = prefix_checksum(m, k);
         if r.done_checksum.as_ref() != Some(&now) {
-            return Err(RunError::ResumeChanged {
+            let err = RunError::ResumeChanged {
                 id: m.id.clone(),
                 done: k as u32,
-            });
+            };
+            // The refusal is part of the story: recorded as a transition not allowed.
+            let mut ev = ctx.event(Some(&m.id), Some(from), Some(State::Applying), false);
+            ev.reason = Some(err.to_string());
+            in_tx(engine, |e| e.append_event(&ev))?;
+            return Err(err);
         }
     }
     let started = Instant::now();

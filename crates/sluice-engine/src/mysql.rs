@@ -218,6 +218,8 @@ pub fn map_error(e: &mysql::Error) -> DbError {
             sqlstate: Some(condition(m.code).unwrap_or(&m.state).to_string()),
             native_code: Some(m.code.to_string()),
         },
+        mysql::Error::DriverError(d) => DbError::msg(d.to_string()),
+        mysql::Error::IoError(e) => DbError::msg(e.to_string()),
         other => DbError::msg(other.to_string()),
     }
 }
@@ -583,24 +585,8 @@ impl Engine for Mysql {
                 self.table("lock"),
             );
             let tbl = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+            // The history table last: once it exists, all of them do.
             let statements = [
-                format!(
-                    "CREATE TABLE IF NOT EXISTS {m} (
-                        id VARCHAR(255) NOT NULL PRIMARY KEY,
-                        state VARCHAR(16) NOT NULL CHECK (state IN ('pending','applying','applied','reverting','failed','partial')),
-                        checksum VARCHAR(100) NOT NULL,
-                        applied_seq BIGINT NULL,
-                        applied_at DATETIME(3) NULL,
-                        applied_by VARCHAR(255) NULL,
-                        run_id VARCHAR(100) NOT NULL,
-                        duration_ms BIGINT NULL,
-                        statements_total INT NOT NULL,
-                        statements_done INT NOT NULL,
-                        done_checksum VARCHAR(100) NULL,
-                        last_error TEXT NULL,
-                        updated_at DATETIME(3) NOT NULL
-                    ) {tbl}"
-                ),
                 format!(
                     "CREATE TABLE IF NOT EXISTS {e} (
                         seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -644,9 +630,31 @@ impl Engine for Mysql {
                         connection_id BIGINT NULL
                     ) {tbl}"
                 ),
+                format!(
+                    "CREATE TABLE IF NOT EXISTS {m} (
+                        id VARCHAR(255) NOT NULL PRIMARY KEY,
+                        state VARCHAR(16) NOT NULL CHECK (state IN ('pending','applying','applied','reverting','failed','partial')),
+                        checksum VARCHAR(100) NOT NULL,
+                        applied_seq BIGINT NULL,
+                        applied_at DATETIME(3) NULL,
+                        applied_by VARCHAR(255) NULL,
+                        run_id VARCHAR(100) NOT NULL,
+                        duration_ms BIGINT NULL,
+                        statements_total INT NOT NULL,
+                        statements_done INT NOT NULL,
+                        done_checksum VARCHAR(100) NULL,
+                        last_error TEXT NULL,
+                        updated_at DATETIME(3) NOT NULL
+                    ) {tbl}"
+                ),
             ];
             for s in statements {
-                self.conn.query_drop(s).map_err(|e| map_error(&e))?;
+                match self.conn.query_drop(s) {
+                    // Left by a creator that died half-way (triggers have no IF NOT EXISTS
+                    // on MySQL).
+                    Err(mysql::Error::MySqlError(e)) if e.code == 1359 => {}
+                    other => other.map_err(|e| map_error(&e))?,
+                }
             }
             Ok(())
         })();

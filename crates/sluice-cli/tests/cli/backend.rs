@@ -1,8 +1,10 @@
-//! One behavioural test, two engines: `on_both!` runs a test body on SQLite and on a
-//! PostgreSQL database of its own (from the test kit's throwaway server).
+//! One behavioural test, three engines: `on_both!` runs a test body on SQLite, on a
+//! PostgreSQL database and on a MariaDB database of its own (from the test kit's
+//! throwaway servers).
 
 use std::path::Path;
 
+use sluice_testkit::mariadb::MyDatabase;
 use sluice_testkit::postgres::{PgDatabase, psql, server};
 
 use crate::support::{Run, sluice};
@@ -14,6 +16,8 @@ pub enum Backend {
     Sqlite,
     /// A database of the throwaway PostgreSQL server.
     Postgres(PgDatabase),
+    /// A database of the throwaway MariaDB server.
+    Mysql(MyDatabase),
 }
 
 impl Backend {
@@ -21,11 +25,16 @@ impl Backend {
         Backend::Postgres(server().database(label))
     }
 
+    pub fn mysql(label: &str) -> Backend {
+        Backend::Mysql(sluice_testkit::mariadb::server().database(label))
+    }
+
     /// The database URL.
     pub fn url(&self) -> String {
         match self {
             Backend::Sqlite => "sqlite:sluice.db".into(),
             Backend::Postgres(db) => db.url.clone(),
+            Backend::Mysql(db) => db.url.clone(),
         }
     }
 
@@ -40,7 +49,7 @@ impl Backend {
     /// A sluice table by its short name: `migrations`, `events`, `lock`.
     pub fn t(&self, name: &str) -> String {
         match self {
-            Backend::Sqlite => format!("sluice_{name}"),
+            Backend::Sqlite | Backend::Mysql(_) => format!("sluice_{name}"),
             Backend::Postgres(_) => format!("sluice.{name}"),
         }
     }
@@ -61,6 +70,14 @@ impl Backend {
                     })
                     .collect()
             }
+            Backend::Mysql(db) => {
+                // `||` concatenates, as on the other two.
+                let sql =
+                    format!("SET SESSION sql_mode = CONCAT(@@sql_mode, ',PIPES_AS_CONCAT'); {sql}");
+                let out = sluice_testkit::mariadb::client(&db.url, &sql)
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                out.lines().map(str::to_string).collect()
+            }
         }
     }
 
@@ -74,11 +91,15 @@ impl Backend {
                 dir,
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
             ),
+            Backend::Mysql(_) => self.q(
+                dir,
+                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE 'sluice\\_%' ORDER BY 1",
+            ),
         }
     }
 }
 
-/// Defines `mod $name { fn sqlite(); fn postgres(); }` running the same body.
+/// Defines `mod $name { fn sqlite(); fn postgres(); fn mysql(); }` running the same body.
 #[macro_export]
 macro_rules! on_both {
     ($name:ident, |$b:ident| $body:block) => {
@@ -93,6 +114,11 @@ macro_rules! on_both {
             #[test]
             fn postgres() {
                 let $b = $crate::backend::Backend::postgres(stringify!($name));
+                $body
+            }
+            #[test]
+            fn mysql() {
+                let $b = $crate::backend::Backend::mysql(stringify!($name));
                 $body
             }
         }

@@ -2,6 +2,7 @@
 
 mod backend;
 mod engines;
+mod my;
 mod pg;
 mod support;
 
@@ -230,6 +231,7 @@ fn non_transactional_failure_is_partial_and_blocks_up() {
         [
             "pending>applying",
             "applying>partial statement 3/3 at migrations/001_nt.sql:5: no such table: nowhere (SQLITE_ERROR, SQLSTATE 42P01)",
+            "partial>applying 001_nt cannot be resumed: its statements 1–2, which already ran, are not the same in the file any more; restore them (only the failed statement and those after it may change), or repair by hand and use `sluice resolve`",
             "partial>applying resuming after statement 2/3",
             "applying>applied"
         ]
@@ -618,7 +620,7 @@ fn bad_config_names_the_file_and_key() {
         "the password leaked"
     );
     p.config("[environments.dev]\nurl = \"mysql://app:hunter2@127.0.0.1:1/app\"\n");
-    let run = snap("mysql_not_yet", p.path(), &["status"]).code(2);
+    let run = snap("mysql_unreachable", p.path(), &["status"]).code(6);
     assert!(!run.stderr.contains("hunter2"), "the password leaked");
 }
 

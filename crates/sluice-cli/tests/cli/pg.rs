@@ -10,7 +10,7 @@ use sluice_testkit::postgres::{psql, tool};
 use crate::backend::Backend;
 use crate::support::sluice_cmd;
 
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+pub(crate) fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
     let started = Instant::now();
     while !f() {
         assert!(
@@ -242,7 +242,7 @@ fn the_password_never_appears() {
     }
 }
 
-fn example(name: &str) -> sluice_testkit::TempDir {
+pub(crate) fn example(name: &str) -> sluice_testkit::TempDir {
     let dir = sluice_testkit::TempDir::new(name);
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples")
