@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """sluice benchmarks, run side by side with their baselines in one script.
 
-    cargo build --release && python3 bench/bench.py [--quick] [--postgres-only | --sqlite-only]
+    cargo build --release && python3 bench/bench.py [--quick] [--sqlite-only | --postgres-only | --mysql-only]
 
 1. `status` and `plan` on 10,000 generated migrations (no database yet, then all applied):
    wall time and peak RSS of the sluice process (wait4), median of N runs.
@@ -14,6 +14,12 @@
    each run), and a no-op `up` when all 1,000 are applied. The server is a throwaway one
    started here (initdb, default durability settings) unless SLUICE_BENCH_PG_URL points at
    one (a URL whose database part is ignored: databases are created and dropped).
+
+4. MariaDB: `up` of 1,000 small migrations against the `mariadb` client running the same
+   statements in one session (fresh database each run; DDL commits on its own there, so
+   sluice runs these migrations statement by statement and records progress after each).
+   The server is a throwaway one (mariadb-install-db, default durability) unless
+   SLUICE_BENCH_MYSQL_URL points at one (e.g. mysql://root@127.0.0.1:3306).
 
 Figures vary with the machine; compare the ratios, which are measured in the same run.
 """
@@ -45,23 +51,24 @@ def run(cmd, cwd, stdin=None):
     return elapsed, usage.ru_maxrss / 1024.0
 
 
-def small_migration(i):
+def small_migration(i, mysql=False):
+    text = "VARCHAR(100)" if mysql else "TEXT"
     up = [
-        f"CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at TEXT)",
+        f"CREATE TABLE t_{i} (id INTEGER PRIMARY KEY, name {text} NOT NULL, created_at {text})",
         f"CREATE INDEX t_{i}_name ON t_{i} (name)",
         f"INSERT INTO t_{i} (id, name, created_at) VALUES (1, 'row {i}', '2026-11-21')",
     ]
     return up, [f"DROP TABLE t_{i}"]
 
 
-def write_project(path, n, requires_every=10):
+def write_project(path, n, requires_every=10, mysql=False):
     mig = os.path.join(path, "migrations")
     os.makedirs(mig)
     ids = []
     for i in range(n):
         mid = f"{20250101000000 + i}_m{i}"
         ids.append(mid)
-        up, down = small_migration(i)
+        up, down = small_migration(i, mysql)
         head = f"-- author: bench\n-- description: generated migration {i}\n-- risk: low\n"
         if requires_every and i % requires_every == 0 and i > 0:
             head += f"-- requires: {ids[i - 5]}\n"
@@ -234,13 +241,102 @@ def bench_pg_up():
         print(f"sluice schema dump     median {s * 1000:7.1f} ms   peak RSS {m:5.1f} MiB   ratio {s / b:.2f}x")
 
 
+class MyServer:
+    """A throwaway MariaDB server (as the `mysql` user when run as root), stopped on exit."""
+
+    def __enter__(self):
+        url = os.environ.get("SLUICE_BENCH_MYSQL_URL")
+        self.proc, self.dir = None, None
+        if url:
+            self.base = url.rstrip("/")
+            rest = self.base.split("://", 1)[1]
+            auth, hostport = rest.rsplit("@", 1) if "@" in rest else ("root", rest)
+            host, port = hostport.split(":") if ":" in hostport else (hostport, "3306")
+            self.args = ["--no-defaults", f"--user={auth.split(':')[0]}", f"--host={host}", f"--port={port}", "--protocol=tcp"]
+            if ":" in auth:
+                self.args.append(f"--password={auth.split(':', 1)[1]}")
+            return self
+        mariadbd = shutil.which("mariadbd") or "/usr/sbin/mariadbd"
+        if not os.path.exists(mariadbd) or shutil.which("mariadb") is None:
+            sys.exit("MariaDB is needed: apt-get install -y mariadb-server mariadb-client")
+        self.dir = tempfile.mkdtemp(prefix="sluice-bench-my-")
+        os.chmod(self.dir, 0o755)
+        pre = []
+        if os.geteuid() == 0:
+            import pwd
+            pw = pwd.getpwnam("mysql")
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            pre = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups", "--"]
+        data, tmpd = os.path.join(self.dir, "data"), self.dir
+        subprocess.run(pre + ["mariadb-install-db", "--no-defaults", f"--datadir={data}", f"--tmpdir={tmpd}",
+                              "--auth-root-authentication-method=normal", "--skip-test-db"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import socket
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+        self.proc = subprocess.Popen(pre + [mariadbd, "--no-defaults", f"--datadir={data}", f"--tmpdir={tmpd}",
+                                            f"--socket={self.dir}/mysqld.sock", f"--port={port}", "--bind-address=127.0.0.1",
+                                            f"--pid-file={self.dir}/mysqld.pid", "--skip-name-resolve"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.base = f"mysql://root@127.0.0.1:{port}"
+        self.args = ["--no-defaults", "--user=root", "--host=127.0.0.1", f"--port={port}", "--protocol=tcp"]
+        for _ in range(100):
+            if subprocess.run(["mariadb"] + self.args + ["-e", "SELECT 1"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        return self
+
+    def sql(self, sql):
+        subprocess.run(["mariadb"] + self.args + ["-e", sql], check=True, capture_output=True)
+
+    def fresh(self, name):
+        self.sql(f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}")
+        return f"{self.base}/{name}"
+
+    def __exit__(self, *exc):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait()
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def bench_mysql_up():
+    n = 1_000
+    with MyServer() as my, tempfile.TemporaryDirectory() as tmp:
+        proj = os.path.join(tmp, "proj")
+        write_project(proj, n, requires_every=0, mysql=True)
+        script = os.path.join(tmp, "baseline.sql")
+        with open(script, "w") as f:
+            for i in range(n):
+                up, _ = small_migration(i, mysql=True)
+                f.write(";\n".join(up) + ";\n")
+        print(f"\n## MariaDB: up of {n} small migrations (3 statements each), fresh database each run")
+        sluice_t, client_t = [], []
+        for _ in range(RUNS):
+            my.fresh("bench_client")
+            with open(script) as f:
+                t, _ = run(["mariadb"] + my.args + ["bench_client"], tmp, stdin=f)
+            client_t.append(t)
+            url = my.fresh("bench_sluice")
+            t, _ = run([SLUICE, "--url", url, "up"], proj)
+            sluice_t.append(t)
+        s, b = statistics.median(sluice_t), statistics.median(client_t)
+        print(f"mariadb client median {b * 1000:8.1f} ms  (runs: {', '.join(f'{x * 1000:.0f}' for x in client_t)})")
+        print(f"sluice up      median {s * 1000:8.1f} ms  (runs: {', '.join(f'{x * 1000:.0f}' for x in sluice_t)})")
+        print(f"ratio sluice / mariadb client: {s / b:.2f}x  (target: at most 1.0x, bookkeeping included)")
+        noop = [run([SLUICE, "--url", url, "up"], proj)[0] for _ in range(RUNS)]
+        print(f"no-op up with {n} applied: median {statistics.median(noop) * 1000:.1f} ms")
+
+
 if __name__ == "__main__":
     if not os.path.exists(SLUICE):
         sys.exit("build first: cargo build --release")
-    if "--postgres-only" not in sys.argv:
+    only = [a for a in sys.argv if a.endswith("-only")]
+    if not only or "--sqlite-only" in only:
         if shutil.which("sqlite3") is None:
             sys.exit("the sqlite3 shell is needed for the baseline: apt-get install -y sqlite3")
         bench_status_plan()
         bench_up()
-    if "--sqlite-only" not in sys.argv:
+    if not only or "--postgres-only" in only:
         bench_pg_up()
+    if not only or "--mysql-only" in only:
+        bench_mysql_up()

@@ -395,12 +395,14 @@ impl<'p> Overview<'p> {
             .iter()
             .filter(|e| matches!(e.state, State::Applied | State::Partial))
             .collect();
+        // A migration left partial by `up` has no place in the applied order yet: it is
+        // the newest (up stops at the first failure).
         v.sort_by_key(|e| {
             std::cmp::Reverse(
                 e.record
                     .as_ref()
                     .and_then(|r| r.applied_seq)
-                    .unwrap_or(i64::MIN),
+                    .unwrap_or(i64::MAX),
             )
         });
         v
@@ -409,6 +411,16 @@ impl<'p> Overview<'p> {
     /// The first problem that forbids writing: drift, a missing file, a partial or
     /// interrupted migration (unless `resume`, which continues those).
     pub fn check_writable(&self, resume: bool) -> Result<(), RunError> {
+        self.check(resume, false)
+    }
+
+    /// As [`Overview::check_writable`], for `down`: a partial migration may be reverted by
+    /// the down section its author wrote.
+    fn check_revertable(&self) -> Result<(), RunError> {
+        self.check(false, true)
+    }
+
+    fn check(&self, resume: bool, down: bool) -> Result<(), RunError> {
         for e in &self.entries {
             match (e.migration, &e.drift, &e.record) {
                 (Some(m), Some(actual), Some(r)) if !(resume && e.state == State::Partial) => {
@@ -429,7 +441,7 @@ impl<'p> Overview<'p> {
             }
             let Some(r) = &e.record else { continue };
             match e.state {
-                State::Partial if !resume => {
+                State::Partial if !resume && !down => {
                     return Err(RunError::Partial {
                         id: e.id.clone(),
                         done: r.statements_done,
@@ -1044,8 +1056,12 @@ fn apply_step_by_step(
     } else {
         1
     };
+    let transactional_ddl = engine.capabilities().transactional_ddl;
     for (i, s) in m.up.statements.iter().enumerate().skip(skip) {
-        let mut result = engine.execute(&s.sql);
+        // Where DDL commits on its own (MySQL), a data change still rolls back: it runs in
+        // one transaction with the bookkeeping that records it, so the record is exact.
+        let shared = !transactional_ddl && sluice_sql::is_data_change(&s.sql);
+        let mut result = execute_one(engine, &s.sql, shared);
         // A statement that gave up waiting for a lock changed nothing: wait, then try it
         // again, each attempt an event.
         let mut attempt = 1;
@@ -1068,7 +1084,7 @@ fn apply_step_by_step(
             in_tx(engine, |e| e.append_event(&ev))?;
             std::thread::sleep(delay);
             attempt += 1;
-            result = engine.execute(&s.sql);
+            result = execute_one(engine, &s.sql, shared);
         }
         for w in engine.take_warnings() {
             warnings.push(format!(
@@ -1125,11 +1141,25 @@ fn apply_step_by_step(
                 applied_before: Vec::new(),
             })));
         }
+        if i + 1 == total {
+            // The last statement's record is the final one, below.
+            break;
+        }
         let mut r = new_record(ctx, m, State::Applying, total);
         r.statements_done = (i + 1) as u32;
         r.done_checksum = Some(prefix_checksum(m, i + 1));
-        in_tx(engine, |e| e.put_record(&r))?;
+        if shared {
+            finish_shared(engine, |e| e.put_record(&r))?;
+        } else {
+            in_tx(engine, |e| e.put_record(&r))?;
+        }
     }
+    let last_shared = !transactional_ddl
+        && total > skip
+        && m.up
+            .statements
+            .last()
+            .is_some_and(|s| sluice_sql::is_data_change(&s.sql));
     let elapsed = started.elapsed();
     let mut r = new_record(ctx, m, State::Applied, total);
     r.applied_seq = Some(seq);
@@ -1142,8 +1172,41 @@ fn apply_step_by_step(
     if !warnings.is_empty() {
         ev.details = serde_json::json!({ "warnings": warnings });
     }
-    in_tx(engine, |e| e.record(&r, &[ev]))?;
+    if last_shared {
+        finish_shared(engine, |e| e.record(&r, std::slice::from_ref(&ev)))?;
+    } else {
+        in_tx(engine, |e| e.record(&r, &[ev]))?;
+    }
     Ok(warnings)
+}
+
+/// Executes one statement of a statement-by-statement run; with `shared`, inside a
+/// transaction that [`finish_shared`] commits together with its bookkeeping.
+fn execute_one(engine: &mut dyn Engine, sql: &str, shared: bool) -> Result<(), DbError> {
+    if !shared {
+        return engine.execute(sql);
+    }
+    engine.begin()?;
+    let result = engine.execute(sql);
+    if result.is_err() {
+        let _ = engine.rollback();
+    }
+    result
+}
+
+/// Writes the bookkeeping of a statement run by [`execute_one`] with `shared`, and commits
+/// both; on failure both roll back, and the history stays true.
+fn finish_shared(
+    engine: &mut dyn Engine,
+    f: impl FnOnce(&mut dyn Engine) -> Result<(), DbError>,
+) -> Result<(), DbError> {
+    match f(engine).and_then(|()| engine.commit()) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = engine.rollback();
+            Err(e)
+        }
+    }
 }
 
 /// Records a refused transition, then returns the refusal as an error.
@@ -1172,7 +1235,7 @@ pub fn plan_down<'p>(
     overview: &Overview<'p>,
     target: &DownTarget,
 ) -> Result<Vec<&'p Migration>, RunError> {
-    overview.check_writable(false)?;
+    overview.check_revertable()?;
     let applied = overview.applied_newest_first();
     let chosen: Vec<&Entry<'p>> = match target {
         DownTarget::Count(n) => applied.into_iter().take(*n).collect(),
@@ -1267,14 +1330,10 @@ fn down_locked(
     // Refuse before anything runs if one of them cannot be reverted.
     if let Some(m) = chosen.iter().find(|m| m.down.is_none()) {
         let reason = "is irreversible (`irreversible: true`, no down section): it cannot be reverted; restore a backup or write a new migration that undoes it".to_string();
-        return Err(refuse(
-            engine,
-            ctx,
-            &m.id,
-            State::Applied,
-            State::Reverting,
-            reason,
-        ));
+        let from = overview
+            .get(m.id.as_str())
+            .map_or(State::Applied, |e| e.state);
+        return Err(refuse(engine, ctx, &m.id, from, State::Reverting, reason));
     }
     let mut done = Vec::new();
     for m in chosen {
@@ -1310,7 +1369,7 @@ fn revert_one(
     let started = Instant::now();
     let transactional = in_transaction(m, down, engine.capabilities());
     let statements: Vec<&str> = down.statements.iter().map(|s| s.sql.as_str()).collect();
-    let begin_ev = ctx.step(m, State::Applied, State::Reverting);
+    let begin_ev = ctx.step(m, prior.state, State::Reverting);
     let result = if transactional {
         engine.begin()?;
         engine
@@ -1355,11 +1414,11 @@ fn revert_one(
     let Err(failed) = result else { return Ok(()) };
     let _ = engine.rollback();
     let message = format!("down failed: {}", failure_text(m, down, &failed));
-    // Rolled back, or the first down statement failed: still applied. Otherwise some (or,
-    // when only the bookkeeping failed, all) of the down statements ran outside a
-    // transaction: partial.
+    // Rolled back, or the first down statement failed: as before (applied, or partial).
+    // Otherwise some (or, when only the bookkeeping failed, all) of the down statements ran
+    // outside a transaction: partial.
     let to = if transactional || failed.index == 1 {
-        State::Applied
+        prior.state
     } else {
         State::Partial
     };

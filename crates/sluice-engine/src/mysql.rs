@@ -210,6 +210,25 @@ fn open_conn(target: &Target, program: &str) -> Result<Conn, DbError> {
     }
 }
 
+/// Runs SQL that may hold several statements and reads every result, so that an error in
+/// any of them is returned (`query_drop` would drop the results after the first, errors
+/// included, and leave a transaction open behind a failed statement).
+trait RunAll {
+    fn run<Q: AsRef<str>>(&mut self, sql: Q) -> mysql::Result<()>;
+}
+
+impl RunAll for Conn {
+    fn run<Q: AsRef<str>>(&mut self, sql: Q) -> mysql::Result<()> {
+        let mut result = self.query_iter(sql.as_ref())?;
+        while let Some(set) = result.iter() {
+            for row in set {
+                row?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Maps a driver error to a [`DbError`]: the server's message, SQLSTATE and error number.
 pub fn map_error(e: &mysql::Error) -> DbError {
     match e {
@@ -337,6 +356,8 @@ pub struct Mysql {
     /// `START TRANSACTION` is owed: bookkeeping-only transactions travel in one round trip.
     pending: Option<Vec<String>>,
     in_tx: bool,
+    /// Bookkeeping written inside an open transaction: it travels with COMMIT.
+    tail: Vec<String>,
     warnings: Vec<String>,
 }
 
@@ -371,10 +392,10 @@ impl Mysql {
             format!("MySQL {number}")
         };
         // UTC for sluice's DATETIME columns; utf8mb4 for everything.
-        conn.query_drop("SET time_zone = '+00:00', NAMES utf8mb4")
+        conn.run("SET time_zone = '+00:00', NAMES utf8mb4")
             .map_err(|e| map_error(&e))?;
         if read_only {
-            conn.query_drop("SET SESSION TRANSACTION READ ONLY")
+            conn.run("SET SESSION TRANSACTION READ ONLY")
                 .map_err(|e| map_error(&e))?;
         }
         Ok(Mysql {
@@ -386,6 +407,7 @@ impl Mysql {
             mariadb,
             pending: None,
             in_tx: false,
+            tail: Vec::new(),
             warnings: Vec::new(),
         })
     }
@@ -417,7 +439,11 @@ impl Mysql {
                 sql.push_str(&q);
             }
             self.in_tx = true;
-            self.conn.query_drop(sql).map_err(|e| map_error(&e))?;
+            self.conn.run(sql).map_err(|e| map_error(&e))?;
+        }
+        if !self.tail.is_empty() {
+            let sql = std::mem::take(&mut self.tail).join(";\n");
+            self.conn.run(sql).map_err(|e| map_error(&e))?;
         }
         Ok(())
     }
@@ -429,7 +455,11 @@ impl Mysql {
                 q.push(sql);
                 Ok(())
             }
-            None => self.conn.query_drop(sql).map_err(|e| map_error(&e)),
+            None if self.in_tx => {
+                self.tail.push(sql);
+                Ok(())
+            }
+            None => self.conn.run(sql).map_err(|e| map_error(&e)),
         }
     }
 
@@ -649,7 +679,7 @@ impl Engine for Mysql {
                 ),
             ];
             for s in statements {
-                match self.conn.query_drop(s) {
+                match self.conn.run(s) {
                     // Left by a creator that died half-way (triggers have no IF NOT EXISTS
                     // on MySQL).
                     Err(mysql::Error::MySqlError(e)) if e.code == 1359 => {}
@@ -660,7 +690,7 @@ impl Engine for Mysql {
         })();
         let _ = self
             .conn
-            .query_drop(format!("DO RELEASE_LOCK({})", lit(&name)));
+            .run(format!("DO RELEASE_LOCK({})", lit(&name)));
         result
     }
 
@@ -754,7 +784,7 @@ impl Engine for Mysql {
         wait: Duration,
     ) -> Result<Box<dyn LockGuard>, LockError> {
         let mut conn = open_conn(&self.target, &format!("{}/lock", self.app))?;
-        conn.query_drop("SET time_zone = '+00:00', NAMES utf8mb4")
+        conn.run("SET time_zone = '+00:00', NAMES utf8mb4")
             .map_err(|e| map_error(&e))?;
         let name = self.lock_name("");
         let table = self.table("lock");
@@ -766,7 +796,7 @@ impl Engine for Mysql {
             if got == Some(1) {
                 // Holding the lock, any row left here belongs to a run that died.
                 let took_over = Self::read_lock_row(&mut conn, &table);
-                conn.query_drop(format!(
+                conn.run(format!(
                     "REPLACE INTO {table} (id, run_id, pid, host, actor, since, connection_id) VALUES (1, {}, {}, {}, {}, {}, CONNECTION_ID())",
                     lit(holder.run_id.as_str()),
                     holder.pid,
@@ -813,29 +843,47 @@ impl Engine for Mysql {
             }
             let sql = format!("START TRANSACTION;\n{};\nCOMMIT", queued.join(";\n"));
             // A failed statement stops the batch before COMMIT: roll back what it began.
-            return match self.conn.query_drop(sql) {
+            return match self.conn.run(sql) {
                 Ok(()) => Ok(()),
                 Err(e) => {
-                    let _ = self.conn.query_drop("ROLLBACK");
+                    let _ = self.conn.run("ROLLBACK");
                     Err(map_error(&e))
                 }
             };
         }
         self.in_tx = false;
-        self.conn.query_drop("COMMIT").map_err(|e| map_error(&e))
+        let mut sql = std::mem::take(&mut self.tail);
+        sql.push("COMMIT".into());
+        match self.conn.run(sql.join(";\n")) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = self.conn.run("ROLLBACK");
+                Err(map_error(&e))
+            }
+        }
     }
 
     fn rollback(&mut self) -> Result<(), DbError> {
+        self.tail.clear();
         if self.pending.take().is_some() || !self.in_tx {
             return Ok(());
         }
         self.in_tx = false;
-        self.conn.query_drop("ROLLBACK").map_err(|e| map_error(&e))
+        self.conn.run("ROLLBACK").map_err(|e| map_error(&e))
     }
 
     fn execute(&mut self, sql: &str) -> Result<(), DbError> {
-        self.flush()?;
-        self.conn.query_drop(sql).map_err(|e| map_error(&e))?;
+        if self.pending.as_ref().is_some_and(Vec::is_empty) {
+            // The owed START TRANSACTION travels with the statement.
+            self.pending = None;
+            self.in_tx = true;
+            self.conn
+                .run(format!("START TRANSACTION;\n{sql}"))
+                .map_err(|e| map_error(&e))?;
+        } else {
+            self.flush()?;
+            self.conn.run(sql).map_err(|e| map_error(&e))?;
+        }
         if self.conn.warnings() > 0 {
             let rows: Vec<mysql::Row> = self
                 .conn
@@ -934,7 +982,7 @@ impl Engine for Mysql {
                 (statement * 1000.0) as u64
             )
         };
-        self.conn.query_drop(sql).map_err(|e| map_error(&e))
+        self.conn.run(sql).map_err(|e| map_error(&e))
     }
 
     fn lock_holders(&mut self, tables: &[String]) -> Vec<String> {
@@ -1027,13 +1075,13 @@ impl MyLock {
         let Some(mut conn) = self.conn.take() else {
             return Ok(());
         };
-        conn.query_drop(format!(
+        conn.run(format!(
             "DELETE FROM {} WHERE id = 1 AND run_id = {}",
             self.table,
             lit(&self.run_id)
         ))
         .map_err(|e| map_error(&e))?;
-        conn.query_drop(format!("DO RELEASE_LOCK({})", lit(&self.name)))
+        conn.run(format!("DO RELEASE_LOCK({})", lit(&self.name)))
             .map_err(|e| map_error(&e))
     }
 }

@@ -163,6 +163,45 @@ fn a_ddl_migration_failing_at_statement_3_of_5_is_partial_and_resumes() {
 }
 
 #[test]
+fn down_of_a_partial_migration_runs_only_its_authors_rollback() {
+    let b = Backend::mysql("partialdown");
+    let p = Project::new("my-partialdown");
+    p.simple(
+        "001_base",
+        &[],
+        &["CREATE TABLE base (x INT)"],
+        &["DROP TABLE base"],
+    );
+    p.migration(
+        "002_half",
+        "-- sluice:up\nCREATE TABLE a (id INT PRIMARY KEY);\nALTER TABLE a ADD COLUMN b INT;\nALTER TABLE a ADD COLUMN c INT DEFAULT oops;\n-- sluice:down\nDROP TABLE IF EXISTS a;\n",
+    );
+    b.sluice(p.path(), &["up"]).code(3);
+    assert_eq!(b.user_tables(p.path()), ["a", "base"]);
+    // `down` undoes the newest thing: the partial migration, with the down section as
+    // written (sluice invents no inverse of the two statements that ran).
+    let run = b.sluice(p.path(), &["down"]).code(0);
+    assert!(run.stdout.contains("reverted 002_half"), "{}", run.stdout);
+    assert_eq!(b.user_tables(p.path()), ["base"]);
+    let e = b.t("events");
+    assert_eq!(
+        b.q(
+            p.path(),
+            &format!("SELECT from_state || '>' || to_state FROM {e} WHERE migration_id = '002_half' ORDER BY seq")
+        ),
+        ["pending>applying", "applying>partial", "partial>reverting", "reverting>pending"]
+    );
+    let m = b.t("migrations");
+    assert_eq!(
+        b.q(
+            p.path(),
+            &format!("SELECT id || ' ' || state FROM {m} ORDER BY id")
+        ),
+        ["001_base applied", "002_half pending"]
+    );
+}
+
+#[test]
 fn a_data_only_migration_runs_in_one_transaction() {
     let b = Backend::mysql("dml");
     let p = Project::new("my-dml");
