@@ -688,9 +688,7 @@ impl Engine for Mysql {
             }
             Ok(())
         })();
-        let _ = self
-            .conn
-            .run(format!("DO RELEASE_LOCK({})", lit(&name)));
+        let _ = self.conn.run(format!("DO RELEASE_LOCK({})", lit(&name)));
         result
     }
 
