@@ -31,7 +31,8 @@ pub struct Global {
     /// The environment of sluice.toml to use [default: dev].
     #[arg(long, global = true, env = "SLUICE_ENV", value_name = "NAME")]
     pub env: Option<String>,
-    /// Output format of reading commands (status, plan, verify, log).
+    /// Output format of reading commands (status, plan, verify, log, test, drift); junit is
+    /// for test, md for drift.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -43,6 +44,10 @@ pub enum Format {
     Text,
     /// JSON for programs, with a schema_version.
     Json,
+    /// JUnit XML for CI (`sluice test`).
+    Junit,
+    /// Markdown for a review (`sluice drift`).
+    Md,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,6 +72,35 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// Read a schema: dump it in a stable form, or compare two.
     Schema(SchemaArgs),
+    /// Prove every migration on a scratch database: up, verify, down restores the schema,
+    /// up again gives the same schema.
+    Test(TestArgs),
+    /// Compare a live database with what its applied migrations should have made.
+    Drift(DriftArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// A server where a scratch database is created and dropped (PostgreSQL, MySQL)
+    /// [default: the environment's scratch_url; SQLite: a temp file].
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+    /// Also run up twice for migrations marked `idempotent: true`; the second must change
+    /// nothing.
+    #[arg(long)]
+    pub idempotent: bool,
+    /// Fill tables with generated rows before each up, and fail a down that destroys data
+    /// its up did not create.
+    #[arg(long)]
+    pub with_data: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// A server where the expected schema is built in a scratch database (PostgreSQL,
+    /// MySQL) [default: the environment's scratch_url; SQLite: a temp file].
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +155,14 @@ pub enum SchemaAction {
         /// Add table sizes (row estimates, bytes) to the JSON form.
         #[arg(long)]
         stats: bool,
+        /// Instead of reading the database, apply every migration to a scratch database
+        /// and compare its schema with this committed file (SQL or JSON, as `schema dump`
+        /// writes it); exit 1 when they differ.
+        #[arg(long, value_name = "FILE")]
+        check: Option<std::path::PathBuf>,
+        /// The server for the scratch database of --check (PostgreSQL, MySQL).
+        #[arg(long, value_name = "URL", requires = "check")]
+        scratch_url: Option<String>,
     },
     /// Compare two schemas, each a database URL or a file written by `schema dump --format
     /// json`; exit 1 when they differ.

@@ -45,6 +45,10 @@ pub struct Settings {
     pub retry_cap: Duration,
     /// Output format.
     pub format: Format,
+    /// The environment's `scratch_url`, resolved.
+    pub scratch_url: Option<String>,
+    /// Every environment's URL, resolved where it can be (to refuse them as scratch).
+    pub env_urls: Vec<(String, String)>,
     /// Terminal colours.
     pub style: Style,
 }
@@ -131,8 +135,9 @@ impl Settings {
         // Checked when the file was loaded; these cannot fail here.
         let lock_timeout =
             duration(&env_or(|e| &e.lock_timeout)).map_err(|e| Failure::new(Exit::Input, e))?;
-        let lock_timeout =
-            lock_timeout.or((dialect == Dialect::Postgres).then_some(Duration::from_secs(5)));
+        let lock_timeout = lock_timeout
+            .or(matches!(dialect, Dialect::Postgres | Dialect::MySql)
+                .then_some(Duration::from_secs(5)));
         let statement_timeout = duration(&env_or(|e| &e.statement_timeout))
             .map_err(|e| Failure::new(Exit::Input, e))?;
         let retry_cap = duration(&env_or(|e| &e.retry_cap))
@@ -147,7 +152,25 @@ impl Settings {
         let style = Style {
             color: !no_color && std::io::stdout().is_terminal(),
         };
+        let scratch_url = env_cfg
+            .as_ref()
+            .and_then(|e| e.scratch_url.as_deref())
+            .map(|u| config::resolve_url(&env, u))
+            .transpose()?;
+        let env_urls = cfg
+            .as_ref()
+            .map(|c| {
+                c.environments
+                    .iter()
+                    .filter_map(|(n, e)| {
+                        config::resolve_url(n, &e.url).ok().map(|u| (n.clone(), u))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Settings {
+            scratch_url,
+            env_urls,
             project,
             migrations: tidy(&migrations),
             dialect,

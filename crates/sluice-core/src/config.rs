@@ -72,6 +72,10 @@ pub struct EnvConfig {
     /// The longest wait between two attempts (default 30s).
     #[serde(default)]
     pub retry_cap: Option<String>,
+    /// A server where `sluice test`, `drift` and `schema dump --check` may create and drop
+    /// scratch databases (PostgreSQL, MySQL), or `env:NAME`.
+    #[serde(default)]
+    pub scratch_url: Option<String>,
 }
 
 /// What to do with a *late* migration (pending, but ordered before an applied one).

@@ -313,6 +313,9 @@ pub trait Engine {
     fn execute(&mut self, sql: &str) -> Result<(), DbError>;
     /// Runs one statement and reads its rows (verification).
     fn query(&mut self, sql: &str) -> Result<QueryOutcome, DbError>;
+    /// Runs one statement and reads all its rows, every value as text (`None` for NULL):
+    /// for catalog reads and data fingerprints, not for large results.
+    fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError>;
     /// Inserts or replaces a history row.
     fn put_record(&mut self, record: &Record) -> Result<(), DbError>;
     /// Appends an event.

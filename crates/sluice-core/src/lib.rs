@@ -24,9 +24,11 @@ pub mod file;
 pub mod id;
 pub mod load;
 pub mod plan;
+pub mod proof;
 pub mod run;
 pub mod schema;
 pub mod state;
+pub mod testdata;
 pub mod time;
 pub mod whoami;
 

@@ -14,6 +14,7 @@
 pub mod mysql;
 mod mysql_schema;
 pub mod postgres;
+pub mod scratch;
 pub mod sqlite;
 pub mod tls;
 

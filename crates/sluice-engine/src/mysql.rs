@@ -904,6 +904,14 @@ impl Engine for Mysql {
         std::mem::take(&mut self.warnings)
     }
 
+    fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        Ok(self
+            .rows(sql)?
+            .iter()
+            .map(|r| r.iter().map(text).collect())
+            .collect())
+    }
+
     fn query(&mut self, sql: &str) -> Result<QueryOutcome, DbError> {
         self.flush()?;
         let mut result = self.conn.query_iter(sql).map_err(|e| map_error(&e))?;

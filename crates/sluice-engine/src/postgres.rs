@@ -741,6 +741,20 @@ impl Engine for Postgres {
         })
     }
 
+    fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        self.flush_begin()?;
+        let msgs = self.client.simple_query(sql).map_err(|e| map_error(&e))?;
+        Ok(msgs
+            .into_iter()
+            .filter_map(|m| match m {
+                SimpleQueryMessage::Row(r) => {
+                    Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+                }
+                _ => None,
+            })
+            .collect())
+    }
+
     fn query(&mut self, sql: &str) -> Result<QueryOutcome, DbError> {
         self.flush_begin()?;
         let msgs = self.client.simple_query(sql).map_err(|e| map_error(&e))?;

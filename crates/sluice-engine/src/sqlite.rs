@@ -451,6 +451,28 @@ impl Engine for Sqlite {
         self.conn.execute_batch(sql).map_err(map_error)
     }
 
+    fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        use rusqlite::types::ValueRef;
+        let mut st = self.conn.prepare(sql).map_err(map_error)?;
+        let ncols = st.column_count();
+        let mut rows = st.query([]).map_err(map_error)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(map_error)? {
+            let mut vals = Vec::with_capacity(ncols);
+            for i in 0..ncols {
+                vals.push(match row.get_ref(i).map_err(map_error)? {
+                    ValueRef::Null => None,
+                    ValueRef::Integer(i) => Some(i.to_string()),
+                    ValueRef::Real(r) => Some(r.to_string()),
+                    ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(b) => Some(b.iter().map(|x| format!("{x:02x}")).collect()),
+                });
+            }
+            out.push(vals);
+        }
+        Ok(out)
+    }
+
     fn query(&mut self, sql: &str) -> Result<QueryOutcome, DbError> {
         let mut st = self.conn.prepare(sql).map_err(map_error)?;
         let ncols = st.column_count();

@@ -580,3 +580,302 @@ pub fn json<T: Serialize>(doc: &T, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, doc).map_err(io::Error::other)?;
     writeln!(out)
 }
+
+/// `sluice test`: the verdict table of every migration and step.
+#[derive(Clone, Debug, Serialize)]
+pub struct TestDoc {
+    /// Format version.
+    pub schema_version: u32,
+    /// The scratch database the proof ran on, masked.
+    pub scratch: String,
+    /// PASS when no step failed.
+    pub verdict: &'static str,
+    /// Steps that passed, failed, were skipped.
+    pub passed: usize,
+    /// Steps that failed.
+    pub failed: usize,
+    /// Steps skipped.
+    pub skipped: usize,
+    /// Wall time of the proof, in milliseconds.
+    pub duration_ms: u64,
+    /// Every step.
+    pub steps: Vec<sluice_core::proof::Step>,
+}
+
+impl TestDoc {
+    /// The document of a proof.
+    pub fn new(
+        scratch: String,
+        report: &sluice_core::proof::TestReport,
+        duration_ms: u64,
+    ) -> TestDoc {
+        use sluice_core::proof::Verdict;
+        let count = |v: Verdict| report.steps.iter().filter(|s| s.verdict == v).count();
+        TestDoc {
+            schema_version: SCHEMA_VERSION,
+            scratch,
+            verdict: if report.passed() { "PASS" } else { "FAIL" },
+            passed: count(Verdict::Pass),
+            failed: count(Verdict::Fail),
+            skipped: count(Verdict::Skip),
+            duration_ms,
+            steps: report.steps.clone(),
+        }
+    }
+}
+
+/// `sluice test` as a table, each failed comparison's difference below it, and a verdict.
+pub fn test_text(doc: &TestDoc, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    use sluice_core::proof::Verdict;
+    writeln!(out, "scratch  {}", doc.scratch)?;
+    writeln!(out)?;
+    let mut t = Table::new(["MIGRATION", "STEP", "RESULT", "DETAIL"]);
+    for s in &doc.steps {
+        let (word, color) = match s.verdict {
+            Verdict::Pass => ("PASS", Color::Green),
+            Verdict::Fail => ("FAIL", Color::Red),
+            Verdict::Skip => ("SKIP", Color::Yellow),
+        };
+        t.row([
+            (s.migration.clone(), None),
+            (s.step.clone(), None),
+            (word.to_string(), Some(color)),
+            (s.detail.clone(), None),
+        ]);
+    }
+    t.render(out, style)?;
+    for s in doc.steps.iter().filter(|s| s.diff.is_some()) {
+        writeln!(out)?;
+        writeln!(out, "{} — {}: {}", s.migration, s.step, s.detail)?;
+        for l in s.diff.as_deref().unwrap_or_default().lines() {
+            writeln!(out, "  {l}")?;
+        }
+    }
+    writeln!(out)?;
+    let color = if doc.failed == 0 {
+        Color::Green
+    } else {
+        Color::Red
+    };
+    writeln!(
+        out,
+        "verdict: {} — {} passed, {} failed, {} skipped ({} ms; the scratch database was dropped)",
+        style.paint(doc.verdict, color),
+        doc.passed,
+        doc.failed,
+        doc.skipped,
+        doc.duration_ms
+    )
+}
+
+fn xml(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '"' => "&quot;".to_string(),
+            '\'' => "&apos;".to_string(),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => " ".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// `sluice test` as JUnit XML: a test case per migration and step.
+pub fn test_junit(doc: &TestDoc, out: &mut dyn Write) -> io::Result<()> {
+    use sluice_core::proof::Verdict;
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="sluice test" tests="{}" failures="{}" skipped="{}" time="{:.3}">"#,
+        doc.steps.len(),
+        doc.failed,
+        doc.skipped,
+        doc.duration_ms as f64 / 1000.0
+    )?;
+    writeln!(
+        out,
+        r#"  <testsuite name="sluice test" tests="{}" failures="{}" skipped="{}">"#,
+        doc.steps.len(),
+        doc.failed,
+        doc.skipped
+    )?;
+    for s in &doc.steps {
+        write!(
+            out,
+            r#"    <testcase classname="{}" name="{}" time="{:.3}""#,
+            xml(&s.migration),
+            xml(&s.step),
+            s.duration_ms as f64 / 1000.0
+        )?;
+        match s.verdict {
+            Verdict::Pass => writeln!(out, "/>")?,
+            Verdict::Skip => writeln!(
+                out,
+                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                xml(&s.detail)
+            )?,
+            Verdict::Fail => writeln!(
+                out,
+                ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
+                xml(&s.detail),
+                xml(s.diff.as_deref().unwrap_or(&s.detail))
+            )?,
+        }
+    }
+    writeln!(out, "  </testsuite>\n</testsuites>")
+}
+
+/// `sluice drift`: how a live database differs from what its applied migrations make.
+#[derive(Clone, Debug, Serialize)]
+pub struct DriftDoc {
+    /// Format version.
+    pub schema_version: u32,
+    /// The live database.
+    pub target: Target,
+    /// Whether anything differs (objects, or files changed since they were applied).
+    pub drift: bool,
+    /// Applied migrations whose file changed or is gone.
+    pub files: Vec<String>,
+    /// Objects in the live database that the migrations do not make (added by hand).
+    pub added: Vec<String>,
+    /// Objects the migrations make that the live database lacks.
+    pub missing: Vec<String>,
+    /// Objects defined differently, with the lines (`- ` expected, `+ ` live).
+    pub changed: Vec<DriftChange>,
+    /// Migrations the expected schema was built from, in applied order.
+    pub applied: usize,
+}
+
+/// One changed object.
+#[derive(Clone, Debug, Serialize)]
+pub struct DriftChange {
+    /// `table public.orders`.
+    pub object: String,
+    /// The differing lines.
+    pub lines: Vec<String>,
+}
+
+impl DriftDoc {
+    /// The document from the differences expected → live.
+    pub fn new(
+        target: Target,
+        files: Vec<String>,
+        diffs: &[sluice_core::schema::Difference],
+        applied: usize,
+    ) -> DriftDoc {
+        use sluice_core::schema::Difference;
+        let (mut added, mut missing, mut changed) = (Vec::new(), Vec::new(), Vec::new());
+        for d in diffs {
+            match d {
+                Difference::Added { kind, name } => added.push(format!("{kind} {name}")),
+                Difference::Removed { kind, name } => missing.push(format!("{kind} {name}")),
+                Difference::Changed { kind, name, lines } => changed.push(DriftChange {
+                    object: format!("{kind} {name}"),
+                    lines: lines.clone(),
+                }),
+            }
+        }
+        DriftDoc {
+            schema_version: SCHEMA_VERSION,
+            target,
+            drift: !(files.is_empty() && diffs.is_empty()),
+            files,
+            added,
+            missing,
+            changed,
+            applied,
+        }
+    }
+}
+
+/// `sluice drift` for people.
+pub fn drift_text(doc: &DriftDoc, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    header(out, &doc.target)?;
+    writeln!(out)?;
+    if !doc.drift {
+        return writeln!(
+            out,
+            "{}: the live schema is what the {} applied migrations make",
+            style.paint("no drift", Color::Green),
+            doc.applied
+        );
+    }
+    for f in &doc.files {
+        writeln!(out, "{} {f}", style.paint("file", Color::Red))?;
+    }
+    for a in &doc.added {
+        writeln!(
+            out,
+            "{} {a} (not made by any migration: added by hand?)",
+            style.paint("+", Color::Red)
+        )?;
+    }
+    for m in &doc.missing {
+        writeln!(
+            out,
+            "{} {m} (made by the migrations, missing in the database)",
+            style.paint("-", Color::Red)
+        )?;
+    }
+    for c in &doc.changed {
+        writeln!(
+            out,
+            "{} {} (defined differently; - expected, + live)",
+            style.paint("~", Color::Red),
+            c.object
+        )?;
+        for l in &c.lines {
+            writeln!(out, "    {l}")?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}: {} added, {} missing, {} changed, {} file problem(s), against {} applied migrations",
+        style.paint("drift", Color::Red),
+        doc.added.len(),
+        doc.missing.len(),
+        doc.changed.len(),
+        doc.files.len(),
+        doc.applied
+    )
+}
+
+/// `sluice drift` as Markdown, for a review or a ticket.
+pub fn drift_md(doc: &DriftDoc, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "# Schema drift: {}", doc.target.database)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Environment `{}`, {} applied migrations. Verdict: **{}**.",
+        doc.target.environment,
+        doc.applied,
+        if doc.drift { "drift" } else { "no drift" }
+    )?;
+    let section = |out: &mut dyn Write, title: &str, items: &[String]| -> io::Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "\n## {title}\n")?;
+        for i in items {
+            writeln!(out, "- `{i}`")?;
+        }
+        Ok(())
+    };
+    section(out, "Migration files changed or missing", &doc.files)?;
+    section(out, "Added by hand (not made by any migration)", &doc.added)?;
+    section(out, "Missing (made by the migrations)", &doc.missing)?;
+    if !doc.changed.is_empty() {
+        writeln!(out, "\n## Defined differently\n")?;
+        for c in &doc.changed {
+            writeln!(out, "### `{}`\n\n```diff", c.object)?;
+            for l in &c.lines {
+                writeln!(out, "{l}")?;
+            }
+            writeln!(out, "```\n")?;
+        }
+    }
+    Ok(())
+}

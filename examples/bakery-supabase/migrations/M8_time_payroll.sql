@@ -26,6 +26,8 @@ DROP TABLE IF EXISTS breaks;
 DROP TABLE IF EXISTS shifts;
 
 -- sluice:verify
+-- A shift cannot end before it starts (self-contained: its own staff member, rolled back).
 -- expect: error check_violation
+WITH s AS (INSERT INTO staff_shared (full_name, role) VALUES ('verify', 'staff') RETURNING id)
 INSERT INTO shifts (staff_id, started_at, ended_at)
-SELECT id, now(), now() - interval '1 hour' FROM staff_shared LIMIT 1;
+SELECT id, now(), now() - interval '1 hour' FROM s;

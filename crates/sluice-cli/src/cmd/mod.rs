@@ -1,6 +1,7 @@
 //! One module per command, each with `run(args, &settings, out)`.
 
 mod down;
+mod drift;
 mod init;
 mod log;
 mod new;
@@ -9,6 +10,7 @@ mod resolve;
 mod schema;
 
 mod status;
+mod test;
 mod up;
 mod verify;
 
@@ -32,6 +34,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Log(a) => log::run(a, &settings, out),
         Command::Resolve(a) => resolve::run(a, &settings, out),
         Command::Schema(a) => schema::run(a, &settings, out),
+        Command::Test(a) => test::run(a, &settings, out),
+        Command::Drift(a) => drift::run(a, &settings, out),
     }
 }
 
@@ -93,8 +97,89 @@ fn emit<T: serde::Serialize>(
     match settings.format {
         Format::Text => text(doc, settings.style, out)?,
         Format::Json => sluice_report::json(doc, out)?,
+        Format::Junit => return Err(unsupported("this command", "junit")),
+        Format::Md => return Err(unsupported("this command", "md")),
     }
     Ok(())
+}
+
+/// `--format` asked for something this command does not write.
+fn unsupported(command: &str, format: &str) -> Failure {
+    Failure::new(
+        Exit::Input,
+        format!(
+            "{command} does not write --format {format}: use text or json (junit is for `sluice test`, md for `sluice drift`)"
+        ),
+    )
+}
+
+/// Creates a scratch database for `test`, `drift` and `schema dump --check`, on the
+/// server of `flag` (else the environment's `scratch_url`; SQLite: a temp file). A URL
+/// that is an environment's `url` is refused: a scratch server is never a real database.
+/// Ctrl-C drops it before sluice exits.
+fn scratch(s: &Settings, flag: Option<&str>) -> Result<sluice_engine::scratch::Scratch, Failure> {
+    let server = flag.map(str::to_string).or_else(|| s.scratch_url.clone());
+    if let Some(u) = &server {
+        let bare = |x: &str| {
+            x.split('?')
+                .next()
+                .unwrap_or(x)
+                .trim_end_matches('/')
+                .to_string()
+        };
+        if let Some((name, _)) = s.env_urls.iter().find(|(_, e)| bare(e) == bare(u)) {
+            return Err(Failure::new(
+                Exit::Refused,
+                format!(
+                    "{} is the url of environment {name}: sluice creates and drops scratch databases only on a server given for that (--scratch-url or scratch_url), never on an environment's database",
+                    sluice_core::config::mask_url(u)
+                ),
+            ));
+        }
+        match sluice_engine::dialect_of(u) {
+            Some(d) if d == s.dialect => {}
+            _ => {
+                return Err(Failure::new(
+                    Exit::Input,
+                    format!(
+                        "the scratch server {} is not a {} URL, the project's dialect",
+                        sluice_core::config::mask_url(u),
+                        s.dialect.name()
+                    ),
+                ));
+            }
+        }
+    }
+    static HANDLER: std::sync::Once = std::sync::Once::new();
+    HANDLER.call_once(|| {
+        // The one place sluice exits from elsewhere than main: the main thread is busy in
+        // a database call, and the scratch database must go before the process does.
+        #[allow(clippy::disallowed_methods)]
+        let _ = ctrlc::set_handler(|| {
+            sluice_engine::scratch::cleanup_all();
+            eprintln!("interrupted: the scratch database was dropped");
+            std::process::exit(130);
+        });
+    });
+    Ok(sluice_engine::scratch::Scratch::create(
+        s.dialect,
+        server.as_deref(),
+    )?)
+}
+
+/// Opens a scratch database created by [`scratch`].
+fn open_scratch(
+    s: &Settings,
+    url: &str,
+    who: &str,
+) -> Result<Box<dyn sluice_core::Engine>, Failure> {
+    let opts = sluice_engine::OpenOptions {
+        access: sluice_engine::Access::Create,
+        application: format!("sluice/{who}"),
+        state: s.state.clone(),
+    };
+    sluice_engine::open(url, &s.project, &opts)?
+        .ok_or_else(|| Failure::new(Exit::Database, "the scratch database did not open"))
 }
 
 /// Opens an existing database for a writing command that has nothing to do on a missing

@@ -26,6 +26,7 @@ fn help_of_every_command() {
     snap("help", dir.path(), &["--help"]).code(0);
     for cmd in [
         "init", "new", "status", "plan", "up", "down", "verify", "log", "resolve", "schema",
+        "test", "drift",
     ] {
         snap(&format!("help_{cmd}"), dir.path(), &[cmd, "--help"]).code(0);
     }
