@@ -38,6 +38,51 @@ impl Backend {
         }
     }
 
+    /// The `--scratch-url` arguments for `sluice test` / `drift` (none on SQLite: a temp
+    /// file).
+    pub fn scratch_args(&self) -> Vec<String> {
+        match self {
+            Backend::Sqlite => Vec::new(),
+            Backend::Postgres(_) => vec![
+                "--scratch-url".into(),
+                format!("{}/postgres", server().base_url()),
+            ],
+            Backend::Mysql(_) => vec![
+                "--scratch-url".into(),
+                sluice_testkit::mariadb::server().base_url().to_string(),
+            ],
+        }
+    }
+
+    /// Scratch databases (or files) that the sluice process `pid` left behind.
+    pub fn scratch_left(&self, pid: u32) -> Vec<String> {
+        let prefix = format!("sluice_scratch_{pid}_");
+        match self {
+            Backend::Sqlite => std::fs::read_dir(std::env::temp_dir())
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(&prefix))
+                .collect(),
+            Backend::Postgres(db) => psql(
+                &db.url,
+                &format!("SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%'"),
+            )
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect(),
+            Backend::Mysql(db) => sluice_testkit::mariadb::client(
+                &db.url,
+                &format!("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '{prefix}%'"),
+            )
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        }
+    }
+
     /// Runs sluice in `dir` against this backend's database.
     pub fn sluice(&self, dir: &Path, args: &[&str]) -> Run {
         let url = self.url();

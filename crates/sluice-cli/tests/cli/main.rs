@@ -4,6 +4,7 @@ mod backend;
 mod engines;
 mod my;
 mod pg;
+mod proof;
 mod support;
 
 use std::path::Path;

@@ -66,6 +66,11 @@ fn consignments_applies_verifies_reverts_to_the_baseline_and_reapplies() {
         refused.stderr
     );
     b.sluice(d, &["up"]).code(0);
+    let mut args = vec!["test".to_string(), "--idempotent".into()];
+    args.extend(b.scratch_args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let proof = b.sluice(d, &args).code(0);
+    assert!(proof.stdout.contains("verdict: PASS"), "{}", proof.stdout);
     let again = b.sluice(d, &["schema", "dump"]).code(0).stdout;
     assert!(
         first == again,

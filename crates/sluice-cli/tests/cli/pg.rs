@@ -289,6 +289,12 @@ fn seed_example_round_trip(name: &str, migrations: usize) {
         sluice_core::schema::line_diff(&first, &again).join("\n")
     );
     b.sluice(d, &["verify"]).code(0);
+    // And every migration proven on a scratch database.
+    let mut args = vec!["test".to_string(), "--idempotent".into()];
+    args.extend(b.scratch_args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let proof = b.sluice(d, &args).code(0);
+    assert!(proof.stdout.contains("verdict: PASS"), "{}", proof.stdout);
 }
 
 #[test]
