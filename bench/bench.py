@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """sluice benchmarks, run side by side with their baselines in one script.
 
-    cargo build --release && python3 bench/bench.py [--quick] [--sqlite-only | --postgres-only | --mysql-only]
+    cargo build --release && python3 bench/bench.py [--quick] [--sqlite-only | --postgres-only | --mysql-only | --test-only]
 
 1. `status` and `plan` on 10,000 generated migrations (no database yet, then all applied):
    wall time and peak RSS of the sluice process (wait4), median of N runs.
@@ -327,6 +327,37 @@ def bench_mysql_up():
         print(f"no-op up with {n} applied: median {statistics.median(noop) * 1000:.1f} ms")
 
 
+def bench_test():
+    """`sluice test` on 200 generated migrations: wall time, and how much of it was spent
+    inside the database (sluice times every engine call) against sluice's own work."""
+    import json
+    n = 200
+    print(f"\n## sluice test on {n} generated migrations (up, verify, down, schema compare, up again each)")
+    with tempfile.TemporaryDirectory() as tmp:
+        proj = os.path.join(tmp, "proj")
+        write_project(proj, n, requires_every=0)
+
+        def one(extra):
+            env = dict(os.environ, SLUICE_ACTOR="bench", NO_COLOR="1")
+            walls, db = [], []
+            for _ in range(RUNS):
+                start = time.perf_counter()
+                p = subprocess.run([SLUICE, "--format", "json", "test"] + extra, cwd=proj, env=env, capture_output=True, text=True)
+                walls.append(time.perf_counter() - start)
+                if p.returncode != 0:
+                    sys.exit(f"sluice test failed: {p.stderr}{p.stdout[:2000]}")
+                doc = json.loads(p.stdout)
+                db.append(doc["database_ms"] / max(doc["duration_ms"], 1))
+            return statistics.median(walls), statistics.median(db)
+
+        w, share = one([])
+        print(f"SQLite      median {w * 1000:8.1f} ms   in the database {share * 100:4.1f} %   in sluice {100 - share * 100:4.1f} %")
+        if "--sqlite-only" not in sys.argv:
+            with PgServer() as pg:
+                w, share = one(["--url", pg.base + "/unused", "--scratch-url", pg.base + "/postgres"])
+                print(f"PostgreSQL  median {w * 1000:8.1f} ms   in the database {share * 100:4.1f} %   in sluice {100 - share * 100:4.1f} %")
+
+
 if __name__ == "__main__":
     if not os.path.exists(SLUICE):
         sys.exit("build first: cargo build --release")
@@ -340,3 +371,5 @@ if __name__ == "__main__":
         bench_pg_up()
     if not only or "--mysql-only" in only:
         bench_mysql_up()
+    if not only or "--test-only" in only:
+        bench_test()

@@ -30,6 +30,7 @@ pub mod schema;
 pub mod state;
 pub mod testdata;
 pub mod time;
+pub mod timed;
 pub mod whoami;
 
 pub use engine::Engine;

@@ -598,6 +598,8 @@ pub struct TestDoc {
     pub skipped: usize,
     /// Wall time of the proof, in milliseconds.
     pub duration_ms: u64,
+    /// Of that, time spent inside the database (every engine call), in milliseconds.
+    pub database_ms: u64,
     /// Every step.
     pub steps: Vec<sluice_core::proof::Step>,
 }
@@ -608,6 +610,7 @@ impl TestDoc {
         scratch: String,
         report: &sluice_core::proof::TestReport,
         duration_ms: u64,
+        database_ms: u64,
     ) -> TestDoc {
         use sluice_core::proof::Verdict;
         let count = |v: Verdict| report.steps.iter().filter(|s| s.verdict == v).count();
@@ -619,6 +622,7 @@ impl TestDoc {
             failed: count(Verdict::Fail),
             skipped: count(Verdict::Skip),
             duration_ms,
+            database_ms,
             steps: report.steps.clone(),
         }
     }
@@ -659,12 +663,13 @@ pub fn test_text(doc: &TestDoc, style: Style, out: &mut dyn Write) -> io::Result
     };
     writeln!(
         out,
-        "verdict: {} — {} passed, {} failed, {} skipped ({} ms; the scratch database was dropped)",
+        "verdict: {} — {} passed, {} failed, {} skipped ({} ms, {} ms of it in the database; the scratch database was dropped)",
         style.paint(doc.verdict, color),
         doc.passed,
         doc.failed,
         doc.skipped,
-        doc.duration_ms
+        doc.duration_ms,
+        doc.database_ms
     )
 }
 

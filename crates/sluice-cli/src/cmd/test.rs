@@ -16,10 +16,11 @@ pub fn run(args: TestArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
     let started = Instant::now();
     let scratch = super::scratch(s, args.scratch_url.as_deref())?;
     let ctx = s.run_context();
-    let report = {
+    let (report, database) = {
         let mut engine = super::open_scratch(s, &scratch.url, ctx.run_id.as_str())?;
-        proof::test(
-            engine.as_mut(),
+        let mut timed = sluice_core::timed::Timed::new(engine.as_mut());
+        let report = proof::test(
+            &mut timed,
             &ctx,
             &plan,
             TestOptions {
@@ -32,11 +33,17 @@ pub fn run(args: TestArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
                     statement: s.statement_timeout,
                 },
             },
-        )?
+        )?;
+        (report, timed.spent)
     };
     let shown = sluice_core::config::mask_url(&scratch.url);
     scratch.remove()?;
-    let doc = TestDoc::new(shown, &report, started.elapsed().as_millis() as u64);
+    let doc = TestDoc::new(
+        shown,
+        &report,
+        started.elapsed().as_millis() as u64,
+        database.as_millis() as u64,
+    );
     match s.format {
         Format::Text => sluice_report::test_text(&doc, s.style, out)?,
         Format::Json => sluice_report::json(&doc, out)?,
