@@ -57,7 +57,7 @@ pub enum Command {
     /// Write a new migration file migrations/<YYYYMMDD_HHMMSS>_<name>.sql.
     New(NewArgs),
     /// Show each migration's state in the database: applied, pending, failed, drift.
-    Status,
+    Status(StatusArgs),
     /// Show what `up` would run, in order, with its SQL; nothing is executed.
     Plan(TargetArgs),
     /// Apply pending migrations in plan order.
@@ -77,6 +77,63 @@ pub enum Command {
     Test(TestArgs),
     /// Compare a live database with what its applied migrations should have made.
     Drift(DriftArgs),
+    /// Record an approval of a migration in this environment (needed at or above the
+    /// environment's approve_at); an approval counts only for the file as it is now.
+    Approve(ApproveArgs),
+    /// List the backups taken before runs in this environment.
+    Backups,
+    /// Put this environment's database back to a backup: everything in it now is replaced.
+    Restore(RestoreArgs),
+    /// Development: revert every applied migration, newest first, then apply everything
+    /// again (dev-only seed migrations included).
+    Reset(ConfirmArgs),
+    /// Check sluice.toml: keys, values, environments, promotion order; every URL it can
+    /// resolve, masked.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// One table with a column per environment of sluice.toml.
+    #[arg(long)]
+    pub all_envs: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The migration.
+    pub id: String,
+    /// Why it may run (recorded with the approval).
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file (see `sluice backups`).
+    pub file: std::path::PathBuf,
+    /// The environment's name, to confirm (sluice never prompts).
+    #[arg(long, value_name = "ENV")]
+    pub confirm: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// The environment's name, to confirm where it is required.
+    #[arg(long, value_name = "ENV")]
+    pub confirm: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Validate sluice.toml and .env; exit 2 with the file, key and what to do.
+    Check,
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +182,10 @@ pub struct TargetArgs {
     /// Apply at most N migrations.
     #[arg(long, value_name = "N")]
     pub count: Option<usize>,
+    /// Confirm a migration that destroys data, where the environment asks for it
+    /// (`confirm_destructive`); repeat for several.
+    #[arg(long, value_name = "ID")]
+    pub confirm: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +277,9 @@ pub struct DownArgs {
     /// How long to wait for another run's migration lock, e.g. 30s, 2min.
     #[arg(long, default_value = "30s", value_name = "DURATION")]
     pub lock_wait: String,
+    /// The environment's name, to confirm a down in a protected environment.
+    #[arg(long, value_name = "ENV")]
+    pub confirm: Option<String>,
 }
 
 #[derive(Debug, Args)]

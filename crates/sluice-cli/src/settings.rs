@@ -49,6 +49,10 @@ pub struct Settings {
     pub scratch_url: Option<String>,
     /// Every environment's URL, resolved where it can be (to refuse them as scratch).
     pub env_urls: Vec<(String, String)>,
+    /// `sluice.toml`, when there is one.
+    pub config: Option<config::Config>,
+    /// The chosen environment's settings, when `sluice.toml` defines it.
+    pub env_cfg: Option<config::EnvConfig>,
     /// Terminal colours.
     pub style: Style,
 }
@@ -87,7 +91,10 @@ impl Settings {
         };
         let url = match (&g.url, &env_cfg) {
             (Some(u), _) => u.clone(),
-            (None, Some(e)) => config::resolve_url(&env, &e.url)?,
+            (None, Some(e)) => cfg.as_ref().map_or_else(
+                || config::resolve_url(&env, &e.url),
+                |c| c.resolve_url(&env, &e.url),
+            )?,
             (None, None) => std::env::var("DATABASE_URL")
                 .ok()
                 .filter(|u| !u.is_empty())
@@ -155,22 +162,25 @@ impl Settings {
         let scratch_url = env_cfg
             .as_ref()
             .and_then(|e| e.scratch_url.as_deref())
-            .map(|u| config::resolve_url(&env, u))
+            .map(|u| match &cfg {
+                Some(c) => c.resolve_url(&env, u),
+                None => config::resolve_url(&env, u),
+            })
             .transpose()?;
         let env_urls = cfg
             .as_ref()
             .map(|c| {
                 c.environments
                     .iter()
-                    .filter_map(|(n, e)| {
-                        config::resolve_url(n, &e.url).ok().map(|u| (n.clone(), u))
-                    })
+                    .filter_map(|(n, e)| c.resolve_url(n, &e.url).ok().map(|u| (n.clone(), u)))
                     .collect()
             })
             .unwrap_or_default();
         Ok(Settings {
             scratch_url,
             env_urls,
+            config: cfg.clone(),
+            env_cfg: env_cfg.clone(),
             project,
             migrations: tidy(&migrations),
             dialect,

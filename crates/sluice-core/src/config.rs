@@ -16,6 +16,9 @@ pub struct Config {
     /// `[environments.<name>]`.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvConfig>,
+    /// The variables of the `.env` file next to `sluice.toml` (for `env:NAME` URLs).
+    #[serde(skip)]
+    pub dotenv: BTreeMap<String, String>,
 }
 
 /// `[project]`.
@@ -52,7 +55,7 @@ fn default_migrations() -> String {
 }
 
 /// `[environments.<name>]`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnvConfig {
     /// The database URL, or `env:NAME` to read it from the environment.
@@ -76,6 +79,58 @@ pub struct EnvConfig {
     /// scratch databases (PostgreSQL, MySQL), or `env:NAME`.
     #[serde(default)]
     pub scratch_url: Option<String>,
+    /// Promotion: a migration runs here only once it is applied, with the same checksum,
+    /// and verified in this environment.
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Take a backup before the first migration of every run (no backup, no apply).
+    #[serde(default)]
+    pub backup: bool,
+    /// Migrations at or above this risk need a recorded approval (`sluice approve`).
+    #[serde(default)]
+    pub approve_at: Option<crate::file::Risk>,
+    /// A migration that drops or truncates needs `--confirm <id>`.
+    #[serde(default)]
+    pub confirm_destructive: bool,
+    /// No `reset`, no `restore` and no `down` without `--confirm <env>`.
+    #[serde(default)]
+    pub protected: bool,
+    /// Commands run before and after `up`.
+    #[serde(default)]
+    pub hooks: Hooks,
+}
+
+/// `[environments.<name>.hooks]`: commands as argument lists (no shell unless written
+/// `["sh", "-c", "…"]`); a string is split on white space.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hooks {
+    /// Run before the first migration; a failure stops the run with nothing applied.
+    #[serde(default)]
+    pub before: Vec<HookCommand>,
+    /// Run after the last migration; a failure marks the run failed.
+    #[serde(default)]
+    pub after: Vec<HookCommand>,
+}
+
+/// One hook command.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum HookCommand {
+    /// `["./notify.sh", "start"]`.
+    Args(Vec<String>),
+    /// `"./notify.sh start"`, split on white space.
+    Line(String),
+}
+
+impl HookCommand {
+    /// The program and its arguments.
+    pub fn argv(&self) -> Vec<String> {
+        match self {
+            HookCommand::Args(a) => a.clone(),
+            HookCommand::Line(l) => l.split_whitespace().map(str::to_string).collect(),
+        }
+    }
 }
 
 /// What to do with a *late* migration (pending, but ordered before an applied one).
@@ -152,10 +207,22 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         path: path.into(),
         source,
     })?;
-    let cfg: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+    let mut cfg: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
         path: path.into(),
         message: e.to_string(),
     })?;
+    let dotenv_path = path.with_file_name(".env");
+    if dotenv_path.is_file() {
+        let text = std::fs::read_to_string(&dotenv_path).map_err(|source| ConfigError::Read {
+            path: dotenv_path.clone(),
+            source,
+        })?;
+        cfg.dotenv = parse_dotenv(&text).map_err(|(line, why)| ConfigError::Value {
+            path: dotenv_path.clone(),
+            message: format!("line {line}: {why}"),
+        })?;
+    }
+    check_environments(&cfg, path)?;
     if let Some(l) = cfg.project.layout.as_deref()
         && l != "sluice"
     {
@@ -257,6 +324,107 @@ impl Config {
                 path: path.into(),
                 known: known(),
             }),
+        }
+    }
+}
+
+/// The rules every environment must follow, beyond the file's shape.
+fn check_environments(cfg: &Config, path: &Path) -> Result<(), ConfigError> {
+    let bad = |message: String| ConfigError::Value {
+        path: path.into(),
+        message,
+    };
+    for (name, env) in &cfg.environments {
+        if name != "dev" && !env.url.starts_with("env:") && mask_url(&env.url) != env.url {
+            return Err(bad(format!(
+                "[environments.{name}] url holds a password in the file: write url = \"env:{}_DATABASE_URL\" and put the URL in that variable or in .env next to sluice.toml (kept out of git); only dev may hold a literal password",
+                name.to_ascii_uppercase().replace('-', "_")
+            )));
+        }
+        if let Some(after) = &env.after {
+            if after == name {
+                return Err(bad(format!(
+                    "[environments.{name}] after = \"{after}\": an environment cannot come after itself"
+                )));
+            }
+            if !cfg.environments.contains_key(after) {
+                return Err(bad(format!(
+                    "[environments.{name}] after = \"{after}\" names no environment: the environments are {}",
+                    cfg.environments
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            // No cycle: follow `after` until it ends.
+            let mut seen = vec![name.as_str()];
+            let mut cur = after.as_str();
+            while let Some(next) = cfg.environments.get(cur).and_then(|e| e.after.as_deref()) {
+                if seen.contains(&cur) {
+                    return Err(bad(format!(
+                        "[environments.{name}] after: the promotion order has a cycle ({} → {cur})",
+                        seen.join(" → ")
+                    )));
+                }
+                seen.push(cur);
+                cur = next;
+            }
+        }
+        for (when, list) in [("before", &env.hooks.before), ("after", &env.hooks.after)] {
+            if list.iter().any(|c| c.argv().is_empty()) {
+                return Err(bad(format!(
+                    "[environments.{name}.hooks] {when}: a command is empty"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses a `.env` file: `KEY=value`, `export KEY=value`, `# comments`, values in single
+/// or double quotes. Errors give the line.
+pub fn parse_dotenv(text: &str) -> Result<BTreeMap<String, String>, (usize, String)> {
+    let mut out = BTreeMap::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            return Err((i + 1, "expected KEY=value".into()));
+        };
+        let key = key.trim();
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err((i + 1, format!("`{key}` is not a variable name")));
+        }
+        let value = value.trim();
+        let value = if let Some(v) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            v.replace("\\n", "\n").replace("\\\"", "\"")
+        } else if let Some(v) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+            v.to_string()
+        } else {
+            value.split(" #").next().unwrap_or(value).trim().to_string()
+        };
+        out.insert(key.to_string(), value);
+    }
+    Ok(out)
+}
+
+impl Config {
+    /// Resolves `env:NAME` URLs from the process environment, then from `.env`.
+    pub fn resolve_url(&self, env_name: &str, url: &str) -> Result<String, ConfigError> {
+        match url.strip_prefix("env:") {
+            Some(var) => std::env::var(var)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .or_else(|| self.dotenv.get(var).cloned())
+                .ok_or_else(|| ConfigError::UnsetVar {
+                    env: env_name.into(),
+                    var: var.into(),
+                }),
+            None => Ok(url.to_string()),
         }
     }
 }

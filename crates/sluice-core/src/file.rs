@@ -27,7 +27,9 @@ pub const KNOWN_KEYS: [&str; 11] = [
 ];
 
 /// The author's claim about a migration's risk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Risk {
     /// New objects only, or trivially safe.

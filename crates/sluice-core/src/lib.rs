@@ -21,6 +21,7 @@ pub mod config;
 pub mod engine;
 pub mod expect;
 pub mod file;
+pub mod gates;
 pub mod id;
 pub mod load;
 pub mod plan;

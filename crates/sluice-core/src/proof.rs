@@ -170,6 +170,7 @@ pub fn test(
         statement_timeout: limits.timeouts.statement,
         retries: 0,
         retry_cap: Duration::from_secs(1),
+        only: None,
     };
     let mut filled: BTreeSet<String> = BTreeSet::new();
     let mut stopped: Option<String> = None;

@@ -484,6 +484,8 @@ pub struct UpOptions {
     pub retries: u32,
     /// The longest wait between two attempts.
     pub retry_cap: Duration,
+    /// Apply only these (the plan the gates passed); `None`: everything the plan chooses.
+    pub only: Option<Vec<String>>,
 }
 
 impl Default for UpOptions {
@@ -498,6 +500,7 @@ impl Default for UpOptions {
             statement_timeout: None,
             retries: 0,
             retry_cap: Duration::from_secs(30),
+            only: None,
         }
     }
 }
@@ -616,7 +619,59 @@ pub fn plan_up<'p>(
             env: env.into(),
         });
     }
+    if let Some(only) = &opts.only {
+        // The gates passed this list: under the lock, apply nothing else (another run may
+        // have applied some of it meanwhile).
+        apply.retain(|(m, _)| only.iter().any(|o| o == m.id.as_str()));
+    }
     Ok(UpPlan { apply, skipped_env })
+}
+
+/// Records, per migration, the verdict of its checks (for the promotion gate of the
+/// environments after this one): an event with `details.verify` = PASS or FAIL and the
+/// checksum that was verified.
+pub fn record_verification(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    plan: &Plan,
+    results: &[CheckResult],
+) -> Result<(), DbError> {
+    let mut events = Vec::new();
+    let mut ids: Vec<&MigrationId> = results.iter().map(|r| &r.migration).collect();
+    ids.dedup();
+    for id in ids {
+        let mine: Vec<&CheckResult> = results.iter().filter(|r| &r.migration == id).collect();
+        let failed = mine.iter().filter(|r| !r.passed).count();
+        let verdict = if failed == 0 { "PASS" } else { "FAIL" };
+        let mut ev = ctx.event(Some(id), None, None, true);
+        ev.checksum = plan.get(id.as_str()).map(|m| m.checksum.clone());
+        ev.reason = Some(format!(
+            "verify {verdict}: {} of {} checks passed",
+            mine.len() - failed,
+            mine.len()
+        ));
+        ev.details = serde_json::json!({ "verify": verdict, "checks": mine.len(), "failed": failed, "env": ctx.env });
+        events.push(ev);
+    }
+    in_tx(engine, |e| {
+        events.iter().try_for_each(|ev| e.append_event(ev))
+    })
+}
+
+/// Appends one audited note (an approval, a backup, a hook, a restore), about a migration
+/// or about the run.
+pub fn record_note(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    m: Option<&Migration>,
+    reason: String,
+    details: serde_json::Value,
+) -> Result<(), DbError> {
+    let mut ev = ctx.event(m.map(|m| &m.id), None, None, true);
+    ev.checksum = m.map(|m| m.checksum.clone());
+    ev.reason = Some(reason);
+    ev.details = details;
+    in_tx(engine, |e| e.append_event(&ev))
 }
 
 /// The result of `up`.

@@ -11,6 +11,7 @@
 //!
 //! The entry point is [`open`], which picks the engine from the URL.
 
+pub mod backup;
 pub mod mysql;
 mod mysql_schema;
 pub mod postgres;

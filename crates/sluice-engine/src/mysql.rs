@@ -57,6 +57,28 @@ pub struct Target {
     pub display: String,
 }
 
+impl Target {
+    /// Arguments for the `mariadb`/`mysql` client tools (no password: give it in
+    /// `MYSQL_PWD`).
+    pub fn client_args(&self) -> Vec<String> {
+        let mut a = vec!["--no-defaults".to_string(), format!("--user={}", self.user)];
+        match &self.socket {
+            Some(s) => a.push(format!("--socket={s}")),
+            None => {
+                a.push(format!("--host={}", self.host));
+                a.push(format!("--port={}", self.port));
+                a.push("--protocol=tcp".into());
+            }
+        }
+        a
+    }
+
+    /// The password, for the tools' environment.
+    pub fn password(&self) -> Option<String> {
+        self.password.clone()
+    }
+}
+
 /// Parses a `mysql://` or `mariadb://` URL:
 /// `mysql://user:password@host:port/database?ssl-mode=REQUIRED&ssl-ca=ca.pem&socket=/run/mysqld/mysqld.sock`.
 pub fn parse_url(url: &str) -> Result<Target, DbError> {

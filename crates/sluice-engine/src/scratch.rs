@@ -48,6 +48,11 @@ pub fn with_database(url: &str, db: &str) -> String {
     format!("{scheme}://{authority}/{db}{query}")
 }
 
+/// The database a server URL names.
+pub fn database_name(url: &str) -> Option<String> {
+    database_of(url)
+}
+
 fn database_of(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let main = rest.split('?').next().unwrap_or(rest);

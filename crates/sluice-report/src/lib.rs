@@ -286,6 +286,8 @@ pub struct PlanDoc {
     pub migrations: Vec<PlanItem>,
     /// Pending migrations that do not run in this environment.
     pub skipped: Vec<String>,
+    /// The environment's gates for this plan: PASS or BLOCKED, and why.
+    pub gates: Vec<sluice_core::gates::Gate>,
 }
 
 /// One migration in `plan`.
@@ -400,6 +402,32 @@ pub fn plan_text(doc: &PlanDoc, style: Style, out: &mut dyn Write) -> io::Result
             "not for this environment (skipped): {}",
             doc.skipped.join(", ")
         )?;
+    }
+    if !doc.gates.is_empty() {
+        let mut t = Table::new(["GATE", "MIGRATION", "RESULT", "WHY"]);
+        for g in &doc.gates {
+            let (word, color) = if g.passed {
+                ("PASS", Color::Green)
+            } else {
+                ("BLOCKED", Color::Red)
+            };
+            let why = match &g.fix {
+                Some(f) => format!("{} — to pass it: {f}", g.reason),
+                None => g.reason.clone(),
+            };
+            t.row([
+                (g.gate.to_string(), None),
+                (
+                    g.migration.clone().unwrap_or_else(|| "(the run)".into()),
+                    None,
+                ),
+                (word.to_string(), Some(color)),
+                (why, None),
+            ]);
+        }
+        writeln!(out, "gates of environment {}:", doc.target.environment)?;
+        t.render(out, style)?;
+        writeln!(out)?;
     }
     let n = doc.migrations.len();
     let stmts: usize = doc.migrations.iter().map(|m| m.statements.len()).sum();

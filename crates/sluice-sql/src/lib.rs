@@ -31,7 +31,7 @@ mod names;
 
 use std::fmt;
 
-pub use names::{is_data_change, tables_touched};
+pub use names::{destructive, is_data_change, tables_touched};
 
 /// The SQL dialect whose lexical rules apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -190,3 +190,83 @@ mod data_change_tests {
         assert!(!is_data_change("-- only a comment"));
     }
 }
+
+/// Words after `ALTER TABLE … DROP` that do not drop a column (and so lose no data).
+const DROP_NOT_DATA: [&str; 11] = [
+    "CONSTRAINT",
+    "INDEX",
+    "KEY",
+    "DEFAULT",
+    "NOT",
+    "PRIMARY",
+    "FOREIGN",
+    "CHECK",
+    "PARTITION",
+    "EXPRESSION",
+    "IDENTITY",
+];
+
+/// Whether a statement destroys data: `DROP TABLE | SCHEMA | DATABASE | MATERIALIZED VIEW`,
+/// `TRUNCATE`, or `ALTER TABLE … DROP [COLUMN] x`. A light scan of the words (comments and
+/// strings skipped), for the environments' `confirm_destructive` gate; it names what it
+/// found.
+pub fn destructive(sql: &str) -> Option<String> {
+    let words: Vec<String> = tokens(sql)
+        .into_iter()
+        .map(|(w, quoted)| if quoted { w } else { w.to_ascii_uppercase() })
+        .collect();
+    let w = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let first = first_word(sql)?.to_ascii_uppercase();
+    match first.as_str() {
+        "TRUNCATE" => Some(format!("TRUNCATE {}", w(1))),
+        "DROP" => {
+            let what = w(1);
+            let what = if what == "MATERIALIZED" {
+                "MATERIALIZED VIEW"
+            } else {
+                what
+            };
+            if ["TABLE", "SCHEMA", "DATABASE", "MATERIALIZED VIEW"].contains(&what) {
+                Some(format!("DROP {what}"))
+            } else {
+                None
+            }
+        }
+        "ALTER" if w(1) == "TABLE" => {
+            for (i, word) in words.iter().enumerate().skip(2) {
+                if word == "DROP" {
+                    let next = w(i + 1);
+                    if next == "COLUMN" || !DROP_NOT_DATA.contains(&next) && !next.is_empty() {
+                        return Some("ALTER TABLE … DROP COLUMN".into());
+                    }
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod destructive_tests {
+    use super::destructive;
+
+    #[test]
+    fn drops_and_truncates() {
+        assert_eq!(
+            destructive("DROP TABLE IF EXISTS t").as_deref(),
+            Some("DROP TABLE")
+        );
+        assert_eq!(
+            destructive("-- x\ntruncate t").as_deref(),
+            Some("TRUNCATE T")
+        );
+        assert!(destructive("ALTER TABLE t DROP COLUMN c").is_some());
+        assert!(destructive("ALTER TABLE t DROP c").is_some());
+        assert!(destructive("ALTER TABLE t DROP CONSTRAINT c_fk").is_none());
+        assert!(destructive("ALTER TABLE t ALTER COLUMN c DROP NOT NULL").is_none());
+        assert!(destructive("DROP INDEX i").is_none());
+        assert!(destructive("CREATE TABLE drop_log (x int)").is_none());
+        assert!(destructive("INSERT INTO t VALUES ('DROP TABLE x')").is_none());
+    }
+}

@@ -19,6 +19,17 @@ pub fn run(args: DownArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         (None, Some(to), _) => DownTarget::To(to),
         (None, None, count) => DownTarget::Count(count.unwrap_or(1)),
     };
+    if s.env_cfg.as_ref().is_some_and(|e| e.protected)
+        && args.confirm.as_deref() != Some(s.env.as_str())
+    {
+        return Err(Failure::new(
+            Exit::Refused,
+            format!(
+                "environment {} is protected: down there needs --confirm {} (sluice never prompts)",
+                s.env, s.env
+            ),
+        ));
+    }
     let plan = s.plan()?;
     let ctx = s.run_context();
     let mut engine = super::open_existing(s, &ctx.run_id, "revert")?;

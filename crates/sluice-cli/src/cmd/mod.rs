@@ -2,6 +2,9 @@
 
 mod down;
 mod drift;
+mod envs;
+mod gates;
+mod hooks;
 mod init;
 mod log;
 mod new;
@@ -26,7 +29,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
     match cli.command {
         Command::Init(a) => init::run(a, &settings, out),
         Command::New(a) => new::run(a, &settings, out),
-        Command::Status => status::run(&settings, out),
+        Command::Status(a) => status::run(a, &settings, out),
         Command::Plan(a) => plan::run(a, &settings, out),
         Command::Up(a) => up::run(a, &settings, out),
         Command::Down(a) => down::run(a, &settings, out),
@@ -36,6 +39,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Schema(a) => schema::run(a, &settings, out),
         Command::Test(a) => test::run(a, &settings, out),
         Command::Drift(a) => drift::run(a, &settings, out),
+        Command::Approve(a) => envs::approve(a, &settings, out),
+        Command::Backups => envs::backups(&settings, out),
+        Command::Restore(a) => envs::restore(a, &settings, out),
+        Command::Reset(a) => envs::reset(a, &settings, out),
+        Command::Config(_) => envs::config_check(&settings, out),
     }
 }
 

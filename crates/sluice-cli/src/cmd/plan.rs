@@ -19,6 +19,16 @@ pub fn run(args: TargetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
         ..UpOptions::default()
     };
     let chosen = plan_up(&plan, &overview, &opts, &s.env)?;
+    let gates = if s.env_cfg.is_some() && !chosen.apply.is_empty() {
+        let events = match s.open(sluice_engine::Access::ReadOnly, "plan")? {
+            Some(mut e) => super::gates::own_events(e.as_mut())?,
+            None => Vec::new(),
+        };
+        let apply: Vec<&sluice_core::Migration> = chosen.apply.iter().map(|(m, _)| *m).collect();
+        super::gates::check(s, &apply, &events, &args.confirm)
+    } else {
+        Vec::new()
+    };
     let doc = PlanDoc {
         schema_version: SCHEMA_VERSION,
         target: s.target(history.server),
@@ -32,6 +42,7 @@ pub fn run(args: TargetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
             .iter()
             .map(|m| m.id.to_string())
             .collect(),
+        gates,
     };
     super::emit(s, &doc, |d, st, o| sluice_report::plan_text(d, st, o), out)?;
     Ok(Exit::Success)

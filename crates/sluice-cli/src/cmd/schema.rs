@@ -91,6 +91,7 @@ fn check(
             statement_timeout: s.statement_timeout,
             retries: 0,
             retry_cap: std::time::Duration::from_secs(1),
+            only: None,
         };
         sluice_core::run::up(e.as_mut(), &ctx, &plan, &opts, &mut |_| {})?;
         let dialect = e.info().dialect.name();

@@ -36,7 +36,73 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
         statement_timeout: s.statement_timeout,
         retries: s.retries,
         retry_cap: s.retry_cap,
+        only: None,
     };
+    let mut opts = opts;
+    let mut to_apply: Vec<String> = Vec::new();
+    // The gates, on the plan as the database stands now: nothing runs unless all pass.
+    // (A plan that cannot be made is refused by `run::up` itself, with its reason.)
+    let records = if engine.state_exists()? {
+        engine.records()?
+    } else {
+        Vec::new()
+    };
+    let overview = run::Overview::new(&plan, records, &s.env);
+    if let Ok(chosen) = run::plan_up(&plan, &overview, &opts, &s.env) {
+        let apply: Vec<&sluice_core::Migration> = chosen.apply.iter().map(|(m, _)| *m).collect();
+        let events = super::gates::own_events(engine.as_mut())?;
+        let gates = super::gates::check(s, &apply, &events, &args.target.confirm);
+        if let Some(f) = super::gates::refusal(s, &gates) {
+            return Err(super::with_run(&run_id, f));
+        }
+        for g in gates
+            .iter()
+            .filter(|g| g.gate != "backup" && g.gate != "hooks")
+        {
+            writeln!(
+                out,
+                "{run_id} gate {} passed for {}: {}",
+                g.gate,
+                g.migration.as_deref().unwrap_or("the run"),
+                g.reason
+            )?;
+        }
+        to_apply = apply.iter().map(|m| m.id.to_string()).collect();
+        opts.only = Some(to_apply.clone());
+    }
+    let env_cfg = s.env_cfg.clone().unwrap_or_default();
+    if !to_apply.is_empty() {
+        if !env_cfg.hooks.before.is_empty() {
+            engine.create_state()?;
+            if let Err(why) = super::hooks::run_hooks(
+                s,
+                &ctx,
+                engine.as_mut(),
+                "before",
+                &env_cfg.hooks.before,
+                &to_apply,
+            ) {
+                return Err(super::with_run(
+                    &run_id,
+                    Failure::new(
+                        Exit::Refused,
+                        format!("{why}: the run stops here, nothing was applied"),
+                    ),
+                ));
+            }
+        }
+        if env_cfg.backup {
+            let b = super::hooks::backup(s, &ctx, engine.as_mut())
+                .map_err(|f| super::with_run(&run_id, f))?;
+            writeln!(
+                out,
+                "{run_id} backup {} ({} bytes, sha256 {})",
+                crate::settings::tidy(&b.path).display(),
+                b.size,
+                &b.sha256[..16]
+            )?;
+        }
+    }
     let started = Instant::now();
     let mut io_error = None;
     let result = run::up(engine.as_mut(), &ctx, &plan, &opts, &mut |p| {
@@ -96,6 +162,31 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
                 eprintln!(
                     "warning: {run_id}: {id} was late (ordered before migrations applied earlier); it was applied because this environment allows late migrations"
                 );
+            }
+            if n > 0
+                && !env_cfg.hooks.after.is_empty()
+                && let Err(why) = super::hooks::run_hooks(
+                    s,
+                    &ctx,
+                    engine.as_mut(),
+                    "after",
+                    &env_cfg.hooks.after,
+                    &summary
+                        .applied
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>(),
+                )
+            {
+                return Err(super::with_run(
+                    &run_id,
+                    Failure::new(
+                        Exit::MigrationFailed,
+                        format!(
+                            "{why}: the {n} migration(s) stay applied, but this run is marked failed"
+                        ),
+                    ),
+                ));
             }
             Ok(Exit::Success)
         }

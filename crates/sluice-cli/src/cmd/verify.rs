@@ -23,6 +23,11 @@ pub fn run(args: VerifyArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
         ));
     };
     let checks = run::verify(engine.as_mut(), &plan, &s.env, &args.ids)?;
+    // The verdicts are recorded, so that the environments after this one can see that
+    // these migrations were verified here (the promotion gate).
+    if !checks.is_empty() && engine.state_exists()? {
+        run::record_verification(engine.as_mut(), &s.run_context(), &plan, &checks)?;
+    }
     let doc = VerifyDoc::new(s.target(Some(engine.info().server)), checks);
     super::emit(
         s,
