@@ -2,6 +2,7 @@
 
 mod backend;
 mod engines;
+mod gates;
 mod my;
 mod pg;
 mod proof;

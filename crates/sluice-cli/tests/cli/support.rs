@@ -86,6 +86,9 @@ pub fn redact(text: &str, dir: &Path) -> String {
             r#""sluice_version": "[VERSION]""#,
         ),
         (r"pid \d+ on [^,]+,", "pid [PID] on [HOST],"),
+        (r"\d{8}T\d{9}Z", "[STAMP]"),
+        (r"sha256 [0-9a-f]{16,64}", "sha256 [SHA]"),
+        (r"\(\d+ bytes", "([N] bytes"),
     ];
     for (re, with) in rules {
         t = Regex::new(re)
