@@ -195,7 +195,8 @@ pub fn status_text(doc: &StatusDoc, style: Style, out: &mut dyn Write) -> io::Re
         if r.late {
             notes.push("late".to_string());
         }
-        if !r.runs_here {
+        let skipped_here = !r.runs_here && r.state == State::Pending;
+        if !r.runs_here && !skipped_here {
             notes.push("not for this environment".to_string());
         }
         if r.file.is_none() {
@@ -218,7 +219,11 @@ pub fn status_text(doc: &StatusDoc, style: Style, out: &mut dyn Write) -> io::Re
         }
         t.row([
             (r.id.clone(), None),
-            (r.state.to_string(), Some(state_color(r.state))),
+            if skipped_here {
+                ("not for this environment".to_string(), Some(Color::Dim))
+            } else {
+                (r.state.to_string(), Some(state_color(r.state)))
+            },
             (
                 r.applied_at.as_deref().map(show_time).unwrap_or_default(),
                 None,

@@ -79,6 +79,14 @@ fn gate_refusals_name_the_gate_and_the_command() {
         &["reset", "--env", "prod"],
     )
     .code(4);
+    // Development: reset reverts what is applied, newest first, and applies everything.
+    sluice(p.path(), &["up", "--env", "dev", "--count", "1"]).code(0);
+    let reset = sluice(p.path(), &["reset", "--env", "dev"]).code(0);
+    assert!(
+        reset.stdout.contains("reverted M1") && reset.stdout.contains("done: 3 migrations applied"),
+        "{}",
+        reset.stdout
+    );
     let backups = std::fs::read_dir(p.path().join("backups/prod"))
         .unwrap()
         .count();
