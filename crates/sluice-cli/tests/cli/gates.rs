@@ -320,3 +320,32 @@ fn secrets_stay_out_of_output_events_backups_and_hooks() {
     );
     let _ = &db.name;
 }
+
+#[test]
+fn a_failing_after_hook_marks_the_run_failed() {
+    let p = Project::new("g-after");
+    p.config("[environments.dev]\nurl = \"sqlite:dev.db\"\nhooks.after = [[\"sh\", \"-c\", \"echo deploy notice failed >&2; exit 7\"]]\n");
+    p.migration("M1", M1);
+    let run = snap("gate_after_hook", p.path(), &["up"]).code(3);
+    assert!(
+        run.stderr.contains("deploy notice failed"),
+        "{}",
+        run.stderr
+    );
+    let status = sluice(p.path(), &["status"]).code(0);
+    assert!(
+        status
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("M1") && l.contains("applied")),
+        "{}",
+        status.stdout
+    );
+    let log = sluice(p.path(), &["log"]).code(0);
+    assert!(
+        log.stdout
+            .contains("after hook `sh -c echo deploy notice failed >&2; exit 7` failed (exit 7)"),
+        "{}",
+        log.stdout
+    );
+}
