@@ -229,15 +229,8 @@ pub fn restore(url: &str, base: &Path, file: &Path) -> Result<(), String> {
             let (plain, password) = without_password(url);
             let db = crate::scratch::database_name(&plain).ok_or("the URL names no database")?;
             // Drop and re-create the database, so that what the run added goes too.
-            let admin = crate::scratch::with_database(url, "postgres");
-            let opts = crate::OpenOptions {
-                access: crate::Access::Existing,
-                application: "sluice/restore".into(),
-                state: "sluice".into(),
-            };
-            let mut e = crate::open(&admin, base, &opts)
-                .map_err(|e| e.to_string())?
-                .ok_or("cannot reach the server")?;
+            let mut e = crate::scratch::admin_connection(Dialect::Postgres, url)
+                .map_err(|e| e.to_string())?;
             e.execute(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"))
                 .map_err(|e| e.to_string())?;
             e.execute(&format!("CREATE DATABASE \"{db}\""))
@@ -260,15 +253,8 @@ pub fn restore(url: &str, base: &Path, file: &Path) -> Result<(), String> {
         }
         Dialect::MySql => {
             let t = crate::mysql::parse_url(url).map_err(|e| e.message)?;
-            let admin = crate::scratch::with_database(url, "information_schema");
-            let opts = crate::OpenOptions {
-                access: crate::Access::Existing,
-                application: "sluice/restore".into(),
-                state: "sluice".into(),
-            };
-            let mut e = crate::open(&admin, base, &opts)
-                .map_err(|e| e.to_string())?
-                .ok_or("cannot reach the server")?;
+            let mut e = crate::scratch::admin_connection(Dialect::MySql, url)
+                .map_err(|e| e.to_string())?;
             let db = crate::mysql::quote_ident(&t.database);
             e.execute(&format!("DROP DATABASE IF EXISTS {db}"))
                 .map_err(|e| e.to_string())?;

@@ -69,6 +69,16 @@ fn admin(dialect: Dialect, url: &str) -> String {
     }
 }
 
+/// A connection to the server of `url` for creating and dropping databases: PostgreSQL's
+/// `postgres` database, MySQL's `information_schema`.
+pub fn admin_connection(dialect: Dialect, url: &str) -> Result<Box<dyn Engine>, OpenError> {
+    let target = match dialect {
+        Dialect::Postgres => with_database(url, "postgres"),
+        _ => admin(dialect, url),
+    };
+    connect(&target)
+}
+
 fn connect(url: &str) -> Result<Box<dyn Engine>, OpenError> {
     let opts = OpenOptions {
         access: Access::Existing,
