@@ -253,8 +253,8 @@ pub fn restore(url: &str, base: &Path, file: &Path) -> Result<(), String> {
         }
         Dialect::MySql => {
             let t = crate::mysql::parse_url(url).map_err(|e| e.message)?;
-            let mut e = crate::scratch::admin_connection(Dialect::MySql, url)
-                .map_err(|e| e.to_string())?;
+            let mut e =
+                crate::scratch::admin_connection(Dialect::MySql, url).map_err(|e| e.to_string())?;
             let db = crate::mysql::quote_ident(&t.database);
             e.execute(&format!("DROP DATABASE IF EXISTS {db}"))
                 .map_err(|e| e.to_string())?;
