@@ -62,20 +62,7 @@ impl Drop for MyDatabase {
 impl MyServer {
     /// A fresh, empty database named after `label`.
     pub fn database(&self, label: &str) -> MyDatabase {
-        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let clean: String = label
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .take(40)
-            .collect();
-        let name = format!("t_{clean}_{}_{n}", std::process::id());
+        let name = crate::postgres::database_name(label);
         client(&self.base_url, &format!("CREATE DATABASE `{name}`"))
             .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
         MyDatabase {

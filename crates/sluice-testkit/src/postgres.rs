@@ -57,19 +57,7 @@ impl Drop for PgDatabase {
 impl PgServer {
     /// A fresh, empty database named after `label`.
     pub fn database(&self, label: &str) -> PgDatabase {
-        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let clean: String = label
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let name = format!("t_{clean}_{}_{n}", std::process::id());
+        let name = database_name(label);
         let admin_url = format!("{}/postgres", self.base_url);
         psql(&admin_url, &format!("CREATE DATABASE \"{name}\""))
             .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
@@ -84,6 +72,25 @@ impl PgServer {
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+}
+
+/// A database name for one test: `t_<label>_<pid>_<n>`, unique in this process, lower-case
+/// letters, digits and `_` only, at most 63 bytes (the limit of both servers).
+pub(crate) fn database_name(label: &str) -> String {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let clean: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    format!("t_{clean}_{}_{n}", std::process::id())
 }
 
 /// Runs one SQL command through `psql` (the tests' independent view of the database).
