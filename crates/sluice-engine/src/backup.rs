@@ -63,8 +63,36 @@ fn on_path(names: &[&str]) -> Option<String> {
     })
 }
 
-/// Splits a server URL into (URL without password, password).
+/// Splits a server URL into (URL without password, password): the password may stand in
+/// the user part or in a `password=` parameter.
 fn without_password(url: &str) -> (String, Option<String>) {
+    let (url, param) = match url.split_once('?') {
+        Some((main, query)) => {
+            let mut found = None;
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|kv| match kv.strip_prefix("password=") {
+                    Some(v) => {
+                        found = crate::postgres::decode(v).ok();
+                        false
+                    }
+                    None => true,
+                })
+                .collect();
+            let rebuilt = if kept.is_empty() {
+                main.to_string()
+            } else {
+                format!("{main}?{}", kept.join("&"))
+            };
+            (rebuilt, found)
+        }
+        None => (url.to_string(), None),
+    };
+    let (plain, user_part) = user_password(&url);
+    (plain, user_part.or(param))
+}
+
+fn user_password(url: &str) -> (String, Option<String>) {
     let Some((scheme, rest)) = url.split_once("://") else {
         return (url.to_string(), None);
     };
@@ -284,4 +312,31 @@ pub fn restore(url: &str, base: &Path, file: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn passwords_leave_the_url() {
+        assert_eq!(
+            without_password("postgres://u:p%40ss@h:5432/db?sslmode=require"),
+            (
+                "postgres://u@h:5432/db?sslmode=require".to_string(),
+                Some("p@ss".to_string())
+            )
+        );
+        assert_eq!(
+            without_password("postgres://u@h/db?password=x&sslmode=disable"),
+            (
+                "postgres://u@h/db?sslmode=disable".to_string(),
+                Some("x".to_string())
+            )
+        );
+        assert_eq!(
+            without_password("postgres://u@h/db"),
+            ("postgres://u@h/db".to_string(), None)
+        );
+    }
 }
