@@ -351,7 +351,8 @@ fn id_col(s: String) -> Result<MigrationId, DbError> {
         .map_err(|e| DbError::msg(format!("bad migration id in the history: {e}")))
 }
 
-fn text(v: &mysql::Value) -> Option<String> {
+/// A value as text (`None` for NULL), as every reader of this engine wants it.
+pub(crate) fn text(v: &mysql::Value) -> Option<String> {
     match v {
         mysql::Value::NULL => None,
         mysql::Value::Bytes(b) => Some(String::from_utf8_lossy(b).into_owned()),

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use sluice_core::engine::DbError;
 use sluice_core::schema::{SchemaObject, TableStats};
 
-use crate::mysql::{map_error, quote_ident};
+use crate::mysql::{map_error, quote_ident, text};
 
 type Rows = Vec<Vec<Option<String>>>;
 
@@ -19,16 +19,7 @@ fn rows(conn: &mut Conn, sql: &str) -> Result<Rows, DbError> {
     let rows: Vec<mysql::Row> = conn.query(sql).map_err(|e| map_error(&e))?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            r.unwrap()
-                .into_iter()
-                .map(|v| match v {
-                    mysql::Value::NULL => None,
-                    mysql::Value::Bytes(b) => Some(String::from_utf8_lossy(&b).into_owned()),
-                    other => Some(other.as_sql(true).trim_matches('\'').to_string()),
-                })
-                .collect()
-        })
+        .map(|r| r.unwrap().iter().map(text).collect())
         .collect())
 }
 
@@ -238,12 +229,21 @@ pub fn snapshot(
             });
         }
     }
+    // A view's body names its tables with the database (`db`.`t`): drop that, so the same
+    // view in two databases reads the same.
+    let db: Option<String> = conn
+        .query_first("SELECT DATABASE()")
+        .map_err(|e| map_error(&e))?;
+    let db_prefix = db.map(|d| format!("{}.", quote_ident(&d)));
     for v in rows(
         conn,
         "SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, SECURITY_TYPE FROM information_schema.VIEWS \
          WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME",
     )? {
-        let body = s(&v[1]).to_string();
+        let body = match &db_prefix {
+            Some(p) => s(&v[1]).replace(p.as_str(), ""),
+            None => s(&v[1]).to_string(),
+        };
         out.push(SchemaObject {
             kind: "view".into(),
             name: s(&v[0]).to_string(),
@@ -251,7 +251,7 @@ pub fn snapshot(
                 "CREATE SQL SECURITY {} VIEW {} AS {}{};",
                 s(&v[3]),
                 quote_ident(s(&v[0])),
-                strip_schema(conn, &body),
+                body,
                 match s(&v[2]) {
                     "NONE" | "" => String::new(),
                     o => format!(" WITH {o} CHECK OPTION"),
@@ -333,16 +333,6 @@ pub fn snapshot(
         });
     }
     Ok((out, sizes))
-}
-
-/// A view's body names its tables with the database (`` `db`.`t` ``): drop that, so the
-/// same view in two databases reads the same.
-fn strip_schema(conn: &mut Conn, body: &str) -> String {
-    let db: Option<String> = conn.query_first("SELECT DATABASE()").ok().flatten();
-    match db {
-        Some(db) => body.replace(&format!("{}.", quote_ident(&db)), ""),
-        None => body.to_string(),
-    }
 }
 
 fn index_part(p: &[Option<String>]) -> String {
