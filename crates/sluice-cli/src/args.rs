@@ -77,6 +77,12 @@ pub enum Command {
     Test(TestArgs),
     /// Compare a live database with what its applied migrations should have made.
     Drift(DriftArgs),
+    /// Take over another tool's history (dbmate, golang-migrate, flyway, sqlx, diesel,
+    /// prisma, sqitch): record what it applied as applied, without running anything.
+    Adopt(AdoptArgs),
+    /// Mark every migration up to ID applied in a database that has no history, without
+    /// running them; --check first compares the live schema with a scratch build.
+    Baseline(BaselineArgs),
     /// Record an approval of a migration in this environment (needed at or above the
     /// environment's approve_at); an approval counts only for the file as it is now.
     Approve(ApproveArgs),
@@ -165,6 +171,50 @@ pub struct InitArgs {
     /// The dialect to write into sluice.toml.
     #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres", "mysql"])]
     pub dialect: String,
+    /// Find the migrations of another tool in this project (dbmate, golang-migrate,
+    /// flyway, sqlx, diesel, prisma, sqitch, pop), say what was found and why, and write a
+    /// sluice.toml that reads them in place.
+    #[arg(long)]
+    pub detect: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The tool whose history to take over.
+    #[arg(long, value_name = "TOOL", value_parser = ["dbmate", "golang-migrate", "flyway", "sqlx", "diesel", "prisma", "sqitch"])]
+    pub from: String,
+    /// The tool's history table, when not its default (schema_migrations,
+    /// flyway_schema_history, _sqlx_migrations, __diesel_schema_migrations,
+    /// _prisma_migrations, sqitch.changes).
+    #[arg(long, value_name = "TABLE")]
+    pub table: Option<String>,
+    /// Show what would be recorded; record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How long to wait for another run's migration lock, e.g. 30s, 2min.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub lock_wait: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The last migration (in plan order) the database already has.
+    #[arg(long, value_name = "ID")]
+    pub to: String,
+    /// First build those migrations on a scratch database and compare its schema with the
+    /// live one; record nothing when they differ.
+    #[arg(long)]
+    pub check: bool,
+    /// The server to create the scratch database on (else the environment's scratch_url;
+    /// SQLite: a temp file).
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+    /// Show what would be recorded; record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How long to wait for another run's migration lock, e.g. 30s, 2min.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub lock_wait: String,
 }
 
 #[derive(Debug, Args)]

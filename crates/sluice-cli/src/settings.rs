@@ -25,6 +25,10 @@ pub struct Settings {
     pub project: PathBuf,
     /// The migrations folder.
     pub migrations: PathBuf,
+    /// Flyway's further locations (the first is `migrations`).
+    pub locations: Vec<PathBuf>,
+    /// The folder layout.
+    pub layout: sluice_core::layout::Layout,
     /// The dialect of the migrations.
     pub dialect: Dialect,
     /// The environment's name.
@@ -120,8 +124,25 @@ impl Settings {
         }
         let migrations = match (&g.dir, &cfg) {
             (Some(d), _) => d.clone(),
+            (None, Some(c)) if !c.project.locations.is_empty() => {
+                project.join(&c.project.locations[0])
+            }
             (None, Some(c)) => project.join(&c.project.migrations),
             (None, None) => project.join("migrations"),
+        };
+        let locations = match (&g.dir, &cfg) {
+            (None, Some(c)) => c
+                .project
+                .locations
+                .iter()
+                .skip(1)
+                .map(|l| tidy(&project.join(l)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let layout = match &cfg {
+            Some(c) => c.layout(&toml_path)?,
+            None => sluice_core::layout::Layout::Sluice,
         };
         let late = env_cfg
             .as_ref()
@@ -183,6 +204,8 @@ impl Settings {
             env_cfg: env_cfg.clone(),
             project,
             migrations: tidy(&migrations),
+            locations,
+            layout,
             dialect,
             env,
             url,
@@ -207,11 +230,25 @@ impl Settings {
         let Loaded {
             migrations,
             ignored,
-        } = load::load_dir(&self.migrations, self.dialect)?;
+        } = self.load()?;
         for p in ignored {
-            eprintln!("note: ignored {} (not a .sql file)", p.display());
+            eprintln!("note: ignored {} ({})", p.display(), self.ignored_why());
         }
         Ok(Plan::new(migrations)?)
+    }
+
+    /// Reads the migrations in the project's layout.
+    pub fn load(&self) -> Result<load::Loaded, Failure> {
+        let mut dirs = vec![self.migrations.clone()];
+        dirs.extend(self.locations.iter().cloned());
+        Ok(sluice_core::layout::load(self.layout, &dirs, self.dialect)?)
+    }
+
+    fn ignored_why(&self) -> String {
+        match self.layout {
+            sluice_core::layout::Layout::Sluice => "not a .sql file".into(),
+            l => format!("not a {l} migration"),
+        }
     }
 
     /// Opens the database; `None` when it does not exist and `access` does not create it.

@@ -31,9 +31,13 @@ pub struct ProjectConfig {
     /// `sqlite` (default), `postgres` or `mysql`.
     #[serde(default)]
     pub dialect: Option<String>,
-    /// The folder layout; only `sluice` is read so far.
+    /// The folder layout: `sluice` (default) or another tool's, read in place.
     #[serde(default)]
     pub layout: Option<String>,
+    /// Flyway only: several folders merged, relative to `sluice.toml` (replaces
+    /// `migrations`).
+    #[serde(default)]
+    pub locations: Vec<String>,
     /// The name of sluice's state: the schema on PostgreSQL (default `sluice`).
     #[serde(default)]
     pub state: Option<String>,
@@ -45,6 +49,7 @@ impl Default for ProjectConfig {
             migrations: default_migrations(),
             dialect: None,
             layout: None,
+            locations: Vec::new(),
             state: None,
         }
     }
@@ -223,13 +228,12 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         })?;
     }
     check_environments(&cfg, path)?;
-    if let Some(l) = cfg.project.layout.as_deref()
-        && l != "sluice"
-    {
+    let layout = cfg.layout(path)?;
+    if !cfg.project.locations.is_empty() && layout != crate::layout::Layout::Flyway {
         return Err(ConfigError::Value {
             path: path.into(),
             message: format!(
-                "[project] layout = \"{l}\" is not supported yet: only \"sluice\" is read today"
+                "[project] locations is read for layout = \"flyway\" only (this project's layout is \"{layout}\"): use `migrations` instead"
             ),
         });
     }
@@ -272,6 +276,17 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 }
 
 impl Config {
+    /// The project's layout (`sluice` when not set).
+    pub fn layout(&self, path: &Path) -> Result<crate::layout::Layout, ConfigError> {
+        match self.project.layout.as_deref() {
+            None => Ok(crate::layout::Layout::Sluice),
+            Some(l) => crate::layout::Layout::parse(l).map_err(|m| ConfigError::Value {
+                path: path.into(),
+                message: format!("[project] layout: {m}"),
+            }),
+        }
+    }
+
     /// The project's dialect (`sqlite` when not set).
     pub fn dialect(&self, path: &Path) -> Result<Dialect, ConfigError> {
         match self.project.dialect.as_deref() {

@@ -83,6 +83,9 @@ pub struct Stmt {
 pub struct Section {
     /// Line of the `-- sluice:…` marker.
     pub marker_line: usize,
+    /// The file the statements are in, when it is not the migration's own file (another
+    /// tool's separate `down` script).
+    pub file: Option<PathBuf>,
     /// The statements, in order.
     pub statements: Vec<Stmt>,
 }
@@ -115,6 +118,8 @@ pub struct Migration {
     pub verify: Vec<Check>,
     /// Checksum of the `up` section.
     pub checksum: Checksum,
+    /// Where a migration read from another tool's layout came from; `None` for sluice's own.
+    pub origin: Option<crate::layout::Origin>,
 }
 
 impl Migration {
@@ -332,11 +337,12 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
         up,
         down,
         verify,
+        origin: None,
     })
 }
 
 /// The PostgreSQL statements that refuse to run inside a transaction block, by their words.
-fn outside_transaction_only(sql: &str) -> Option<&'static str> {
+pub(crate) fn outside_transaction_only(sql: &str) -> Option<&'static str> {
     let code: Vec<String> = sql
         .lines()
         .map(|l| l.split("--").next().unwrap_or(""))
@@ -366,7 +372,7 @@ fn outside_transaction_only(sql: &str) -> Option<&'static str> {
 }
 
 /// `BEGIN`, `COMMIT`, `END`, `ROLLBACK` (not `ROLLBACK TO`), `START TRANSACTION`.
-fn is_transaction_control(sql: &str) -> bool {
+pub(crate) fn is_transaction_control(sql: &str) -> bool {
     let code = sql
         .lines()
         .map(str::trim)
@@ -438,6 +444,7 @@ fn parse_section(
     }
     Ok(Section {
         marker_line,
+        file: None,
         statements: stmts
             .into_iter()
             .map(|s| Stmt {
@@ -449,7 +456,7 @@ fn parse_section(
 }
 
 /// The message of a split error without its own line number (the caller adds file:line).
-fn split_message(e: &sluice_sql::SplitError) -> String {
+pub(crate) fn split_message(e: &sluice_sql::SplitError) -> String {
     let full = e.to_string();
     full.replacen(&format!(" on line {}", e.line), "", 1)
         .replacen(&format!("line {} holds", e.line), "this line holds", 1)

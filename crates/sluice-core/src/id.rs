@@ -33,6 +33,40 @@ impl MigrationId {
         Ok(MigrationId(s.to_string()))
     }
 
+    /// An id for a migration of another tool's layout, whose names may hold spaces or
+    /// other characters: those become `_` (and `@`, which Sqitch uses, is kept).
+    pub fn lenient(s: &str) -> Self {
+        let mut out: String = s
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '@') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if !out.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            out.insert(0, 'm');
+        }
+        MigrationId(out)
+    }
+
+    /// Validates an id read back from the history table: sluice's grammar, or the form
+    /// [`MigrationId::lenient`] gives (which may hold `@`).
+    pub fn stored(s: &str) -> Result<Self, String> {
+        match Self::parse(s) {
+            Ok(id) => Ok(id),
+            Err(e) => {
+                if Self::lenient(s).0 == s {
+                    Ok(MigrationId(s.to_string()))
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -17,12 +17,14 @@
 //! What it must never do: talk to a database except through [`Engine`], print, or exit.
 //! Engines execute and store; the order, the states and the rules live here.
 
+pub mod adopt;
 pub mod config;
 pub mod engine;
 pub mod expect;
 pub mod file;
 pub mod gates;
 pub mod id;
+pub mod layout;
 pub mod load;
 pub mod plan;
 pub mod proof;

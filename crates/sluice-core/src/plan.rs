@@ -78,7 +78,11 @@ pub struct Plan {
 impl Plan {
     /// Orders `migrations` (which must have unique ids, as the loader guarantees).
     pub fn new(mut migrations: Vec<Migration>) -> Result<Plan, PlanError> {
-        migrations.sort_by(|a, b| a.id.cmp(&b.id));
+        // Another tool's layout gives its own order (`rank`); sluice's files sort by id.
+        migrations.sort_by(|a, b| {
+            let rank = |m: &Migration| m.origin.as_ref().map(|o| o.rank);
+            rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id))
+        });
         let rank: HashMap<&str, usize> = migrations
             .iter()
             .enumerate()

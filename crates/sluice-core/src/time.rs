@@ -60,6 +60,78 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Reads a timestamp as databases print it — `2024-01-02 03:04:05[.123456][+01[:00]]`,
+/// with `T` or a space, `Z` or an offset, or none (then it is taken as UTC) — and gives
+/// the form sluice stores. `None` when it is not such a timestamp.
+pub fn parse_to_rfc3339(s: &str) -> Option<String> {
+    let s = s.trim();
+    let num = |t: &str| -> Option<u32> {
+        (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (date, rest) = (s.get(..10)?, s.get(10..)?);
+    let mut d = date.split('-');
+    let (y, mo, da) = (num(d.next()?)?, num(d.next()?)?, num(d.next()?)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&da) {
+        return None;
+    }
+    let rest = rest.strip_prefix(['T', ' ']).unwrap_or(rest);
+    let (h, mi, se) = if rest.len() >= 8 {
+        (num(&rest[..2])?, num(&rest[3..5])?, num(&rest[6..8])?)
+    } else if rest.is_empty() {
+        (0, 0, 0)
+    } else {
+        return None;
+    };
+    let mut rest = rest.get(8..).unwrap_or("");
+    let mut millis = 0u32;
+    if let Some(f) = rest.strip_prefix('.') {
+        let digits = f.bytes().take_while(u8::is_ascii_digit).count();
+        let frac = &f[..digits];
+        millis = num(&format!("{frac:0<3}")[..3])?;
+        rest = &f[digits..];
+    }
+    let rest = rest.trim();
+    let offset_min: i64 = match rest {
+        "" | "Z" | "z" | "UTC" => 0,
+        o => {
+            let sign = match o.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let body = o[1..].replace(':', "");
+            let (oh, om) = match body.len() {
+                2 => (num(&body)?, 0),
+                4 => (num(&body[..2])?, num(&body[2..])?),
+                _ => return None,
+            };
+            sign * i64::from(oh * 60 + om)
+        }
+    };
+    let secs = days_from_civil(i64::from(y), mo, da) * 86_400 + i64::from(h * 3600 + mi * 60 + se)
+        - offset_min * 60;
+    if secs < 0 {
+        return None;
+    }
+    let t = Timestamp {
+        nanos: secs as u128 * 1_000_000_000 + u128::from(millis) * 1_000_000,
+    };
+    Some(t.rfc3339())
+}
+
 /// Renders a stored `2026-11-21T23:59:01.123Z` as `2026-11-21 23:59:01Z` for tables.
 pub fn display(stored: &str) -> String {
     match (stored.get(..10), stored.get(11..19)) {
@@ -118,5 +190,37 @@ mod tests {
         assert_eq!(parse_duration("2min").unwrap(), Duration::from_secs(120));
         assert!(parse_duration("5 parsecs").is_err());
         assert!(parse_duration("s").is_err());
+    }
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::parse_to_rfc3339 as p;
+
+    #[test]
+    fn database_timestamps_become_utc_rfc3339() {
+        assert_eq!(
+            p("2024-01-02 03:04:05").unwrap(),
+            "2024-01-02T03:04:05.000Z"
+        );
+        assert_eq!(
+            p("2024-01-02 03:04:05.123456+00").unwrap(),
+            "2024-01-02T03:04:05.123Z"
+        );
+        assert_eq!(
+            p("2024-01-02T03:04:05Z").unwrap(),
+            "2024-01-02T03:04:05.000Z"
+        );
+        assert_eq!(
+            p("2024-03-01 00:30:00+01:00").unwrap(),
+            "2024-02-29T23:30:00.000Z"
+        );
+        assert_eq!(
+            p("2023-12-31 23:00:00-0230").unwrap(),
+            "2024-01-01T01:30:00.000Z"
+        );
+        assert_eq!(p("2024-01-02").unwrap(), "2024-01-02T00:00:00.000Z");
+        assert!(p("yesterday").is_none());
+        assert!(p("2024-13-02 00:00:00").is_none());
     }
 }

@@ -347,7 +347,7 @@ fn state_col(s: Option<String>) -> Result<Option<State>, DbError> {
 }
 
 fn id_col(s: String) -> Result<MigrationId, DbError> {
-    MigrationId::parse(&s)
+    MigrationId::stored(&s)
         .map_err(|e| DbError::msg(format!("bad migration id in the history: {e}")))
 }
 

@@ -268,7 +268,7 @@ fn state_col(s: Option<String>) -> rusqlite::Result<Option<State>> {
 }
 
 fn id_col(s: String) -> rusqlite::Result<MigrationId> {
-    MigrationId::parse(&s).map_err(|e| {
+    MigrationId::stored(&s).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
     })
 }

@@ -56,11 +56,40 @@ pub fn run(args: DriftArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, F
     let (objects, _) = live.snapshot(false)?;
     drop(live);
     let actual = Snapshot::new(dialect, objects);
-    let scratch = super::scratch(s, args.scratch_url.as_deref())?;
+    let expected = build_expected(s, args.scratch_url.as_deref(), &to_apply, dialect)?;
+    let diffs = schema::diff(&expected, &actual);
+    let doc = DriftDoc::new(s.target(Some(server)), files, &diffs, to_apply.len());
+    match s.format {
+        Format::Text => sluice_report::drift_text(&doc, s.style, out)?,
+        Format::Json => sluice_report::json(&doc, out)?,
+        Format::Md => sluice_report::drift_md(&doc, out)?,
+        Format::Junit => return Err(super::unsupported("drift", "junit")),
+    }
+    Ok(if doc.drift {
+        Exit::MigrationFailed
+    } else {
+        Exit::Success
+    })
+}
+
+/// `v1:1a2b3c4d5e6f` — enough of a checksum to tell two apart.
+fn short(c: &str) -> &str {
+    &c[..c.len().min(15)]
+}
+
+/// The schema `migrations` make, applied in order on a fresh scratch database (dropped
+/// again before this returns).
+pub(super) fn build_expected(
+    s: &Settings,
+    scratch_url: Option<&str>,
+    to_apply: &[&sluice_core::Migration],
+    dialect: &'static str,
+) -> Result<Snapshot, Failure> {
+    let scratch = super::scratch(s, scratch_url)?;
     let expected = {
         let mut e = super::open_scratch(s, &scratch.url, "drift")?;
         let transactional = e.capabilities().transactional_ddl;
-        for m in &to_apply {
+        for m in to_apply {
             let in_tx = transactional && m.meta.transaction;
             let applied = (|| {
                 if in_tx {
@@ -95,22 +124,5 @@ pub fn run(args: DriftArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, F
         Snapshot::new(dialect, objects)
     };
     scratch.remove()?;
-    let diffs = schema::diff(&expected, &actual);
-    let doc = DriftDoc::new(s.target(Some(server)), files, &diffs, to_apply.len());
-    match s.format {
-        Format::Text => sluice_report::drift_text(&doc, s.style, out)?,
-        Format::Json => sluice_report::json(&doc, out)?,
-        Format::Md => sluice_report::drift_md(&doc, out)?,
-        Format::Junit => return Err(super::unsupported("drift", "junit")),
-    }
-    Ok(if doc.drift {
-        Exit::MigrationFailed
-    } else {
-        Exit::Success
-    })
-}
-
-/// `v1:1a2b3c4d5e6f` — enough of a checksum to tell two apart.
-fn short(c: &str) -> &str {
-    &c[..c.len().min(15)]
+    Ok(expected)
 }

@@ -7,6 +7,9 @@ use crate::exit::{Exit, Failure};
 use crate::settings::{Settings, tidy};
 
 pub fn run(args: InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
+    if args.detect {
+        return detect(&args, s, out);
+    }
     let url = match args.dialect.as_str() {
         "sqlite" => "sqlite:sluice.db",
         "postgres" => "env:DATABASE_URL",
@@ -52,6 +55,77 @@ pub fn run(args: InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
     writeln!(
         out,
         "next: sluice new <name>, write its up and down sections, then sluice up"
+    )?;
+    Ok(Exit::Success)
+}
+
+/// `sluice init --detect`: finds another tool's migrations and writes a sluice.toml that
+/// reads them in place.
+fn detect(args: &InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let found = sluice_core::layout::detect(&s.project);
+    let Some(best) = found.first() else {
+        return Err(Failure::new(
+            Exit::Input,
+            format!(
+                "found no migrations in {} (looked for sqitch.plan, and in migrations/, db/migrations/, db/migrate/, db/migration/, prisma/migrations/, src/main/resources/db/migration/, sql/): run `sluice init` for a new project, or set `[project] migrations` and `layout` by hand",
+                tidy(&s.project).display()
+            ),
+        ));
+    };
+    for d in &found {
+        writeln!(
+            out,
+            "found    {} migrations in {}: {}",
+            d.layout,
+            d.dir.display(),
+            d.why
+        )?;
+    }
+    if found.len() > 1 {
+        writeln!(
+            out,
+            "chose    {} in {} (the first found; edit sluice.toml to choose another)",
+            best.layout,
+            best.dir.display()
+        )?;
+    }
+    let dir = best.dir.display().to_string();
+    let body = format!(
+        "[project]\nmigrations = \"{dir}\"\nlayout = \"{}\"\ndialect = \"{}\"\n",
+        best.layout, args.dialect
+    );
+    let config = tidy(&s.project.join("sluice.toml"));
+    if config.exists() {
+        writeln!(
+            out,
+            "kept     {} (exists): set these keys in its [project] table:\n{body}",
+            config.display()
+        )?;
+    } else {
+        let url = if args.dialect == "sqlite" {
+            "sqlite:sluice.db"
+        } else {
+            "env:DATABASE_URL"
+        };
+        std::fs::write(
+            &config,
+            format!(
+                "# sluice configuration: see docs/configuration.md\n# {} migrations found in {dir}: {}\n\n{body}\n[environments.dev]\nurl = \"{url}\"\n",
+                best.layout, best.why
+            ),
+        )?;
+        writeln!(
+            out,
+            "created  {} (layout = \"{}\", dialect = \"{}\"; pass --dialect postgres or mysql if that is wrong)",
+            config.display(),
+            best.layout,
+            args.dialect
+        )?;
+    }
+    writeln!(
+        out,
+        "next: sluice plan lists them in {}'s order; sluice adopt --from {} --env <env> takes over its history",
+        best.layout, best.layout
     )?;
     Ok(Exit::Success)
 }

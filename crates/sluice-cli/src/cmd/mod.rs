@@ -1,5 +1,6 @@
 //! One module per command, each with `run(args, &settings, out)`.
 
+mod adopt;
 mod down;
 mod drift;
 mod envs;
@@ -39,6 +40,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Schema(a) => schema::run(a, &settings, out),
         Command::Test(a) => test::run(a, &settings, out),
         Command::Drift(a) => drift::run(a, &settings, out),
+        Command::Adopt(a) => adopt::adopt(a, &settings, out),
+        Command::Baseline(a) => adopt::baseline(a, &settings, out),
         Command::Approve(a) => envs::approve(a, &settings, out),
         Command::Backups => envs::backups(&settings, out),
         Command::Restore(a) => envs::restore(a, &settings, out),
