@@ -1,5 +1,6 @@
 //! CLI tests: the real binary on real SQLite files, exit code + stdout + stderr snapshotted.
 
+mod adopt;
 mod backend;
 mod engines;
 mod gates;
