@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use sluice_core::layout::Layout;
+
 use crate::args::InitArgs;
 use crate::exit::{Exit, Failure};
 use crate::settings::{Settings, tidy};
@@ -122,10 +124,16 @@ fn detect(args: &InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
             args.dialect
         )?;
     }
-    writeln!(
-        out,
-        "next: sluice plan lists them in {}'s order; sluice adopt --from {} --env <env> takes over its history",
-        best.layout, best.layout
-    )?;
+    match best.layout {
+        Layout::Sluice | Layout::Pop => writeln!(
+            out,
+            "next: sluice plan lists them in {}'s order; sluice baseline --to <id> --check marks a database that already has them",
+            best.layout
+        )?,
+        l => writeln!(
+            out,
+            "next: sluice plan lists them in {l}'s order; sluice adopt --from {l} --env <env> takes over its history"
+        )?,
+    }
     Ok(Exit::Success)
 }
