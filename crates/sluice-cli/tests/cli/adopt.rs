@@ -153,6 +153,28 @@ fn dbmate_history_is_taken_over_and_sluice_goes_on_alone() {
     // And dbmate's own migrations run both ways under sluice.
     sluice(p, &["down", "--count", "3"]).code(0);
     sluice(p, &["up"]).code(0);
+
+    // The same on SQLite, the embedded default.
+    let dir = TempDir::new("adopt-dbmate-sqlite");
+    let p = dir.path();
+    put(
+        p,
+        "db/migrations/20240101000000_create_users.sql",
+        "-- migrate:up\nCREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL);\n-- migrate:down\nDROP TABLE users;\n",
+    );
+    run_tool(
+        Command::new(&dbmate)
+            .args(["--no-dump-schema", "--url", "sqlite:app.db", "up"])
+            .current_dir(p),
+    );
+    put(
+        p,
+        "sluice.toml",
+        "[project]\nmigrations = \"db/migrations\"\nlayout = \"dbmate\"\n\n[environments.dev]\nurl = \"sqlite:app.db\"\n",
+    );
+    sluice(p, &["adopt", "--from", "dbmate"]).code(0);
+    let st = sluice(p, &["status"]).code(0);
+    assert!(st.stdout.contains("1 applied, 0 pending"), "{}", st.stdout);
 }
 
 const PLAN_HEAD: &str =
