@@ -7,17 +7,13 @@ use std::path::Path;
 
 use sluice_sql::Dialect;
 
-use super::{Found, Layout, Origin, Parts, Script, Tx, build, entries, leading_digits, read_text};
+use super::{Found, Layout, Origin, Parts, Script, Tx, build, leading_digits, read_text};
 use crate::file::{FileError, Migration};
 
 pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
     let mut found = Found::default();
-    let list = match entries(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            found.errors.push(e);
-            return found;
-        }
+    let Some(list) = found.list(dir) else {
+        return found;
     };
     let mut files = Vec::new();
     for (name, path, is_dir) in list {

@@ -18,12 +18,8 @@ pub(crate) fn version_of(name: &str) -> String {
 
 pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
     let mut found = Found::default();
-    let list = match entries(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            found.errors.push(e);
-            return found;
-        }
+    let Some(list) = found.list(dir) else {
+        return found;
     };
     let mut dirs = Vec::new();
     for (name, path, is_dir) in list {

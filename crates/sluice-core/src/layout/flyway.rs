@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use sluice_sql::Dialect;
 
-use super::{Found, Layout, Origin, Parts, Script, Tx, build, entries, read_text};
+use super::{Found, Layout, Origin, Parts, Script, Tx, build, entries, read_optional, read_text};
 use crate::file::FileError;
 
 /// A Flyway version: its numeric parts, trailing zeros removed; ordered as Flyway orders.
@@ -248,22 +248,15 @@ pub(crate) fn read(dirs: &[PathBuf], dialect: Dialect) -> Found {
     for (VersionKey(v), m) in versioned {
         let r = (|| {
             let text = read_text(&m.path)?;
-            let undo_text = match &m.undo {
-                Some(p) => Some(read_text(p)?),
-                None => None,
-            };
+            let down = read_optional(m.undo.as_deref())?;
             let mut origin = Origin::new(Layout::Flyway, v.text());
             origin.tool_checksum = Some(flyway_checksum(&text).to_string());
-            let down = match (&m.undo, &undo_text) {
-                (Some(p), Some(t)) => Some(Script::whole(p, t)),
-                _ => None,
-            };
             build(
                 Parts {
                     id: m.name.strip_suffix(".sql").unwrap_or(&m.name),
                     path: m.path.clone(),
                     up: Script::whole(&m.path, &text),
-                    down,
+                    down: down.as_ref().map(|(p, t)| Script::whole(p, t)),
                     verify: None,
                     tx: Tx::Auto,
                     description: Some(m.desc.clone()),

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use sluice_sql::Dialect;
 
-use super::{Found, Layout, Origin, Parts, Script, Tx, build, entries, leading_digits, read_text};
+use super::{
+    Found, Layout, Origin, Parts, Script, Tx, build, leading_digits, read_optional, read_text,
+};
 use crate::file::FileError;
 
 #[derive(Default)]
@@ -33,12 +35,8 @@ pub(crate) fn split_name(name: &str) -> Option<(&str, &str, bool)> {
 
 pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
     let mut found = Found::default();
-    let list = match entries(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            found.errors.push(e);
-            return found;
-        }
+    let Some(list) = found.list(dir) else {
+        return found;
     };
     // Keyed by the number, so `1` and `0001` are the same version, as golang-migrate has it.
     let mut pairs: BTreeMap<(usize, String), Pair> = BTreeMap::new();
@@ -80,21 +78,14 @@ pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
         };
         let r = (|| {
             let up_text = read_text(&up_path)?;
-            let down_text = match &pair.down {
-                Some((_, p)) => Some(read_text(p)?),
-                None => None,
-            };
+            let down = read_optional(pair.down.as_ref().map(|(_, p)| p.as_path()))?;
             let id = up_name.strip_suffix(".up.sql").unwrap_or(&up_name);
-            let down = match (&pair.down, &down_text) {
-                (Some((_, p)), Some(t)) => Some(Script::whole(p, t)),
-                _ => None,
-            };
             build(
                 Parts {
                     id,
                     path: up_path.clone(),
                     up: Script::whole(&up_path, &up_text),
-                    down,
+                    down: down.as_ref().map(|(p, t)| Script::whole(p, t)),
                     verify: None,
                     tx: Tx::Auto,
                     description: None,

@@ -221,6 +221,11 @@ pub(crate) struct Found {
 }
 
 impl Found {
+    /// The entries of `dir`, or `None` with the error recorded.
+    fn list(&mut self, dir: &Path) -> Option<Vec<(String, PathBuf, bool)>> {
+        entries(dir).map_err(|e| self.errors.push(e)).ok()
+    }
+
     fn push(&mut self, r: Result<Migration, FileError>) {
         match r {
             Ok(m) => self.migrations.push(m),
@@ -264,6 +269,12 @@ pub(crate) fn entries(dir: &Path) -> Result<Vec<(String, PathBuf, bool)>, FileEr
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+/// Reads an optional second file (a down script), keeping its path for [`Script`].
+pub(crate) fn read_optional(path: Option<&Path>) -> Result<Option<(PathBuf, String)>, FileError> {
+    path.map(|p| Ok((p.to_path_buf(), read_text(p)?)))
+        .transpose()
 }
 
 /// Reads a file as UTF-8, with the error sluice gives for its own files.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use sluice_sql::Dialect;
 
 use super::{
-    Found, Layout, Origin, Parts, Script, Tx, build, cmp_numeric, entries, leading_digits,
+    Found, Layout, Origin, Parts, Script, Tx, build, cmp_numeric, leading_digits, read_optional,
     read_text,
 };
 use crate::file::FileError;
@@ -75,12 +75,8 @@ impl Slot {
 
 pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
     let mut found = Found::default();
-    let list = match entries(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            found.errors.push(e);
-            return found;
-        }
+    let Some(list) = found.list(dir) else {
+        return found;
     };
     // version → (up, down)
     let mut by_version: BTreeMap<(usize, String), (Slot, Slot)> = BTreeMap::new();
@@ -133,20 +129,13 @@ pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
         let down_path = down.best().map(|d| d.1.clone());
         let r = (|| {
             let up_text = read_text(&up_path)?;
-            let down_text = match &down_path {
-                Some(p) => Some(read_text(p)?),
-                None => None,
-            };
-            let down = match (&down_path, &down_text) {
-                (Some(p), Some(t)) => Some(Script::whole(p, t)),
-                _ => None,
-            };
+            let down = read_optional(down_path.as_deref())?;
             build(
                 Parts {
                     id: &id,
                     path: up_path.clone(),
                     up: Script::whole(&up_path, &up_text),
-                    down,
+                    down: down.as_ref().map(|(p, t)| Script::whole(p, t)),
                     verify: None,
                     tx: if autocommit {
                         Tx::Off

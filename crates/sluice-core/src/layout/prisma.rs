@@ -12,12 +12,8 @@ use crate::file::FileError;
 
 pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
     let mut found = Found::default();
-    let list = match entries(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            found.errors.push(e);
-            return found;
-        }
+    let Some(list) = found.list(dir) else {
+        return found;
     };
     for (name, path, is_dir) in list {
         if !is_dir {

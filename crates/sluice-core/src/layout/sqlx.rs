@@ -10,7 +10,7 @@ use sha2::{Digest, Sha384};
 use sluice_sql::Dialect;
 
 use super::{
-    Found, Layout, Origin, Parts, Script, Tx, build, entries, hex, leading_digits, read_text,
+    Found, Layout, Origin, Parts, Script, Tx, build, hex, leading_digits, read_optional, read_text,
 };
 use crate::file::FileError;
 
@@ -22,12 +22,8 @@ struct Files {
 
 pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
     let mut found = Found::default();
-    let list = match entries(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            found.errors.push(e);
-            return found;
-        }
+    let Some(list) = found.list(dir) else {
+        return found;
     };
     let mut by_version: BTreeMap<i64, Files> = BTreeMap::new();
     for (name, path, is_dir) in list {
@@ -71,10 +67,7 @@ pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
         };
         let r = (|| {
             let up_text = read_text(&up_path)?;
-            let down_text = match &files.down {
-                Some((_, p)) => Some(read_text(p)?),
-                None => None,
-            };
+            let down = read_optional(files.down.as_ref().map(|(_, p)| p.as_path()))?;
             let id = name
                 .strip_suffix(".up.sql")
                 .or_else(|| name.strip_suffix(".sql"))
@@ -83,16 +76,12 @@ pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
             let no_tx = up_text.starts_with("-- no-transaction");
             let mut origin = Origin::new(Layout::Sqlx, version.to_string());
             origin.tool_checksum = Some(hex(&Sha384::digest(up_text.as_bytes())));
-            let down = match (&files.down, &down_text) {
-                (Some((_, p)), Some(t)) => Some(Script::whole(p, t)),
-                _ => None,
-            };
             build(
                 Parts {
                     id,
                     path: up_path.clone(),
                     up: Script::whole(&up_path, &up_text),
-                    down,
+                    down: down.as_ref().map(|(p, t)| Script::whole(p, t)),
                     verify: None,
                     tx: if no_tx {
                         Tx::Off
