@@ -180,15 +180,14 @@ pub(crate) fn read(dirs: &[PathBuf], dialect: Dialect) -> Found {
     for d in dirs {
         walk(d, &mut files, &mut found);
     }
-    let mut versioned: BTreeMap<VersionKey, Versioned> = BTreeMap::new();
+    let mut versioned: BTreeMap<Version, Versioned> = BTreeMap::new();
     let mut undos: Vec<(Version, String, PathBuf)> = Vec::new();
     let mut repeatables: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     for (name, path) in files {
         match classify(&name) {
             None => found.ignored.push(path),
             Some((Kind::Versioned(v), desc)) => {
-                let key = VersionKey(v.clone());
-                if let Some(other) = versioned.get(&key) {
+                if let Some(other) = versioned.get(&v) {
                     found.errors.push(FileError {
                         path,
                         line: 0,
@@ -201,7 +200,7 @@ pub(crate) fn read(dirs: &[PathBuf], dialect: Dialect) -> Found {
                     continue;
                 }
                 versioned.insert(
-                    key,
+                    v,
                     Versioned {
                         desc,
                         name,
@@ -228,7 +227,7 @@ pub(crate) fn read(dirs: &[PathBuf], dialect: Dialect) -> Found {
         }
     }
     for (v, _, path) in undos {
-        match versioned.get_mut(&VersionKey(v.clone())) {
+        match versioned.get_mut(&v) {
             Some(m) if m.undo.is_none() => m.undo = Some(path),
             Some(_) => found.errors.push(FileError {
                 path,
@@ -245,7 +244,7 @@ pub(crate) fn read(dirs: &[PathBuf], dialect: Dialect) -> Found {
             }),
         }
     }
-    for (VersionKey(v), m) in versioned {
+    for (v, m) in versioned {
         let r = (|| {
             let text = read_text(&m.path)?;
             let down = read_optional(m.undo.as_deref())?;
@@ -293,7 +292,3 @@ pub(crate) fn read(dirs: &[PathBuf], dialect: Dialect) -> Found {
     }
     found
 }
-
-/// A version as a map key: ordered and compared as Flyway does (`1.0` = `1`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct VersionKey(Version);

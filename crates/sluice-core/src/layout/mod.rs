@@ -17,7 +17,6 @@ mod prisma;
 mod sqitch;
 mod sqlx;
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -482,13 +481,6 @@ pub(crate) fn build(p: Parts<'_>, dialect: Dialect) -> Result<Migration, FileErr
         checksum: Checksum::v1(p.up.text),
         origin: Some(p.origin),
     })
-}
-
-/// Compares two version strings as numbers (any length of digits).
-pub(crate) fn cmp_numeric(a: &str, b: &str) -> Ordering {
-    let a = a.trim_start_matches('0');
-    let b = b.trim_start_matches('0');
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 /// The leading ASCII digits of `s`.

@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use sluice_sql::Dialect;
 
 use super::{
-    Found, Layout, Origin, Parts, Script, Tx, build, cmp_numeric, leading_digits, read_optional,
-    read_text,
+    Found, Layout, Origin, Parts, Script, Tx, build, leading_digits, read_optional, read_text,
 };
 use crate::file::FileError;
 
@@ -112,9 +111,8 @@ pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
         }
         *slot = Some((format!("{}_{}", n.version, n.name), path, n.autocommit));
     }
-    let mut items: Vec<_> = by_version.into_iter().collect();
-    items.sort_by(|a, b| cmp_numeric(&a.0.1, &b.0.1));
-    for ((_, v), (up, down)) in items {
+    // Keyed by (digits, number): already in numeric order.
+    for ((_, v), (up, down)) in by_version {
         let version = if v.is_empty() { "0".into() } else { v };
         let Some((id, up_path, autocommit)) = up.best().cloned() else {
             if let Some((_, p, _)) = down.best() {
