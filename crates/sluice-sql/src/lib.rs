@@ -27,7 +27,9 @@
 //! What this crate must never do: guess. It does not parse SQL, rewrite statements, or
 //! drop anything that is code.
 
+pub mod lint;
 mod names;
+pub mod parse;
 
 use std::fmt;
 

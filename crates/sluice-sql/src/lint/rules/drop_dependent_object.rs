@@ -1,0 +1,65 @@
+//! Rule `drop-dependent-object`: see the doc comment of [`RULE`].
+
+use crate::lint::{ALL_DIALECTS, Cx, Hit, Severity};
+use crate::parse::{Action, ObjectKind, Stmt};
+
+crate::rule! {
+    /// Flags `DROP VIEW | FUNCTION | PROCEDURE | TYPE | DOMAIN | SEQUENCE | EXTENSION | TRIGGER |
+    /// POLICY | MATERIALIZED VIEW`, `ALTER TABLE … DROP CONSTRAINT` and `DROP DEFAULT`, for objects
+    /// not created earlier in the migration.
+    ///
+    /// **Why it is dangerous.** Callers break, or a guarantee (a constraint, a policy) disappears.
+    /// Dropping a foreign key in PostgreSQL also takes `ACCESS EXCLUSIVE` on the referenced table.
+    ///
+    /// **Instead.** Deprecate, remove the callers, drop later.
+    ///
+    /// ```sql
+    /// -- flagged
+    /// DROP FUNCTION complete_order(uuid);
+    /// ```
+    pub static RULE = Rule {
+        id: "drop-dependent-object",
+        severity: Severity::Medium,
+        dialects: ALL_DIALECTS,
+        default_on: true,
+        why: "dropping a view, function, type, trigger, policy, constraint or default breaks callers or silently removes a guarantee",
+        instead: "deprecate first, drop in a later release",
+        check: check,
+    };
+}
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    match cx.stmt {
+        Stmt::Drop { kind, names, .. }
+            if !matches!(
+                kind,
+                ObjectKind::Table
+                    | ObjectKind::Schema
+                    | ObjectKind::Database
+                    | ObjectKind::Index
+                    | ObjectKind::Role
+                    | ObjectKind::Other
+            ) =>
+        {
+            for n in names.iter().filter(|n| !cx.state.created_here(*kind, n)) {
+                out.push(
+                    Hit::new(format!(
+                        "{} {n} is dropped: callers that use it break",
+                        kind.as_str()
+                    ))
+                    .mark("DROP"),
+                );
+            }
+        }
+        Stmt::AlterTable { name, actions, .. } if !cx.is_new(name) => {
+            for a in actions {
+                match a {
+                    Action::DropConstraint { name: c, .. } => out.push(Hit::new(format!("constraint {c} on {name} is dropped: what it guaranteed is no longer checked")).mark("DROP")),
+                    Action::DropDefault(c) => out.push(Hit::new(format!("default of {name}.{c} is dropped: inserts that relied on it fail or store NULL")).mark("DROP")),
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,189 @@
+//! The rule registry: every rule, in catalog order, each in its own file. This list is the
+//! only place a rule is named; `lint --explain`, `docs/rules/` and the fixtures all read it.
+
+use super::{Cx, Rule};
+use crate::parse::{Action, Column, Name, Stmt};
+
+pub mod add_check_validating;
+pub mod add_column_auto_increment;
+pub mod add_column_generated_stored;
+pub mod add_column_positional_risk;
+pub mod add_column_volatile_default;
+pub mod add_exclusion_constraint;
+pub mod add_foreign_key_validating;
+pub mod add_not_null_column_without_default;
+pub mod add_primary_key;
+pub mod add_unique_constraint;
+pub mod add_unique_on_existing_data;
+pub mod alter_sequence;
+pub mod attach_partition_scan;
+pub mod autovacuum_disabled;
+pub mod backfill_in_ddl_transaction;
+pub mod behaviour_change_objects;
+pub mod change_column_type;
+pub mod concurrent_index_pg14_bug;
+pub mod concurrently_in_transaction;
+pub mod create_index_not_concurrent;
+pub mod create_or_replace_table;
+pub mod create_trigger;
+pub mod detach_partition_not_concurrent;
+pub mod drop_cascade;
+pub mod drop_column;
+pub mod drop_dependent_object;
+pub mod drop_index_not_concurrent;
+pub mod drop_not_null;
+pub mod drop_schema_or_database;
+pub mod drop_table;
+pub mod enum_add_value;
+pub mod explicit_lock_table;
+pub mod foreign_key_without_index;
+pub mod grant_to_public;
+pub mod identifier_too_long;
+pub mod index_hygiene;
+pub mod index_on_partitioned_table;
+pub mod many_exclusive_locks_in_one_transaction;
+pub mod missing_lock_timeout;
+pub mod missing_statement_timeout;
+pub mod mixed_transactional_modes;
+pub mod mysql_copy_algorithm;
+pub mod mysql_enum_set_change;
+pub mod mysql_implicit_commit;
+pub mod mysql_inline_references_ignored;
+pub mod mysql_inplace_rebuild;
+pub mod mysql_merge_alters;
+pub mod mysql_not_null_implicit_default;
+pub mod mysql_require_algorithm_lock;
+pub mod naming_convention;
+pub mod narrowing_type_change;
+pub mod non_idempotent_ddl;
+pub mod on_delete_cascade;
+pub mod prefer_bigint_keys;
+pub mod prefer_identity;
+pub mod prefer_jsonb;
+pub mod prefer_text_over_bounded_types;
+pub mod prefer_timestamptz;
+pub mod refresh_matview_blocking;
+pub mod reindex_not_concurrent;
+pub mod rename_column;
+pub mod rename_or_move_object;
+pub mod rename_table;
+pub mod require_primary_key;
+pub mod risk_understated;
+pub mod security_definer_without_search_path;
+pub mod set_not_null;
+pub mod sqlite_alter_restrictions;
+pub mod sqlite_pragma_in_transaction;
+pub mod sqlite_table_rebuild;
+pub mod statement_not_analysed;
+pub mod table_rewrite_command;
+pub mod table_without_rls;
+pub mod transaction_control_in_migration;
+pub mod truncate;
+pub mod unbounded_dml;
+pub mod validate_in_same_transaction;
+
+/// Every rule, in catalog order.
+pub static ALL: &[&Rule] = &[
+    &create_index_not_concurrent::RULE,
+    &drop_index_not_concurrent::RULE,
+    &reindex_not_concurrent::RULE,
+    &concurrently_in_transaction::RULE,
+    &add_column_volatile_default::RULE,
+    &add_column_generated_stored::RULE,
+    &add_column_auto_increment::RULE,
+    &change_column_type::RULE,
+    &set_not_null::RULE,
+    &add_foreign_key_validating::RULE,
+    &add_check_validating::RULE,
+    &validate_in_same_transaction::RULE,
+    &add_unique_constraint::RULE,
+    &add_primary_key::RULE,
+    &add_exclusion_constraint::RULE,
+    &create_trigger::RULE,
+    &table_rewrite_command::RULE,
+    &detach_partition_not_concurrent::RULE,
+    &attach_partition_scan::RULE,
+    &refresh_matview_blocking::RULE,
+    &explicit_lock_table::RULE,
+    &alter_sequence::RULE,
+    &mysql_copy_algorithm::RULE,
+    &mysql_implicit_commit::RULE,
+    &sqlite_table_rebuild::RULE,
+    &sqlite_alter_restrictions::RULE,
+    &sqlite_pragma_in_transaction::RULE,
+    &drop_table::RULE,
+    &drop_column::RULE,
+    &drop_schema_or_database::RULE,
+    &truncate::RULE,
+    &drop_cascade::RULE,
+    &unbounded_dml::RULE,
+    &drop_dependent_object::RULE,
+    &rename_column::RULE,
+    &rename_table::RULE,
+    &rename_or_move_object::RULE,
+    &enum_add_value::RULE,
+    &drop_not_null::RULE,
+    &add_unique_on_existing_data::RULE,
+    &add_not_null_column_without_default::RULE,
+    &narrowing_type_change::RULE,
+    &missing_lock_timeout::RULE,
+    &missing_statement_timeout::RULE,
+    &non_idempotent_ddl::RULE,
+    &transaction_control_in_migration::RULE,
+    &mixed_transactional_modes::RULE,
+    &backfill_in_ddl_transaction::RULE,
+    &many_exclusive_locks_in_one_transaction::RULE,
+    &concurrent_index_pg14_bug::RULE,
+    &security_definer_without_search_path::RULE,
+    &table_without_rls::RULE,
+    &grant_to_public::RULE,
+    &statement_not_analysed::RULE,
+    &risk_understated::RULE,
+    &mysql_inplace_rebuild::RULE,
+    &mysql_require_algorithm_lock::RULE,
+    &mysql_enum_set_change::RULE,
+    &mysql_merge_alters::RULE,
+    &mysql_inline_references_ignored::RULE,
+    &mysql_not_null_implicit_default::RULE,
+    &create_or_replace_table::RULE,
+    &index_on_partitioned_table::RULE,
+    &add_column_positional_risk::RULE,
+    &behaviour_change_objects::RULE,
+    &prefer_bigint_keys::RULE,
+    &prefer_identity::RULE,
+    &prefer_timestamptz::RULE,
+    &prefer_text_over_bounded_types::RULE,
+    &prefer_jsonb::RULE,
+    &require_primary_key::RULE,
+    &identifier_too_long::RULE,
+    &foreign_key_without_index::RULE,
+    &index_hygiene::RULE,
+    &naming_convention::RULE,
+    &autovacuum_disabled::RULE,
+    &on_delete_cascade::RULE,
+];
+
+/// The rule with id `id`.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.id == id)
+}
+
+/// The table and actions of an `ALTER TABLE`.
+pub(crate) fn alter<'a>(cx: &Cx<'a>) -> Option<(&'a Name, &'a [Action])> {
+    match cx.stmt {
+        Stmt::AlterTable { name, actions, .. } => Some((name, actions)),
+        _ => None,
+    }
+}
+
+/// Columns this statement defines (`CREATE TABLE`, `ADD COLUMN`).
+pub(crate) fn new_columns<'a>(cx: &Cx<'a>) -> Box<dyn Iterator<Item = &'a Column> + 'a> {
+    match cx.stmt {
+        Stmt::CreateTable { columns, .. } => Box::new(columns.iter()),
+        Stmt::AlterTable { actions, .. } => Box::new(actions.iter().filter_map(|a| match a {
+            Action::AddColumn { column, .. } => Some(column),
+            _ => None,
+        })),
+        _ => Box::new(std::iter::empty()),
+    }
+}

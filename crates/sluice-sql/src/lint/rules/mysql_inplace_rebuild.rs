@@ -1,0 +1,51 @@
+//! Rule `mysql-inplace-rebuild`: see the doc comment of [`RULE`].
+
+use crate::lint::analyze::{Algorithm, LockMode};
+use crate::lint::{Cx, Hit, MY, Severity};
+use crate::parse::Stmt;
+
+crate::rule! {
+    /// Flags MySQL/MariaDB ALTERs whose cheapest algorithm rebuilds the clustered index in place:
+    /// NULL ↔ NOT NULL, `ADD PRIMARY KEY`, `ROW_FORMAT=`, `KEY_BLOCK_SIZE=`, `ENGINE=`, `FORCE`.
+    ///
+    /// **Why it is dangerous.** Every row is rewritten; `innodb_online_alter_log_max_size` caps the
+    /// writes it can buffer, and replicas replay the ALTER single-threaded.
+    ///
+    /// **Instead.** A quiet time, or an online schema-change tool.
+    ///
+    /// ```sql
+    /// -- flagged
+    /// ALTER TABLE orders MODIFY note VARCHAR(200) NULL;
+    /// ```
+    pub static RULE = Rule {
+        id: "mysql-inplace-rebuild",
+        severity: Severity::Medium,
+        dialects: MY,
+        default_on: true,
+        why: "the table is rebuilt in place: writes continue, but the rebuild is I/O heavy, its online log can overflow and abort it, and replicas lag for its duration",
+        instead: "off-peak for small tables; gh-ost or pt-online-schema-change for large ones",
+        check: check,
+    };
+}
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    if !matches!(cx.stmt, Stmt::AlterTable { .. }) {
+        return;
+    }
+    for l in &cx.effects.locks {
+        if let LockMode::MySql {
+            algorithm: Algorithm::Inplace,
+            concurrent_dml: true,
+        } = l.mode
+            && !cx.is_new(&l.table)
+        {
+            out.push(
+                Hit::new(format!(
+                    "ALGORITHM=INPLACE rebuilds {} (writes continue)",
+                    l.table
+                ))
+                .sized(&l.table),
+            );
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Rule `narrowing-type-change`: see the doc comment of [`RULE`].
+
+use super::alter;
+use crate::lint::{ALL_DIALECTS, Cx, Hit, Severity};
+use crate::parse::{Action, Column};
+
+crate::rule! {
+    /// Flags type changes that can fail on existing data: to `smallint`/`integer` (from a wider
+    /// integer), to a `varchar(n)`/`char(n)` with a length, to a `numeric` with a precision, and
+    /// `USING` casts — on a table that existed before the migration.
+    ///
+    /// **Why it is dangerous.** PostgreSQL and strict MySQL stop the migration on the first value
+    /// that does not fit; non-strict MySQL truncates it.
+    ///
+    /// **Instead.** Query the current maximum first; expand/contract.
+    ///
+    /// ```sql
+    /// -- flagged
+    /// ALTER TABLE products ALTER COLUMN sku TYPE varchar(12);
+    /// ```
+    pub static RULE = Rule {
+        id: "narrowing-type-change",
+        severity: Severity::High,
+        dialects: ALL_DIALECTS,
+        default_on: true,
+        why: "a narrower type fails on existing values that do not fit (or, in non-strict MySQL, silently truncates them) — in addition to the rewrite",
+        instead: "check max(length(col)) / the value range first; expand/contract",
+        check: check,
+    };
+}
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    let Some((table, actions)) = alter(cx) else {
+        return;
+    };
+    if cx.is_new(table) {
+        return;
+    }
+    for a in actions {
+        let (column, ty) = match a {
+            Action::AlterType { column, ty, .. } => (column.as_str(), ty),
+            Action::Redefine {
+                old,
+                column: Column { ty: Some(ty), .. },
+            } => (old.as_str(), ty),
+            _ => continue,
+        };
+        let narrowing = matches!(ty.name.as_str(), "smallint" | "integer" | "tinyint")
+            || (matches!(ty.name.as_str(), "varchar" | "char" | "numeric") && !ty.args.is_empty());
+        if narrowing {
+            out.push(
+                Hit::new(format!(
+                    "{table}.{column} becomes {ty}: values that do not fit make the migration fail"
+                ))
+                .mark("TYPE"),
+            );
+        }
+    }
+}

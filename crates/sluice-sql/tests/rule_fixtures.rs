@@ -1,0 +1,138 @@
+//! Every rule has fixture files beside each other in `tests/rules/<rule-id>/`:
+//! `bad.<dialect>.sql` must give at least one finding of the rule, and its rendering of
+//! those findings must equal `bad.<dialect>.txt` (bless with `SLUICE_BLESS=1`);
+//! `ok.<dialect>.sql` must give none. One pair per dialect the rule applies to.
+//!
+//! A fixture's leading comments may set `-- transaction: false` and
+//! `-- server-version: 14.2`.
+
+use std::path::Path;
+
+use sluice_sql::Dialect;
+use sluice_sql::lint::{self, Input, Migration, Options, Version, rules};
+
+/// Rules a whole project is needed for (the `risk:` header lives in sluice-core).
+const NOT_HERE: [&str; 1] = ["risk-understated"];
+
+fn run(rule: &str, d: Dialect, path: &Path) -> (Vec<lint::Finding>, String) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut options = Options::new(d);
+    options.switches.insert(rule.to_string(), true);
+    let mut transactional = true;
+    for l in text.lines().take_while(|l| l.starts_with("--")) {
+        if let Some(v) = l.strip_prefix("-- server-version:") {
+            options.version = Version::parse(v);
+        }
+        if l.trim() == "-- transaction: false" {
+            transactional = false;
+        }
+    }
+    let stmts = sluice_sql::split(&text, d).unwrap();
+    let m = Migration {
+        statements: stmts
+            .iter()
+            .map(|s| Input {
+                sql: s.text,
+                line: s.line,
+            })
+            .collect(),
+        transactional,
+    };
+    let report = lint::check(&m, &options, &[]);
+    let mine: Vec<lint::Finding> = report
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == rule)
+        .collect();
+    (mine, text)
+}
+
+#[test]
+fn every_rule_has_fixtures_that_pass_and_fail() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    let bless = std::env::var_os("SLUICE_BLESS").is_some();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for rule in rules::ALL {
+        if NOT_HERE.contains(&rule.id) {
+            continue;
+        }
+        for d in rule.dialects {
+            let dir = root.join(rule.id);
+            let bad = dir.join(format!("bad.{}.sql", d.name()));
+            let ok = dir.join(format!("ok.{}.sql", d.name()));
+            if !bad.exists() || !ok.exists() {
+                problems.push(format!(
+                    "{}: missing {} or {}",
+                    rule.id,
+                    bad.display(),
+                    ok.display()
+                ));
+                continue;
+            }
+            let (found, text) = run(rule.id, *d, &bad);
+            if found.is_empty() {
+                problems.push(format!("{}: {} gives no finding", rule.id, bad.display()));
+            }
+            let mut rendered = Vec::new();
+            lint::render::text(
+                &mut rendered,
+                &format!("bad.{}.sql", d.name()),
+                &text,
+                &found,
+            )
+            .unwrap();
+            let rendered = String::from_utf8(rendered).unwrap();
+            let snap = dir.join(format!("bad.{}.txt", d.name()));
+            if bless {
+                std::fs::write(&snap, &rendered).unwrap();
+            } else {
+                let want = std::fs::read_to_string(&snap).unwrap_or_default();
+                if want != rendered {
+                    problems.push(format!(
+                        "{}: rendering differs from {} (SLUICE_BLESS=1 to accept):\n{rendered}",
+                        rule.id,
+                        snap.display()
+                    ));
+                }
+            }
+            let (found, _) = run(rule.id, *d, &ok);
+            if !found.is_empty() {
+                problems.push(format!(
+                    "{}: {} gives {:?}",
+                    rule.id,
+                    ok.display(),
+                    found.iter().map(|f| &f.message).collect::<Vec<_>>()
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(checked > 100, "{checked}");
+}
+
+/// Every rule id is kebab-case, unique, and documented with why and instead.
+#[test]
+fn registry_is_well_formed() {
+    let mut seen = std::collections::BTreeSet::new();
+    for r in rules::ALL {
+        assert!(
+            r.id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}",
+            r.id
+        );
+        assert!(seen.insert(r.id), "duplicate {}", r.id);
+        assert!(
+            r.doc.len() > 40 && !r.why.is_empty() && !r.instead.is_empty(),
+            "{}",
+            r.id
+        );
+    }
+}

@@ -1,0 +1,2 @@
+CREATE TABLE fresh (a int);
+ALTER TABLE fresh ADD COLUMN b int;

@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD COLUMN token char(36) DEFAULT (UUID());

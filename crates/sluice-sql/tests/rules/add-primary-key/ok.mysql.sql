@@ -1,0 +1,2 @@
+CREATE TABLE fresh (id int);
+ALTER TABLE fresh ADD PRIMARY KEY (id);

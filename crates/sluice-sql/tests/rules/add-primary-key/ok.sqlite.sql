@@ -1,0 +1,1 @@
+CREATE TABLE fresh (id integer PRIMARY KEY);

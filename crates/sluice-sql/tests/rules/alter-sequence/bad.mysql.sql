@@ -1,0 +1,1 @@
+ALTER TABLE orders AUTO_INCREMENT = 1;

@@ -1,0 +1,1 @@
+ALTER TABLE t SET (autovacuum_enabled = off);

@@ -1,0 +1,1 @@
+ALTER TABLE t SET (fillfactor = 90);

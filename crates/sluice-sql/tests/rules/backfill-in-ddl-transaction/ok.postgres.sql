@@ -1,0 +1,1 @@
+UPDATE orders SET region = 'eu' WHERE region IS NULL;

@@ -1,0 +1,1 @@
+CREATE VIEW totals AS SELECT 1;

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY orders_idx ON orders (id);

@@ -1,0 +1,2 @@
+-- transaction: false
+CREATE INDEX CONCURRENTLY orders_idx ON orders (id);

@@ -1,0 +1,1 @@
+CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW INSERT INTO audit (id) VALUES (NEW.id);

@@ -1,0 +1,2 @@
+CREATE TABLE fresh (id int);
+CREATE TRIGGER fresh_audit AFTER UPDATE ON fresh FOR EACH ROW EXECUTE FUNCTION audit();

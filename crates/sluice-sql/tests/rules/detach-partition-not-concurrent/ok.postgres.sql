@@ -1,0 +1,2 @@
+-- transaction: false
+ALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY;

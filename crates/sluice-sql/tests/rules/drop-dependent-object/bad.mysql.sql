@@ -1,0 +1,1 @@
+DROP PROCEDURE complete_order;

@@ -1,0 +1,1 @@
+DROP FUNCTION complete_order(uuid);

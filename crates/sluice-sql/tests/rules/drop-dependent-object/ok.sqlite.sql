@@ -1,0 +1,2 @@
+CREATE VIEW scratch_view AS SELECT 1;
+DROP VIEW scratch_view;

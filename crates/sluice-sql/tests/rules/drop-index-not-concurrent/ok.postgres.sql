@@ -1,0 +1,2 @@
+-- transaction: false
+DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;

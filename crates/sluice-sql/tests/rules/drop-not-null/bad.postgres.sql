@@ -1,0 +1,1 @@
+ALTER TABLE orders ALTER COLUMN placed_at DROP NOT NULL;

@@ -1,0 +1,2 @@
+-- transaction: false
+ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded' AFTER 'paid';

@@ -1,0 +1,2 @@
+GRANT SELECT ON orders TO reporting;
+REVOKE ALL ON orders FROM PUBLIC;

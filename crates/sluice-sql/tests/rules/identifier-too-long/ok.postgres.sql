@@ -1,0 +1,1 @@
+CREATE TABLE short_name (id int);

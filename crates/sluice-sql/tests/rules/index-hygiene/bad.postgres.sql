@@ -1,0 +1,1 @@
+CREATE INDEX wide ON t (a, b, c, d);

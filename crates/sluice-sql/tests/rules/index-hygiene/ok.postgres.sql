@@ -1,0 +1,1 @@
+CREATE INDEX narrow ON t (a, b);

@@ -1,0 +1,2 @@
+SET SESSION max_statement_time = 600;
+ALTER TABLE orders ADD COLUMN note text;

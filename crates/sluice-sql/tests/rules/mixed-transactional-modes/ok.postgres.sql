@@ -1,0 +1,2 @@
+-- transaction: false
+CREATE INDEX CONCURRENTLY orders_region_idx ON orders (region);

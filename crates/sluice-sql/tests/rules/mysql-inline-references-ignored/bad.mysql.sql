@@ -1,0 +1,1 @@
+CREATE TABLE c (id INT PRIMARY KEY, p INT REFERENCES parents (id));

@@ -1,0 +1,1 @@
+CREATE TABLE "Orders" ("Id" int);

@@ -1,0 +1,2 @@
+-- transaction: false
+REINDEX TABLE CONCURRENTLY orders;

@@ -1,0 +1,1 @@
+ALTER TABLE users CHANGE name full_name VARCHAR(100);

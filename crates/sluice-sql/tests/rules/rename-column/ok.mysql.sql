@@ -1,0 +1,1 @@
+ALTER TABLE users CHANGE name name VARCHAR(100);

@@ -1,0 +1,2 @@
+CREATE TABLE fresh (a int);
+ALTER TABLE fresh RENAME COLUMN a TO b;

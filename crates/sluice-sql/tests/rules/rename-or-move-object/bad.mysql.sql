@@ -1,0 +1,1 @@
+ALTER VIEW totals RENAME TO order_totals;

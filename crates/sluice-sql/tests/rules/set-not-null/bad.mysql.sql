@@ -1,0 +1,1 @@
+ALTER TABLE orders MODIFY placed_at DATETIME NOT NULL;

@@ -1,0 +1,1 @@
+CREATE TABLE fresh (a int NOT NULL);

@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD COLUMN created_at text NOT NULL DEFAULT '1970-01-01';

@@ -1,0 +1,2 @@
+-- transaction: false
+PRAGMA foreign_keys = OFF;

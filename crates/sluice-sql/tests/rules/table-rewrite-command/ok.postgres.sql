@@ -1,0 +1,2 @@
+-- transaction: false
+VACUUM (ANALYZE) orders;

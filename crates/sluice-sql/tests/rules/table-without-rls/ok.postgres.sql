@@ -1,0 +1,2 @@
+CREATE TABLE notes (id uuid PRIMARY KEY, body text);
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;

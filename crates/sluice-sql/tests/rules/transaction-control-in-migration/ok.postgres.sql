@@ -1,0 +1,4 @@
+-- transaction: false
+BEGIN;
+CREATE TABLE a (id int);
+COMMIT;

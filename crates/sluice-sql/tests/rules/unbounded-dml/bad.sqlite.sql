@@ -1,0 +1,2 @@
+UPDATE orders SET status = 'open';
+DELETE FROM carts;
