@@ -48,6 +48,24 @@ pub enum Format {
     Junit,
     /// Markdown for a review (`sluice drift`).
     Md,
+    /// SARIF 2.1.0 for code scanning (`sluice lint`).
+    Sarif,
+    /// GitHub Actions workflow annotations (`sluice lint`).
+    Github,
+}
+
+impl Format {
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Junit => "junit",
+            Format::Md => "md",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,6 +78,10 @@ pub enum Command {
     Status(StatusArgs),
     /// Show what `up` would run, in order, with its SQL; nothing is executed.
     Plan(TargetArgs),
+    /// Safety analysis of every statement: locks, rewrites, data loss, risk, with the
+    /// rule, the reason and the safe alternative. Exit 1 on a finding at or above
+    /// --fail-on.
+    Lint(LintArgs),
     /// Apply pending migrations in plan order.
     Up(UpArgs),
     /// Revert applied migrations, newest first (the order they were applied in).
@@ -194,6 +216,26 @@ pub struct AdoptArgs {
     /// How long to wait for another run's migration lock, e.g. 30s, 2min.
     #[arg(long, default_value = "30s", value_name = "DURATION")]
     pub lock_wait: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files or folders to analyse (default: the project's migrations). A file with a
+    /// `-- sluice:up` marker is read as a sluice migration (its up section); any other
+    /// .sql file as plain SQL run in one transaction.
+    pub paths: Vec<PathBuf>,
+    /// The lowest severity that makes the exit code 1 (default: [lint] fail_on, else high).
+    #[arg(long, value_name = "LEVEL", value_parser = ["low", "medium", "high"])]
+    pub fail_on: Option<String>,
+    /// Print a rule's documentation (`--explain all` lists every rule).
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+    /// The SQL dialect, when not the project's: postgres, mysql or sqlite.
+    #[arg(long, value_parser = ["postgres", "mysql", "sqlite"])]
+    pub dialect: Option<String>,
+    /// The server version the migrations will run on (e.g. 14.2, 8.0, 10.11 for MariaDB).
+    #[arg(long, value_name = "VERSION")]
+    pub server_version: Option<String>,
 }
 
 #[derive(Debug, Args)]

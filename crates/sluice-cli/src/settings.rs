@@ -62,8 +62,9 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Resolves the global flags.
-    pub fn resolve(g: &Global) -> Result<Settings, Failure> {
+    /// Resolves the global flags. `offline` commands (`lint`) do not need the database
+    /// URL: one that cannot be resolved (an unset variable) is left empty.
+    pub fn resolve(g: &Global, offline: bool) -> Result<Settings, Failure> {
         let project = match &g.project {
             Some(p) => {
                 if !p.is_dir() {
@@ -95,10 +96,14 @@ impl Settings {
         };
         let url = match (&g.url, &env_cfg) {
             (Some(u), _) => u.clone(),
-            (None, Some(e)) => cfg.as_ref().map_or_else(
+            (None, Some(e)) => match cfg.as_ref().map_or_else(
                 || config::resolve_url(&env, &e.url),
                 |c| c.resolve_url(&env, &e.url),
-            )?,
+            ) {
+                Ok(u) => u,
+                Err(_) if offline => String::new(),
+                Err(e) => return Err(e.into()),
+            },
             (None, None) => std::env::var("DATABASE_URL")
                 .ok()
                 .filter(|u| !u.is_empty())
@@ -109,7 +114,7 @@ impl Settings {
             Some(c) if c.project.dialect.is_some() => c.dialect(&toml_path)?,
             _ => url_dialect.unwrap_or(Dialect::Sqlite),
         };
-        if let Some(d) = url_dialect
+        if let Some(d) = url_dialect.filter(|_| !offline)
             && d != dialect
         {
             return Err(Failure::new(

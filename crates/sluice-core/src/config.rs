@@ -16,9 +16,33 @@ pub struct Config {
     /// `[environments.<name>]`.
     #[serde(default)]
     pub environments: BTreeMap<String, EnvConfig>,
+    /// `[lint]`.
+    #[serde(default)]
+    pub lint: LintConfig,
     /// The variables of the `.env` file next to `sluice.toml` (for `env:NAME` URLs).
     #[serde(skip)]
     pub dotenv: BTreeMap<String, String>,
+}
+
+/// `[lint]`: which safety rules run and how severe they are.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintConfig {
+    /// Rules to switch on (rules that are off by default, e.g. `prefer-bigint-keys`).
+    #[serde(default)]
+    pub enable: Vec<String>,
+    /// Rules to switch off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Rules re-rated: `{ "drop-column" = "medium" }`.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Switch on `table-without-rls`: every new table must enable row-level security.
+    #[serde(default)]
+    pub require_rls: bool,
+    /// The lowest severity that makes `sluice lint` exit 1 (default `high`).
+    #[serde(default)]
+    pub fail_on: Option<String>,
 }
 
 /// `[project]`.

@@ -25,6 +25,7 @@ pub mod file;
 pub mod gates;
 pub mod id;
 pub mod layout;
+pub mod lint;
 pub mod load;
 pub mod plan;
 pub mod proof;

@@ -5,6 +5,7 @@
 
 -- sluice:up
 ALTER TABLE work_queue ADD COLUMN locked_by text, ADD COLUMN locked_at timestamptz;
+-- sluice:allow create-index-not-concurrent work_queue is created by M3 of the same release; the bakery applies M0-M9 together, so it is empty here
 CREATE INDEX idx_work_queue_locked ON work_queue (locked_at) WHERE locked_by IS NOT NULL;
 
 -- sluice:down

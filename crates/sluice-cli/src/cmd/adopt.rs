@@ -98,18 +98,9 @@ pub fn adopt(args: AdoptArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
                 }
             }
         }
-        other => return Err(super::unsupported("adopt", format_name(other))),
+        other => return Err(super::unsupported("adopt", other.name())),
     }
     Ok(Exit::Success)
-}
-
-fn format_name(f: Format) -> &'static str {
-    match f {
-        Format::Text => "text",
-        Format::Json => "json",
-        Format::Junit => "junit",
-        Format::Md => "md",
-    }
 }
 
 fn write_found(found: &AdoptPlan, out: &mut dyn Write) -> std::io::Result<()> {

@@ -63,7 +63,7 @@ pub fn run(args: DriftArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, F
         Format::Text => sluice_report::drift_text(&doc, s.style, out)?,
         Format::Json => sluice_report::json(&doc, out)?,
         Format::Md => sluice_report::drift_md(&doc, out)?,
-        Format::Junit => return Err(super::unsupported("drift", "junit")),
+        other => return Err(super::unsupported("drift", other.name())),
     }
     Ok(if doc.drift {
         Exit::MigrationFailed

@@ -7,6 +7,7 @@ mod envs;
 mod gates;
 mod hooks;
 mod init;
+mod lint;
 mod log;
 mod new;
 mod plan;
@@ -26,12 +27,14 @@ use crate::settings::Settings;
 
 /// Runs the command; returns the exit code of a run that did not fail outright.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
-    let settings = Settings::resolve(&cli.global)?;
+    let offline = matches!(cli.command, Command::Lint(_));
+    let settings = Settings::resolve(&cli.global, offline)?;
     match cli.command {
         Command::Init(a) => init::run(a, &settings, out),
         Command::New(a) => new::run(a, &settings, out),
         Command::Status(a) => status::run(a, &settings, out),
         Command::Plan(a) => plan::run(a, &settings, out),
+        Command::Lint(a) => lint::run(a, &settings, out),
         Command::Up(a) => up::run(a, &settings, out),
         Command::Down(a) => down::run(a, &settings, out),
         Command::Verify(a) => verify::run(a, &settings, out),
@@ -108,8 +111,7 @@ fn emit<T: serde::Serialize>(
     match settings.format {
         Format::Text => text(doc, settings.style, out)?,
         Format::Json => sluice_report::json(doc, out)?,
-        Format::Junit => return Err(unsupported("this command", "junit")),
-        Format::Md => return Err(unsupported("this command", "md")),
+        other => return Err(unsupported("this command", other.name())),
     }
     Ok(())
 }

@@ -48,7 +48,7 @@ pub fn run(args: TestArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         Format::Text => sluice_report::test_text(&doc, s.style, out)?,
         Format::Json => sluice_report::json(&doc, out)?,
         Format::Junit => sluice_report::test_junit(&doc, out)?,
-        Format::Md => return Err(super::unsupported("test", "md")),
+        other => return Err(super::unsupported("test", other.name())),
     }
     Ok(if report.passed() {
         Exit::Success

@@ -4,6 +4,7 @@ mod adopt;
 mod backend;
 mod engines;
 mod gates;
+mod lint;
 mod my;
 mod pg;
 mod proof;
@@ -28,8 +29,8 @@ fn help_of_every_command() {
     let dir = TempDir::new("help");
     snap("help", dir.path(), &["--help"]).code(0);
     for cmd in [
-        "init", "new", "status", "plan", "up", "down", "verify", "log", "resolve", "schema",
-        "test", "drift",
+        "init", "new", "status", "plan", "lint", "up", "down", "verify", "log", "resolve",
+        "schema", "test", "drift",
     ] {
         snap(&format!("help_{cmd}"), dir.path(), &[cmd, "--help"]).code(0);
     }

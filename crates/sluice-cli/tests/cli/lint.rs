@@ -1,0 +1,171 @@
+//! `sluice lint`: the example projects, every output format, --explain, --fail-on,
+//! `-- sluice:allow` and `[lint]` in sluice.toml.
+
+use std::path::Path;
+
+use sluice_testkit::{TempDir, copy_tree};
+
+use crate::support::{sluice, snap};
+
+fn example(name: &str) -> TempDir {
+    let dir = TempDir::new(name);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name);
+    copy_tree(&src, dir.path());
+    dir
+}
+
+/// The examples: nothing above low except the risks their seeds name (the listing-helper
+/// runbook's "No CONCURRENTLY on indexes" and the foreign key "added in 003 via ALTER").
+#[test]
+fn example_projects() {
+    let d = example("listing-helper");
+    let run = snap("lint_listing_helper", d.path(), &["lint"]).code(1);
+    assert!(
+        run.stdout.contains("high[create-index-not-concurrent]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("high[add-foreign-key-validating]"),
+        "{}",
+        run.stdout
+    );
+    for name in ["bakery-supabase", "consignments-mysql", "quickstart"] {
+        let d = example(name);
+        let run = snap(
+            &format!("lint_{}", name.replace('-', "_")),
+            d.path(),
+            &["lint"],
+        )
+        .code(0);
+        let above_low = run
+            .stdout
+            .lines()
+            .filter(|l| {
+                (l.starts_with("high[") || l.starts_with("medium[")) && !l.contains("(allowed)")
+            })
+            .count();
+        assert_eq!(above_low, 0, "{name}: {}", run.stdout);
+    }
+    // The bakery's one index on an existing table is allowed, with its reason shown.
+    let d = example("bakery-supabase");
+    let run = sluice(d.path(), &["lint", "--fail-on", "low"]);
+    assert!(
+        run.stdout.contains("allowed: work_queue is created by M3"),
+        "{}",
+        run.stdout
+    );
+}
+
+const RISKY: &str = "-- author: t\n-- description: risky\n-- risk: low\n\n-- sluice:up\nALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\nCREATE INDEX orders_token_idx ON orders (token);\n-- sluice:allow drop-column kept for a week, nothing reads it\nALTER TABLE orders DROP COLUMN legacy;\n\n-- sluice:down\nSELECT 1;\n";
+
+fn risky() -> TempDir {
+    let d = TempDir::new("lint-risky");
+    std::fs::create_dir_all(d.path().join("migrations")).unwrap();
+    std::fs::write(d.path().join("migrations/20250101_000000_risky.sql"), RISKY).unwrap();
+    std::fs::write(
+        d.path().join("sluice.toml"),
+        "[project]\ndialect = \"postgres\"\n",
+    )
+    .unwrap();
+    d
+}
+
+#[test]
+fn formats() {
+    let d = risky();
+    snap("lint_risky_text", d.path(), &["lint"]).code(1);
+    let run = snap("lint_risky_json", d.path(), &["lint", "--format", "json"]).code(1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["files"][0]["risk"], "high");
+    assert_eq!(v["files"][0]["declared_risk"], "low");
+    let locks = &v["files"][0]["statements"][1]["locks"][0];
+    assert_eq!(locks["mode"], "SHARE", "{locks}");
+    let run = sluice(d.path(), &["lint", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "drop-column"
+        && r["suppressions"][0]["justification"] == "kept for a week, nothing reads it"));
+    snap(
+        "lint_risky_github",
+        d.path(),
+        &["lint", "--format", "github"],
+    )
+    .code(1);
+}
+
+#[test]
+fn fail_on_and_config() {
+    let d = risky();
+    // The two highs: one disabled, one re-rated medium; fail_on = medium still fails.
+    std::fs::write(
+        d.path().join("sluice.toml"),
+        "[project]\ndialect = \"postgres\"\n\n[lint]\ndisable = [\"add-column-volatile-default\", \"risk-understated\"]\nseverity = { \"create-index-not-concurrent\" = \"medium\" }\nfail_on = \"medium\"\n",
+    )
+    .unwrap();
+    let run = sluice(d.path(), &["lint"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("medium[create-index-not-concurrent]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("rated medium in [lint]"),
+        "{}",
+        run.stdout
+    );
+    let run = sluice(d.path(), &["lint", "--fail-on", "high"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    std::fs::write(
+        d.path().join("sluice.toml"),
+        "[project]\ndialect = \"postgres\"\n\n[lint]\nseverity = { \"no-such-rule\" = \"low\" }\n",
+    )
+    .unwrap();
+    snap("lint_config_unknown_rule", d.path(), &["lint"]).code(2);
+}
+
+#[test]
+fn allow_needs_a_reason() {
+    let d = risky();
+    let text = RISKY.replace(
+        "drop-column kept for a week, nothing reads it",
+        "drop-column",
+    );
+    std::fs::write(d.path().join("migrations/20250101_000000_risky.sql"), text).unwrap();
+    snap("lint_allow_without_reason", d.path(), &["lint"]).code(2);
+}
+
+#[test]
+fn plain_sql_files_and_explain() {
+    let d = TempDir::new("lint-plain");
+    std::fs::write(
+        d.path().join("a.sql"),
+        "ALTER TABLE t ADD COLUMN c int NOT NULL;\nREFRESH MATERIALIZED VIEW mv;\nFROBNICATE t;\n",
+    )
+    .unwrap();
+    snap(
+        "lint_plain_file",
+        d.path(),
+        &["lint", "--dialect", "postgres", "a.sql"],
+    )
+    .code(1);
+    snap(
+        "lint_explain",
+        d.path(),
+        &["lint", "--explain", "set-not-null"],
+    )
+    .code(0);
+    let run = sluice(d.path(), &["lint", "--explain", "all"]);
+    assert!(run.stdout.lines().count() > 70, "{}", run.stdout);
+    snap(
+        "lint_explain_unknown",
+        d.path(),
+        &["lint", "--explain", "nope"],
+    )
+    .code(2);
+}
