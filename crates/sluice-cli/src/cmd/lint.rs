@@ -83,11 +83,7 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
 
     match s.format {
         Format::Text => text(&files, fail_on, out)?,
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &json_doc(&files, fail_on, dialect))
-                .map_err(std::io::Error::other)?;
-            writeln!(out)?;
-        }
+        Format::Json => json_doc(&files, fail_on, dialect, out)?,
         Format::Sarif => {
             serde_json::to_writer_pretty(&mut *out, &sarif(&files))
                 .map_err(std::io::Error::other)?;
@@ -295,10 +291,32 @@ fn finding_json(f: &Finding) -> Value {
     })
 }
 
-fn json_doc(files: &[Linted], fail_on: Severity, dialect: Dialect) -> Value {
-    let files: Vec<Value> = files
-        .iter()
-        .map(|f| {
+/// The JSON document, written one file at a time (one line each), so that memory stays
+/// flat on large corpora.
+fn json_doc(
+    files: &[Linted],
+    fail_on: Severity,
+    dialect: Dialect,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{{\"schema_version\": {}, \"dialect\": \"{}\", \"fail_on\": \"{}\", \"files\": [",
+        sluice_report::SCHEMA_VERSION,
+        dialect.name(),
+        fail_on.as_str()
+    )?;
+    for (k, f) in files.iter().enumerate() {
+        let v = json_file(f);
+        serde_json::to_writer(&mut *out, &v).map_err(std::io::Error::other)?;
+        writeln!(out, "{}", if k + 1 < files.len() { "," } else { "" })?;
+    }
+    writeln!(out, "]}}")
+}
+
+fn json_file(f: &Linted) -> Value {
+    {
+        {
             let statements: Vec<Value> = f
                 .report
                 .statements
@@ -332,14 +350,8 @@ fn json_doc(files: &[Linted], fail_on: Severity, dialect: Dialect) -> Value {
                 "statements": statements,
                 "findings": f.report.findings.iter().map(finding_json).collect::<Vec<_>>(),
             })
-        })
-        .collect();
-    json!({
-        "schema_version": sluice_report::SCHEMA_VERSION,
-        "dialect": dialect.name(),
-        "fail_on": fail_on.as_str(),
-        "files": files,
-    })
+        }
+    }
 }
 
 fn sarif_level(s: Severity) -> &'static str {
