@@ -266,7 +266,7 @@ fn my(algorithm: Algorithm, concurrent_dml: bool) -> LockMode {
 }
 
 /// Analyses `stmt` in `state`.
-pub fn effects(stmt: &Stmt, o: &Options, state: &State, _runner_wraps: bool) -> Effects {
+pub fn effects(stmt: &Stmt, o: &Options, state: &State) -> Effects {
     use PgLock::*;
     let d = o.dialect;
     let pg = d == Dialect::Postgres;

@@ -455,7 +455,7 @@ pub fn check(m: &Migration<'_>, options: &Options, created_before: &[Name]) -> R
                 continue;
             }
         };
-        let effects = analyze::effects(stmt, options, &state, m.transactional);
+        let effects = analyze::effects(stmt, options, &state);
         let cx = Cx {
             stmt,
             sql: input.sql,

@@ -246,16 +246,12 @@ impl<'a> Parser<'a, '_> {
         (from, self.i)
     }
 
-    fn text(&self, from: usize, to: usize, src_end: bool) -> String {
+    /// The text of tokens `from..to`, rebuilt from the tokens (spaces normalised).
+    fn text(&self, from: usize, to: usize) -> String {
         if from >= to {
             return String::new();
         }
-        let a = self.t[from].at;
-        let last = &self.t[to - 1];
-        let b = last.at + last.text.len();
-        let _ = src_end;
-        // Rebuild from tokens (the statement text is not kept), one space apart.
-        let mut s = String::with_capacity(b - a);
+        let mut s = String::new();
         for (k, t) in self.t[from..to].iter().enumerate() {
             if k > 0 && needs_space(&self.t[from + k - 1], t) {
                 s.push(' ');
@@ -273,7 +269,7 @@ impl<'a> Parser<'a, '_> {
                 .filter(|f| VOLATILE.contains(&f.as_str()))
         });
         Expr {
-            text: self.text(from, to, false),
+            text: self.text(from, to),
             volatile,
             is_null: toks.len() == 1 && toks[0].is("NULL"),
             parenthesized: toks.first().is_some_and(|t| t.is_punct("("))
@@ -703,7 +699,7 @@ impl<'a> Parser<'a, '_> {
         }
         let from = self.i;
         self.skip_until(&[]);
-        let value = self.text(from, self.i, true);
+        let value = self.text(from, self.i);
         let value = value.trim_matches('\'').to_string();
         Ok(Stmt::Set { name, value, local })
     }
@@ -1727,7 +1723,7 @@ impl<'a> Parser<'a, '_> {
                 } else {
                     let from = self.i;
                     self.skip_until(&[]);
-                    Action::AlterColumnOther(self.text(from, self.i, false))
+                    Action::AlterColumnOther(self.text(from, self.i))
                 }
             }
             "MODIFY" | "CHANGE" if my => {
@@ -1783,7 +1779,7 @@ impl<'a> Parser<'a, '_> {
                     self.skip_until(&[]);
                     Action::Rebuild(format!(
                         "SET {}",
-                        self.text(from, self.i, false).to_ascii_uppercase()
+                        self.text(from, self.i).to_ascii_uppercase()
                     ))
                 } else if self.is_punct("(") {
                     self.i += 1;
@@ -1805,7 +1801,7 @@ impl<'a> Parser<'a, '_> {
                     Action::SetOptions(opts)
                 } else {
                     self.skip_until(&[]);
-                    Action::Metadata(self.text(start, self.i, false))
+                    Action::Metadata(self.text(start, self.i))
                 }
             }
             "ATTACH" => {
@@ -1826,15 +1822,15 @@ impl<'a> Parser<'a, '_> {
             }
             "ENABLE" | "DISABLE" | "FORCE" | "NO" if self.is_row_level_security() => {
                 self.skip_until(&[]);
-                Action::RowLevelSecurity(self.text(start, self.i, false).to_ascii_uppercase())
+                Action::RowLevelSecurity(self.text(start, self.i).to_ascii_uppercase())
             }
             "ENABLE" | "DISABLE" if !my || self.is("TRIGGER") => {
                 self.skip_until(&[]);
-                Action::Trigger(self.text(start, self.i, false))
+                Action::Trigger(self.text(start, self.i))
             }
             "REPLICA" => {
                 self.skip_until(&[]);
-                Action::ReplicaIdentity(self.text(start, self.i, false).to_ascii_uppercase())
+                Action::ReplicaIdentity(self.text(start, self.i).to_ascii_uppercase())
             }
             "ALGORITHM" if my => Action::Algorithm(self.option_value()),
             "LOCK" if my => Action::Lock(self.option_value()),
@@ -1849,11 +1845,11 @@ impl<'a> Parser<'a, '_> {
             "FORCE" if my => Action::Rebuild("FORCE".into()),
             "CONVERT" if my => {
                 self.skip_until(&[]);
-                Action::Rebuild(self.text(start, self.i, false).to_ascii_uppercase())
+                Action::Rebuild(self.text(start, self.i).to_ascii_uppercase())
             }
             _ => {
                 self.skip_until(&[]);
-                Action::Metadata(self.text(start, self.i, false))
+                Action::Metadata(self.text(start, self.i))
             }
         };
         Ok(a)
