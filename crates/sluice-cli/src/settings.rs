@@ -59,11 +59,14 @@ pub struct Settings {
     pub env_cfg: Option<config::EnvConfig>,
     /// Terminal colours.
     pub style: Style,
+    /// `--env` or `--url` was given: a command that can work offline (`lint`) connects.
+    pub connect: bool,
 }
 
 impl Settings {
-    /// Resolves the global flags. `offline` commands (`lint`) do not need the database
-    /// URL: one that cannot be resolved (an unset variable) is left empty.
+    /// Resolves the global flags. `offline` commands (`lint` without `--env` or `--url`)
+    /// do not need the database URL: one that cannot be resolved (an unset variable) is
+    /// left empty.
     pub fn resolve(g: &Global, offline: bool) -> Result<Settings, Failure> {
         let project = match &g.project {
             Some(p) => {
@@ -222,6 +225,7 @@ impl Settings {
             retry_cap,
             format: g.format,
             style,
+            connect: g.env.is_some() || g.url.is_some(),
         })
     }
 

@@ -43,6 +43,12 @@ pub struct LintConfig {
     /// The lowest severity that makes `sluice lint` exit 1 (default `high`).
     #[serde(default)]
     pub fail_on: Option<String>,
+    /// Connected: rows from which a size-sensitive finding is high (default 1,000,000).
+    #[serde(default)]
+    pub large_rows: Option<u64>,
+    /// Connected: rows below which a size-sensitive finding is low (default 10,000).
+    #[serde(default)]
+    pub small_rows: Option<u64>,
 }
 
 /// `[project]`.

@@ -41,6 +41,48 @@ pub struct Gate {
     pub fix: Option<String>,
 }
 
+/// What the safety analysis found for one migration: its risk and the rules behind it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Assessed {
+    /// The highest severity among findings that are not allowed (`None`: no finding).
+    pub risk: Option<Risk>,
+    /// The rules of the findings at that severity.
+    pub rules: Vec<&'static str>,
+}
+
+impl Assessed {
+    /// From a migration's analysis.
+    pub fn of(report: &crate::lint::Report) -> Assessed {
+        use crate::lint::Severity;
+        let open: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.allowed.is_none())
+            .collect();
+        let Some(top) = open.iter().map(|f| f.severity).max() else {
+            return Assessed::default();
+        };
+        let mut rules: Vec<&'static str> = Vec::new();
+        // `risk-understated` restates the others: name the rules behind the risk.
+        for f in open
+            .iter()
+            .filter(|f| f.severity == top && f.rule != "risk-understated")
+        {
+            if !rules.contains(&f.rule) {
+                rules.push(f.rule);
+            }
+        }
+        Assessed {
+            risk: Some(match top {
+                Severity::Low => Risk::Low,
+                Severity::Medium => Risk::Medium,
+                Severity::High => Risk::High,
+            }),
+            rules,
+        }
+    }
+}
+
 /// Everything the gates look at.
 #[derive(Debug)]
 pub struct Inputs<'a> {
@@ -56,6 +98,9 @@ pub struct Inputs<'a> {
     pub upstream: Option<Result<Upstream, String>>,
     /// Migrations confirmed with `--confirm <id>`.
     pub confirmed: &'a [String],
+    /// The safety analysis of each migration of `apply`, in the same order (empty: the
+    /// headers' `risk:` alone decide).
+    pub assessed: &'a [Assessed],
 }
 
 /// The latest verification of `m` recorded in `events` for its current checksum.
@@ -92,7 +137,7 @@ pub fn check(i: &Inputs<'_>) -> Vec<Gate> {
     if i.apply.is_empty() {
         return out;
     }
-    for m in i.apply {
+    for (k, m) in i.apply.iter().enumerate() {
         let id = m.id.to_string();
         let gate = |gate, passed, reason: String, fix: Option<String>| Gate {
             gate,
@@ -152,7 +197,19 @@ pub fn check(i: &Inputs<'_>) -> Vec<Gate> {
             });
         }
         if let Some(level) = i.cfg.approve_at {
-            let risk = m.meta.risk.unwrap_or(Risk::Low);
+            let claimed = m.meta.risk.unwrap_or(Risk::Low);
+            let found = i.assessed.get(k).cloned().unwrap_or_default();
+            let risk = claimed.max(found.risk.unwrap_or(Risk::Low));
+            // Where the risk comes from, when the analysis raised it above the header.
+            let source = if risk > claimed {
+                format!(
+                    " (the analysis: {}; the header says {})",
+                    found.rules.join(", "),
+                    m.meta.risk.map_or("nothing", risk_name)
+                )
+            } else {
+                String::new()
+            };
             if risk >= level {
                 let approvals: Vec<&EventRow> = i
                     .events
@@ -171,14 +228,14 @@ pub fn check(i: &Inputs<'_>) -> Vec<Gate> {
                     (Some(a), _) => gate(
                         "approval",
                         true,
-                        format!("risk {} approved by {} at {}", risk_name(risk), a.event.actor, a.event.at),
+                        format!("risk {}{source} approved by {} at {}", risk_name(risk), a.event.actor, a.event.at),
                         None,
                     ),
                     (None, Some(old)) => gate(
                         "approval",
                         false,
                         format!(
-                            "risk {} needs an approval in {env}; the approval by {} was for checksum {}, and the file changed since",
+                            "risk {}{source} needs an approval in {env}; the approval by {} was for checksum {}, and the file changed since",
                             risk_name(risk),
                             old.event.actor,
                             old.event.checksum.as_ref().map_or("?".to_string(), ToString::to_string)
@@ -188,7 +245,7 @@ pub fn check(i: &Inputs<'_>) -> Vec<Gate> {
                     (None, None) => gate(
                         "approval",
                         false,
-                        format!("risk {} needs an approval in {env} (approve_at = \"{}\")", risk_name(risk), risk_name(level)),
+                        format!("risk {}{source} needs an approval in {env} (approve_at = \"{}\")", risk_name(risk), risk_name(level)),
                         fix,
                     ),
                 });

@@ -10,6 +10,7 @@ pub use sluice_sql::lint::{Finding, Options, Report, Severity, TableSize, Versio
 use sluice_sql::parse::Name;
 
 use crate::config::LintConfig;
+use crate::engine::{DbError, Engine};
 use crate::file::{Migration, Risk};
 
 /// Builds the analysis options from `[lint]`, checking every rule id and severity named.
@@ -41,6 +42,18 @@ pub fn options(cfg: Option<&LintConfig>, dialect: sluice_sql::Dialect) -> Result
         o.ratings.insert(id.clone(), s);
     }
     o.require_rls = cfg.require_rls;
+    if let Some(n) = cfg.large_rows {
+        o.large_rows = n;
+    }
+    if let Some(n) = cfg.small_rows {
+        o.small_rows = n;
+    }
+    if o.small_rows > o.large_rows {
+        return Err(format!(
+            "sluice.toml [lint]: small_rows ({}) is above large_rows ({}): small tables must be smaller than large ones",
+            o.small_rows, o.large_rows
+        ));
+    }
     Ok(o)
 }
 
@@ -155,4 +168,160 @@ pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
         *c.entry(f.severity).or_insert(0) += 1;
     }
     c
+}
+
+/// Tables smaller than this whose row count the server does not know yet are counted.
+const COUNT_BELOW_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The live size of every table of the database `engine` is connected to, keyed as
+/// [`Options::sizes`] wants: lower-case `schema.table`, and bare `table` for the current
+/// schema. Reads the catalog only (PostgreSQL `pg_class.reltuples` and
+/// `pg_total_relation_size`; MySQL/MariaDB `information_schema.TABLES`); a PostgreSQL
+/// table never analysed, and every SQLite table, is counted when it is smaller than 256 MB.
+pub fn live_sizes(
+    engine: &mut dyn Engine,
+    dialect: sluice_sql::Dialect,
+) -> Result<BTreeMap<String, TableSize>, DbError> {
+    use sluice_sql::Dialect;
+    let num = |v: &Option<String>| -> u64 {
+        v.as_deref()
+            .and_then(|t| t.parse::<f64>().ok())
+            .map_or(0, |f| f.max(0.0) as u64)
+    };
+    let mut out = BTreeMap::new();
+    let mut put = |schema: &str, table: &str, current: bool, size: TableSize| {
+        let t = table.to_ascii_lowercase();
+        out.insert(format!("{}.{t}", schema.to_ascii_lowercase()), size);
+        if current {
+            out.insert(t, size);
+        }
+    };
+    match dialect {
+        Dialect::Postgres => {
+            let rows = engine.query_rows(
+                "SELECT n.nspname, c.relname, \
+                   CASE WHEN c.relkind = 'p' THEN (SELECT sum(greatest(p.reltuples, 0)) FROM pg_partition_tree(c.oid) t JOIN pg_class p ON p.oid = t.relid) ELSE c.reltuples END, \
+                   CASE WHEN c.relkind = 'p' THEN (SELECT sum(pg_total_relation_size(t.relid)) FROM pg_partition_tree(c.oid) t) ELSE pg_total_relation_size(c.oid) END, \
+                   n.nspname = current_schema() \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE c.relkind IN ('r', 'p', 'm') \
+                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'",
+            )?;
+            for r in rows {
+                let (schema, table) = (
+                    r[0].clone().unwrap_or_default(),
+                    r[1].clone().unwrap_or_default(),
+                );
+                let bytes = num(&r[3]);
+                let never_analysed = r[2]
+                    .as_deref()
+                    .and_then(|t| t.parse::<f64>().ok())
+                    .is_some_and(|f| f < 0.0);
+                let rows = if never_analysed && bytes < COUNT_BELOW_BYTES {
+                    let q = format!(
+                        "SELECT count(*) FROM {}.{}",
+                        pg_ident(&schema),
+                        pg_ident(&table)
+                    );
+                    engine.query_rows(&q)?.first().map_or(0, |r| num(&r[0]))
+                } else if never_analysed {
+                    bytes / 100
+                } else {
+                    num(&r[2])
+                };
+                let current = r[4].as_deref() == Some("t");
+                put(
+                    &schema,
+                    &table,
+                    current,
+                    TableSize {
+                        rows,
+                        bytes,
+                        row_versions: None,
+                    },
+                );
+            }
+        }
+        Dialect::MySql => {
+            let rows = engine.query_rows(
+                "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, DATA_LENGTH + INDEX_LENGTH, TABLE_SCHEMA = DATABASE() \
+                 FROM information_schema.TABLES \
+                 WHERE TABLE_TYPE = 'BASE TABLE' \
+                   AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')",
+            )?;
+            // MySQL 8.0.29+ counts the row versions INSTANT column changes use (MariaDB
+            // has no such column: the query fails there and the counts stay unknown).
+            let versions: BTreeMap<String, u32> = engine
+                .query_rows("SELECT NAME, TOTAL_ROW_VERSIONS FROM information_schema.INNODB_TABLES")
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| {
+                    Some((
+                        r[0].clone()?.to_ascii_lowercase(),
+                        r[1].as_deref()?.parse().ok()?,
+                    ))
+                })
+                .collect();
+            for r in rows {
+                let (schema, table) = (
+                    r[0].clone().unwrap_or_default(),
+                    r[1].clone().unwrap_or_default(),
+                );
+                let row_versions = versions
+                    .get(&format!("{schema}/{table}").to_ascii_lowercase())
+                    .copied();
+                let current = r[4].as_deref() == Some("1");
+                put(
+                    &schema,
+                    &table,
+                    current,
+                    TableSize {
+                        rows: num(&r[2]),
+                        bytes: num(&r[3]),
+                        row_versions,
+                    },
+                );
+            }
+        }
+        Dialect::Sqlite => {
+            let tables = engine.query_rows(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )?;
+            for t in tables {
+                let Some(name) = t[0].clone() else { continue };
+                let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+                // dbstat (in the bundled SQLite) gives the pages of the table and its indexes.
+                let bytes = engine
+                    .query_rows(&format!(
+                        "SELECT sum(pgsize) FROM dbstat WHERE name IN (SELECT name FROM sqlite_schema WHERE tbl_name = '{}')",
+                        name.replace('\'', "''")
+                    ))
+                    .ok()
+                    .and_then(|r| r.first().map(|r| num(&r[0])));
+                let rows = if bytes.is_none_or(|b| b < COUNT_BELOW_BYTES) {
+                    engine
+                        .query_rows(&format!("SELECT count(*) FROM {quoted}"))?
+                        .first()
+                        .map_or(0, |r| num(&r[0]))
+                } else {
+                    bytes.unwrap_or(0) / 100
+                };
+                put(
+                    "main",
+                    &name,
+                    true,
+                    TableSize {
+                        rows,
+                        bytes: bytes.unwrap_or(rows * 100),
+                        row_versions: None,
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn pg_ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
 }

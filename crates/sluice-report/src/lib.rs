@@ -308,12 +308,17 @@ pub struct PlanItem {
     pub transaction: bool,
     /// The author's risk claim.
     pub risk: Option<sluice_core::file::Risk>,
+    /// The risk the safety analysis finds: the highest finding not allowed (`low` when
+    /// there is none).
+    pub analysed_risk: sluice_core::file::Risk,
     /// Requirements.
     pub requires: Vec<String>,
     /// Checksum of `up`.
     pub checksum: String,
     /// The statements, in order.
     pub statements: Vec<PlanStatement>,
+    /// The safety analysis' findings, in statement order.
+    pub findings: Vec<PlanFinding>,
 }
 
 /// One statement in `plan`.
@@ -323,26 +328,105 @@ pub struct PlanStatement {
     pub line: usize,
     /// The SQL.
     pub sql: String,
+    /// The table locks it takes (`SHARE on orders`).
+    pub locks: Vec<String>,
+    /// Tables it rewrites.
+    pub rewrites: Vec<String>,
+    /// Its estimated duration from live table sizes, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<String>,
+    /// The same, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate_seconds: Option<f64>,
+    /// Why the analysis could not read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+/// One finding of the safety analysis in `plan`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanFinding {
+    /// The rule.
+    pub rule: &'static str,
+    /// `low`, `medium`, `high`.
+    pub severity: &'static str,
+    /// Line in the file.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do instead.
+    pub instead: &'static str,
+    /// Why the severity differs from the rule's (live size, configuration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rated: Option<String>,
+    /// The reason given with `-- sluice:allow`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<String>,
 }
 
 impl PlanItem {
-    /// From a migration.
-    pub fn new(m: &Migration, late: bool) -> PlanItem {
+    /// From a migration and its safety analysis.
+    pub fn new(m: &Migration, late: bool, report: &sluice_core::lint::Report) -> PlanItem {
+        use sluice_core::file::Risk;
+        use sluice_core::lint::Severity;
+        let risk = |s: Severity| match s {
+            Severity::Low => Risk::Low,
+            Severity::Medium => Risk::Medium,
+            Severity::High => Risk::High,
+        };
         PlanItem {
             id: m.id.to_string(),
             file: m.path.display().to_string(),
             late,
             transaction: m.meta.transaction,
             risk: m.meta.risk,
+            analysed_risk: risk(report.risk()),
             requires: m.meta.requires.iter().map(ToString::to_string).collect(),
             checksum: m.checksum.to_string(),
             statements: m
                 .up
                 .statements
                 .iter()
-                .map(|s| PlanStatement {
-                    line: s.line,
-                    sql: s.sql.clone(),
+                .enumerate()
+                .map(|(i, s)| {
+                    let a = report.statements.get(i);
+                    let fx = a.and_then(|a| a.effects.as_ref());
+                    let est = a.and_then(|a| a.estimate.as_ref());
+                    PlanStatement {
+                        line: s.line,
+                        sql: s.sql.clone(),
+                        locks: fx.map_or_else(Vec::new, |fx| {
+                            fx.locks
+                                .iter()
+                                .map(|l| {
+                                    if l.via_index {
+                                        format!("{} on the table of index {}", l.mode, l.table)
+                                    } else {
+                                        format!("{} on {}", l.mode, l.table)
+                                    }
+                                })
+                                .collect()
+                        }),
+                        rewrites: fx.map_or_else(Vec::new, |fx| {
+                            fx.rewrites.iter().map(ToString::to_string).collect()
+                        }),
+                        estimate: est.map(|e| e.describe()),
+                        estimate_seconds: est.map(|e| e.seconds),
+                        not_analysed: a.and_then(|a| a.not_analysed.clone()),
+                    }
+                })
+                .collect(),
+            findings: report
+                .findings
+                .iter()
+                .map(|f| PlanFinding {
+                    rule: f.rule,
+                    severity: f.severity.as_str(),
+                    line: f.line,
+                    message: f.message.clone(),
+                    instead: f.instead,
+                    rated: f.rated.clone(),
+                    allowed: f.allowed.clone(),
                 })
                 .collect(),
         }
@@ -365,14 +449,23 @@ pub fn plan_text(doc: &PlanDoc, style: Style, out: &mut dyn Write) -> io::Result
             }
             .to_string(),
         ];
-        if let Some(r) = m.risk {
-            tags.push(format!(
-                "risk {}",
-                serde_json::to_value(r)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            ));
+        let name = |r: sluice_core::file::Risk| {
+            serde_json::to_value(r)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
+        match m.risk {
+            Some(r) if r >= m.analysed_risk => tags.push(format!("risk {}", name(r))),
+            Some(r) => tags.push(style.paint(
+                &format!(
+                    "risk {} by the analysis (the header says {})",
+                    name(m.analysed_risk),
+                    name(r)
+                ),
+                Color::Yellow,
+            )),
+            None => tags.push(format!("risk {} by the analysis", name(m.analysed_risk))),
         }
         if m.late {
             tags.push(style.paint("LATE: ordered before an applied migration", Color::Yellow));
@@ -389,15 +482,45 @@ pub fn plan_text(doc: &PlanDoc, style: Style, out: &mut dyn Write) -> io::Result
             writeln!(out, "   requires: {}", m.requires.join(", "))?;
         }
         for s in &m.statements {
-            writeln!(
-                out,
-                "   {}",
-                style.paint(&format!("-- line {}", s.line), Color::Dim)
-            )?;
+            let mut head = format!("-- line {}", s.line);
+            if !s.locks.is_empty() {
+                head.push_str(&format!(" · locks {}", s.locks.join(", ")));
+            }
+            if !s.rewrites.is_empty() {
+                head.push_str(&format!(" · rewrites {}", s.rewrites.join(", ")));
+            }
+            if let Some(e) = &s.estimate {
+                head.push_str(&format!(" · {e}"));
+            }
+            if let Some(n) = &s.not_analysed {
+                head.push_str(&format!(" · not analysed ({n})"));
+            }
+            writeln!(out, "   {}", style.paint(&head, Color::Dim))?;
             for l in s.sql.lines() {
                 writeln!(out, "   {l}")?;
             }
             writeln!(out, "   ;")?;
+        }
+        for f in &m.findings {
+            let color = match f.severity {
+                "high" => Color::Red,
+                "medium" => Color::Yellow,
+                _ => Color::Dim,
+            };
+            let mut line = format!(
+                "   {} line {}: {}",
+                style.paint(&format!("{}[{}]", f.severity, f.rule), color),
+                f.line,
+                f.message
+            );
+            if let Some(r) = &f.rated {
+                line.push_str(&format!(" ({r})"));
+            }
+            match &f.allowed {
+                Some(why) => line.push_str(&format!(" — allowed: {why}")),
+                None => line.push_str(&format!("\n     instead: {}", f.instead)),
+            }
+            writeln!(out, "{line}")?;
         }
         writeln!(out)?;
     }

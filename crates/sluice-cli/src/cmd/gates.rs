@@ -4,7 +4,7 @@
 
 use sluice_core::Migration;
 use sluice_core::engine::{Engine, EventFilter, EventRow};
-use sluice_core::gates::{self, Gate, Upstream};
+use sluice_core::gates::{self, Assessed, Gate, Upstream};
 
 use crate::exit::{Exit, Failure};
 use crate::settings::Settings;
@@ -55,11 +55,12 @@ pub fn own_events(engine: &mut dyn Engine) -> Result<Vec<EventRow>, Failure> {
     })
 }
 
-/// The gates for applying `apply` in the chosen environment. No environment in
-/// `sluice.toml`: no gates.
+/// The gates for applying `apply` (analysed as `assessed`) in the chosen environment. No
+/// environment in `sluice.toml`: no gates.
 pub fn check(
     s: &Settings,
     apply: &[&Migration],
+    assessed: &[Assessed],
     events: &[EventRow],
     confirmed: &[String],
 ) -> Vec<Gate> {
@@ -74,6 +75,7 @@ pub fn check(
         events,
         upstream,
         confirmed,
+        assessed,
     })
 }
 

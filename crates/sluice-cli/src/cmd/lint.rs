@@ -34,7 +34,28 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         Some("sqlite") => Dialect::Sqlite,
         _ => s.dialect,
     };
-    let mut options = lint::options(lint_cfg, dialect).map_err(input)?;
+    let mut options = super::analysis::options(s, dialect)?;
+    let fail_on = match &args.fail_on {
+        Some(l) => Severity::parse(l).unwrap_or(Severity::High),
+        None => lint::fail_on(lint_cfg).map_err(input)?,
+    };
+    // `--env` or `--url`: the analysis reads the server's version and its tables' sizes,
+    // and lints what `up` would apply there.
+    let mut engine = if s.connect {
+        let e = s.open(sluice_engine::Access::ReadOnly, "lint")?;
+        if e.is_none() {
+            return Err(input(format!(
+                "{}: the database does not exist; lint without --env, or create it with sluice up",
+                s.masked_url()
+            )));
+        }
+        e
+    } else {
+        None
+    };
+    if let Some(e) = engine.as_mut() {
+        super::analysis::connect(&mut options, e.as_mut())?;
+    }
     if let Some(v) = &args.server_version {
         options.version = Some(Version::parse(v).ok_or_else(|| {
             input(format!(
@@ -42,25 +63,30 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
             ))
         })?);
     }
-    let fail_on = match &args.fail_on {
-        Some(l) => Severity::parse(l).unwrap_or(Severity::High),
-        None => lint::fail_on(lint_cfg).map_err(input)?,
-    };
-    // sluice's runner bounds every lock wait unless the environment sets lock_timeout = "0".
-    let runner_lock = s.lock_timeout.is_some_and(|d| !d.is_zero());
-    let runner_statement = s.statement_timeout.is_some_and(|d| !d.is_zero());
 
     let mut files = Vec::new();
     if args.paths.is_empty() {
         let plan = s.plan()?;
-        let mut project = options.clone();
-        project.runner_lock_timeout = runner_lock;
-        project.runner_statement_timeout = runner_statement;
-        check_allows(plan.migrations().iter())?;
-        // Offline, each migration is analysed as if those before it were applied long ago:
-        // their tables exist and may be large. (`plan --env` knows which are pending.)
-        for m in plan.migrations() {
-            let report = lint::check(m, &project, &[]);
+        let migrations: Vec<&sluice_core::Migration> = match engine.as_mut() {
+            Some(e) => pending(s, &plan, e.as_mut(), out)?,
+            None => plan.migrations().iter().collect(),
+        };
+        super::analysis::check_allows(migrations.iter().copied())?;
+        let reports: Vec<Report> = if engine.is_some() {
+            // Connected: what `up` would apply, each knowing what the earlier ones create.
+            lint::check_plan(migrations.iter().copied(), &options)
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect()
+        } else {
+            // Offline, each migration is analysed as if those before it were applied long
+            // ago: their tables exist and may be large.
+            migrations
+                .iter()
+                .map(|m| lint::check(m, &options, &[]))
+                .collect()
+        };
+        for (m, report) in migrations.into_iter().zip(reports) {
             files.push(Linted {
                 path: m.path.display().to_string(),
                 source: std::fs::read_to_string(&m.path).unwrap_or_default(),
@@ -71,13 +97,7 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         }
     } else {
         for path in sql_files(&args.paths).map_err(input)? {
-            files.push(lint_file(
-                &path,
-                dialect,
-                &options,
-                runner_lock,
-                runner_statement,
-            )?);
+            files.push(lint_file(&path, dialect, &options)?);
         }
     }
 
@@ -103,20 +123,36 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
     })
 }
 
-fn check_allows<'a>(ms: impl Iterator<Item = &'a sluice_core::Migration>) -> Result<(), Failure> {
-    let mut bad = Vec::new();
-    for m in ms {
-        for (line, msg) in lint::bad_allows(m) {
-            bad.push(format!("{}:{line}: {msg}", m.path.display()));
-        }
-    }
-    if bad.is_empty() {
-        Ok(())
+/// The migrations `up` would apply on the connected database; says first (in text) how
+/// many are already applied and so not linted.
+fn pending<'p>(
+    s: &Settings,
+    plan: &'p sluice_core::Plan,
+    engine: &mut dyn sluice_core::Engine,
+    out: &mut dyn Write,
+) -> Result<Vec<&'p sluice_core::Migration>, Failure> {
+    let records = if engine.state_exists()? {
+        engine.records()?
     } else {
-        let mut f = Failure::new(Exit::Input, bad.join("\n"));
-        f.many = true;
-        Err(f)
+        Vec::new()
+    };
+    let overview = sluice_core::run::Overview::new(plan, records, &s.env);
+    let opts = sluice_core::run::UpOptions {
+        late: Some(s.late),
+        ..sluice_core::run::UpOptions::default()
+    };
+    let chosen = sluice_core::run::plan_up(plan, &overview, &opts, &s.env)?;
+    let applied = plan.migrations().len() - chosen.apply.len() - chosen.skipped_env.len();
+    if s.format == Format::Text {
+        writeln!(
+            out,
+            "{} on {}: {} pending migration(s) linted with live table sizes; {applied} applied, not linted\n",
+            s.env,
+            s.masked_url(),
+            chosen.apply.len()
+        )?;
     }
+    Ok(chosen.apply.iter().map(|(m, _)| *m).collect())
 }
 
 /// The `.sql` files named, folders read recursively in name order.
@@ -148,24 +184,15 @@ fn sql_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn lint_file(
-    path: &Path,
-    dialect: Dialect,
-    options: &Options,
-    runner_lock: bool,
-    runner_statement: bool,
-) -> Result<Linted, Failure> {
+fn lint_file(path: &Path, dialect: Dialect, options: &Options) -> Result<Linted, Failure> {
     let source = std::fs::read_to_string(path)
         .map_err(|e| Failure::new(Exit::Input, format!("{}: {e}", path.display())))?;
     let shown = path.display().to_string();
     if source.lines().any(|l| l.trim() == "-- sluice:up") {
         let m = sluice_core::file::parse(path, &source, dialect)
             .map_err(|e| Failure::new(Exit::Input, e.to_string()))?;
-        check_allows(std::iter::once(&m))?;
-        let mut o = options.clone();
-        o.runner_lock_timeout = runner_lock;
-        o.runner_statement_timeout = runner_statement;
-        let report = lint::check(&m, &o, &[]);
+        super::analysis::check_allows(std::iter::once(&m))?;
+        let report = lint::check(&m, options, &[]);
         return Ok(Linted {
             path: shown,
             id: Some(m.id.to_string()),
@@ -187,7 +214,11 @@ fn lint_file(
             .collect(),
         transactional: true,
     };
-    let report = sluice_sql::lint::check(&m, options, &[]);
+    // Its runner is not sluice: nothing bounds its lock waits but the file itself.
+    let mut o = options.clone();
+    o.runner_lock_timeout = false;
+    o.runner_statement_timeout = false;
+    let report = sluice_sql::lint::check(&m, &o, &[]);
     Ok(Linted {
         path: shown,
         source,
@@ -338,6 +369,10 @@ fn json_file(f: &Linted) -> Value {
                         "data_loss": e.data_loss,
                         "idempotent": e.idempotent,
                         "transactional": e.transactional,
+                        "estimate": s.estimate.as_ref().map(|est| json!({
+                            "seconds": est.seconds,
+                            "text": est.describe(),
+                        })),
                     }),
                     None => json!({ "line": s.line, "not_analysed": s.not_analysed }),
                 })

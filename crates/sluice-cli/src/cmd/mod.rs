@@ -1,6 +1,7 @@
 //! One module per command, each with `run(args, &settings, out)`.
 
 mod adopt;
+mod analysis;
 mod down;
 mod drift;
 mod envs;
@@ -27,7 +28,10 @@ use crate::settings::Settings;
 
 /// Runs the command; returns the exit code of a run that did not fail outright.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
-    let offline = matches!(cli.command, Command::Lint(_));
+    // `lint` works offline unless told which database to read (`--env`, `--url`).
+    let offline = matches!(cli.command, Command::Lint(_))
+        && cli.global.env.is_none()
+        && cli.global.url.is_none();
     let settings = Settings::resolve(&cli.global, offline)?;
     match cli.command {
         Command::Init(a) => init::run(a, &settings, out),

@@ -19,13 +19,20 @@ pub fn run(args: TargetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
         ..UpOptions::default()
     };
     let chosen = plan_up(&plan, &overview, &opts, &s.env)?;
-    let gates = if s.env_cfg.is_some() && !chosen.apply.is_empty() {
-        let events = match s.open(sluice_engine::Access::ReadOnly, "plan")? {
-            Some(mut e) => super::gates::own_events(e.as_mut())?,
+    let apply: Vec<&sluice_core::Migration> = chosen.apply.iter().map(|(m, _)| *m).collect();
+    let mut engine = if apply.is_empty() {
+        None
+    } else {
+        s.open(sluice_engine::Access::ReadOnly, "plan")?
+    };
+    let reports = super::analysis::assess(s, &apply, engine.as_mut())?;
+    let gates = if s.env_cfg.is_some() && !apply.is_empty() {
+        let events = match engine.as_deref_mut() {
+            Some(e) => super::gates::own_events(e)?,
             None => Vec::new(),
         };
-        let apply: Vec<&sluice_core::Migration> = chosen.apply.iter().map(|(m, _)| *m).collect();
-        super::gates::check(s, &apply, &events, &args.confirm)
+        let assessed = super::analysis::assessed(&reports);
+        super::gates::check(s, &apply, &assessed, &events, &args.confirm)
     } else {
         Vec::new()
     };
@@ -35,7 +42,8 @@ pub fn run(args: TargetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
         migrations: chosen
             .apply
             .iter()
-            .map(|(m, late)| PlanItem::new(m, *late))
+            .zip(&reports)
+            .map(|((m, late), r)| PlanItem::new(m, *late, r))
             .collect(),
         skipped: chosen
             .skipped_env

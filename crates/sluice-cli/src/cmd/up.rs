@@ -50,10 +50,25 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
     let overview = run::Overview::new(&plan, records, &s.env);
     if let Ok(chosen) = run::plan_up(&plan, &overview, &opts, &s.env) {
         let apply: Vec<&sluice_core::Migration> = chosen.apply.iter().map(|(m, _)| *m).collect();
+        let reports = super::analysis::assess(s, &apply, Some(&mut engine))
+            .map_err(|f| super::with_run(&run_id, f))?;
+        let assessed = super::analysis::assessed(&reports);
         let events = super::gates::own_events(engine.as_mut())?;
-        let gates = super::gates::check(s, &apply, &events, &args.target.confirm);
+        let gates = super::gates::check(s, &apply, &assessed, &events, &args.target.confirm);
         if let Some(f) = super::gates::refusal(s, &gates) {
             return Err(super::with_run(&run_id, f));
+        }
+        // What the analysis found above low, so that the log of the run says it.
+        for (m, a) in apply.iter().zip(&assessed) {
+            if let Some(risk) = a.risk.filter(|r| *r > sluice_core::file::Risk::Low) {
+                writeln!(
+                    out,
+                    "{run_id} analysis: {} is {} risk ({}); sluice plan shows why",
+                    m.id,
+                    format!("{risk:?}").to_ascii_lowercase(),
+                    a.rules.join(", ")
+                )?;
+            }
         }
         for g in gates
             .iter()

@@ -1,6 +1,7 @@
 //! CLI tests: the real binary on real SQLite files, exit code + stdout + stderr snapshotted.
 
 mod adopt;
+mod analysis;
 mod backend;
 mod engines;
 mod gates;

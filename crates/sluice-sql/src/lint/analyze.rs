@@ -192,6 +192,8 @@ pub struct Effects {
     pub rewrites: Vec<Name>,
     /// Tables read in full (validation scan, index build).
     pub scans: Vec<Name>,
+    /// Tables on which an index is built (read in full and sorted; also in `scans`).
+    pub builds: Vec<Name>,
     /// Whether it destroys data.
     pub data_loss: bool,
     /// Whether running it twice is harmless.
@@ -353,6 +355,7 @@ pub fn effects(stmt: &Stmt, o: &Options, state: &State) -> Effects {
             }
             Effects::obj(&mut fx.altered, ObjectKind::Table, table);
             fx.scans.push(table.clone());
+            fx.builds.push(table.clone());
             match d {
                 Dialect::Postgres => fx.lock(
                     table,
@@ -849,9 +852,13 @@ fn alter_pg(fx: &mut Effects, t: &Name, actions: &[Action], o: &Options, state: 
                     | ConstraintKind::Unique { using_index, .. } => {
                         if using_index.is_none() {
                             fx.scans.push(t.clone());
+                            fx.builds.push(t.clone());
                         }
                     }
-                    ConstraintKind::Exclude => fx.scans.push(t.clone()),
+                    ConstraintKind::Exclude => {
+                        fx.scans.push(t.clone());
+                        fx.builds.push(t.clone());
+                    }
                     ConstraintKind::Index { .. } => {}
                 }
             }
@@ -979,6 +986,7 @@ fn alter_my(fx: &mut Effects, t: &Name, actions: &[Action], state: &State) {
                     } => my(Inplace, false),
                     ConstraintKind::Unique { .. } | ConstraintKind::Index { .. } => {
                         fx.scans.push(t.clone());
+                        fx.builds.push(t.clone());
                         my(Nocopy, true)
                     }
                     ConstraintKind::Exclude => my(Copy, false),

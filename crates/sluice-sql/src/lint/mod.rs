@@ -11,6 +11,7 @@
 //! message — never as safe.
 
 pub mod analyze;
+pub mod estimate;
 pub mod render;
 pub mod rules;
 mod state;
@@ -193,12 +194,15 @@ impl Hit {
 }
 
 /// Live size of one table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TableSize {
     /// Estimated rows.
     pub rows: u64,
     /// Bytes, indexes included.
     pub bytes: u64,
+    /// MySQL 8.0.29+: row versions INSTANT column changes have used
+    /// (`INNODB_TABLES.TOTAL_ROW_VERSIONS`, at most 64).
+    pub row_versions: Option<u32>,
 }
 
 /// What the analysis knows besides the SQL.
@@ -363,7 +367,8 @@ pub struct Finding {
     pub width: usize,
     /// `-- sluice:allow <rule> <reason>`: the reason.
     pub allowed: Option<String>,
-    /// Why the severity differs from the rule's, when it does (live size, configuration).
+    /// What decided the severity besides the rule, when something did: configuration, or
+    /// the live size of the table (with the estimated duration).
     pub rated: Option<String>,
 }
 
@@ -376,6 +381,8 @@ pub struct Analysed {
     pub effects: Option<Effects>,
     /// The parser's message when the statement could not be analysed.
     pub not_analysed: Option<String>,
+    /// How long it works on its tables, when their live sizes are known.
+    pub estimate: Option<estimate::Estimate>,
 }
 
 /// The result for one migration.
@@ -429,18 +436,24 @@ pub fn check(m: &Migration<'_>, options: &Options, created_before: &[Name]) -> R
                     line,
                     effects: None,
                     not_analysed: Some(format!("line {l}: {e}")),
+                    estimate: None,
                 });
                 if let Some(rule) = rules::find("statement-not-analysed")
                     && options.enabled(rule)
                 {
-                    let mut f = finding(
-                        rule,
-                        Hit::new(format!("not analysed: {e}")),
+                    let allows = allow_directives(input.sql);
+                    let at_stmt = At {
                         input,
                         index,
                         code_at,
+                        allows: &allows,
+                        estimate: None,
+                    };
+                    let mut f = finding(
+                        rule,
+                        Hit::new(format!("not analysed: {e}")),
+                        &at_stmt,
                         options,
-                        &allow_directives(input.sql),
                     );
                     let (line, column) = position(input, at);
                     f.line = line;
@@ -456,6 +469,7 @@ pub fn check(m: &Migration<'_>, options: &Options, created_before: &[Name]) -> R
             }
         };
         let effects = analyze::effects(stmt, options, &state);
+        let estimate = estimate::estimate(&effects, options);
         let cx = Cx {
             stmt,
             sql: input.sql,
@@ -467,13 +481,18 @@ pub fn check(m: &Migration<'_>, options: &Options, created_before: &[Name]) -> R
             options,
         };
         let allows = allow_directives(input.sql);
+        let at = At {
+            input,
+            index,
+            code_at,
+            allows: &allows,
+            estimate: estimate.as_ref(),
+        };
         for rule in &rules {
             hits.clear();
             (rule.check)(&cx, &mut hits);
             for hit in hits.drain(..) {
-                report
-                    .findings
-                    .push(finding(rule, hit, input, index, code_at, options, &allows));
+                report.findings.push(finding(rule, hit, &at, options));
             }
         }
         state.after(stmt, &effects, m.transactional);
@@ -481,21 +500,33 @@ pub fn check(m: &Migration<'_>, options: &Options, created_before: &[Name]) -> R
             line,
             effects: Some(effects),
             not_analysed: None,
+            estimate,
         });
     }
     report.created_tables = state.tables_created_here();
     report
 }
 
-fn finding(
-    rule: &Rule,
-    hit: Hit,
-    input: &Input<'_>,
+/// Where a finding is: the statement, and what the analysis knows of it.
+struct At<'a> {
+    input: &'a Input<'a>,
     index: usize,
+    /// Byte offset of the statement's code (after leading comments).
     code_at: usize,
-    options: &Options,
-    allows: &[(String, String)],
-) -> Finding {
+    /// Its `-- sluice:allow` lines.
+    allows: &'a [(String, String)],
+    /// Its estimated duration.
+    estimate: Option<&'a estimate::Estimate>,
+}
+
+fn finding(rule: &Rule, hit: Hit, at: &At<'_>, options: &Options) -> Finding {
+    let At {
+        input,
+        index,
+        code_at,
+        allows,
+        estimate,
+    } = *at;
     let mut severity = hit.severity.unwrap_or(rule.severity);
     let mut rated = None;
     if let Some(s) = options.ratings.get(rule.id) {
@@ -510,16 +541,21 @@ fn finding(
         } else if size.rows >= options.large_rows {
             (Severity::High, "large")
         } else {
-            (severity, "")
+            (severity, "mid-size")
         };
-        if new != severity {
-            rated = Some(format!(
-                "{why} table: {table} has about {} rows ({})",
-                size.rows,
-                human_bytes(size.bytes)
+        let mut r = format!(
+            "{why} table: {table} has about {} rows ({})",
+            estimate::human_count(size.rows),
+            human_bytes(size.bytes)
+        );
+        if let Some(e) = estimate {
+            r.push_str(&format!(
+                "; estimated {}",
+                estimate::human_seconds(e.seconds)
             ));
-            severity = new;
         }
+        rated = Some(r);
+        severity = new;
     }
     let (at, len) = hit
         .mark

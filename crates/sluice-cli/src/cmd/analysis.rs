@@ -1,0 +1,77 @@
+//! The safety analysis as `lint`, `plan` and `up` run it: the options from `[lint]` and
+//! the environment's timeouts, and, when connected, the server's version and the live size
+//! of its tables.
+
+use sluice_core::gates::Assessed;
+use sluice_core::lint::{self, Options, Report, Version};
+use sluice_core::{Engine, Migration};
+use sluice_sql::Dialect;
+
+use crate::exit::{Exit, Failure};
+use crate::settings::Settings;
+
+/// The analysis options for `dialect`, from `[lint]` and the environment's timeouts
+/// (sluice's runner bounds every lock wait unless the environment sets
+/// `lock_timeout = "0"`).
+pub fn options(s: &Settings, dialect: Dialect) -> Result<Options, Failure> {
+    let mut o = lint::options(s.config.as_ref().map(|c| &c.lint), dialect)
+        .map_err(|m| Failure::new(Exit::Input, m))?;
+    o.runner_lock_timeout = s.lock_timeout.is_some_and(|d| !d.is_zero());
+    o.runner_statement_timeout = s.statement_timeout.is_some_and(|d| !d.is_zero());
+    Ok(o)
+}
+
+/// Adds what the connected database knows: its version and its tables' sizes.
+pub fn connect(o: &mut Options, engine: &mut dyn Engine) -> Result<(), Failure> {
+    let info = engine.info();
+    if let Some(v) = info
+        .server
+        .split_whitespace()
+        .nth(1)
+        .and_then(Version::parse)
+    {
+        o.version = Some(v);
+    }
+    o.sizes = Some(lint::live_sizes(engine, info.dialect)?);
+    Ok(())
+}
+
+/// Analyses the migrations `up` would apply, in order (each knows the tables the earlier
+/// ones create), and refuses malformed `-- sluice:allow` lines.
+pub fn assess(
+    s: &Settings,
+    apply: &[&Migration],
+    engine: Option<&mut Box<dyn Engine>>,
+) -> Result<Vec<Report>, Failure> {
+    check_allows(apply.iter().copied())?;
+    let mut o = options(s, s.dialect)?;
+    if let Some(e) = engine {
+        connect(&mut o, e.as_mut())?;
+    }
+    Ok(lint::check_plan(apply.iter().copied(), &o)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect())
+}
+
+/// What the gates need of each report: the risk and the rules behind it.
+pub fn assessed(reports: &[Report]) -> Vec<Assessed> {
+    reports.iter().map(Assessed::of).collect()
+}
+
+/// Refuses malformed `-- sluice:allow` lines: each with its file and line.
+pub fn check_allows<'a>(ms: impl Iterator<Item = &'a Migration>) -> Result<(), Failure> {
+    let mut bad = Vec::new();
+    for m in ms {
+        for (line, msg) in lint::bad_allows(m) {
+            bad.push(format!("{}:{line}: {msg}", m.path.display()));
+        }
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        let mut f = Failure::new(Exit::Input, bad.join("\n"));
+        f.many = true;
+        Err(f)
+    }
+}
