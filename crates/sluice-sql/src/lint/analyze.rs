@@ -186,7 +186,7 @@ pub struct Effects {
     pub altered: Vec<Object>,
     /// Objects dropped.
     pub dropped: Vec<Object>,
-    /// Table locks.
+    /// Table locks (and, for `ALTER INDEX`, the lock on the index itself).
     pub locks: Vec<TableLock>,
     /// Tables rewritten (every row written again, indexes rebuilt).
     pub rewrites: Vec<Name>,
@@ -551,10 +551,11 @@ pub fn effects(stmt: &Stmt, o: &Options, state: &State) -> Effects {
                 fx.lock(name, LockMode::Pg(ShareRowExclusive));
             }
             if *kind == ObjectKind::Index && pg {
+                // The index itself is locked, not its table (verified on 15).
                 fx.locks.push(TableLock {
                     table: name.clone(),
                     mode: LockMode::Pg(ShareUpdateExclusive),
-                    via_index: true,
+                    via_index: false,
                 });
             }
         }

@@ -69,6 +69,11 @@ impl State {
         self.dropped_here.contains(&key(table))
     }
 
+    /// Whether `table` is a partitioned table created in this plan.
+    pub fn is_partitioned(&self, table: &Name) -> bool {
+        self.partitioned.contains_key(&key(table))
+    }
+
     /// Whether `table` is a partitioned table (created in this plan) that has partitions.
     pub fn partitioned_with_children(&self, table: &Name) -> bool {
         self.partitioned.get(&key(table)).copied().unwrap_or(false)

@@ -5,7 +5,8 @@ use crate::parse::Stmt;
 
 crate::rule! {
     /// Flags `CREATE INDEX` on a table this plan created with `PARTITION BY`, without `ON ONLY`,
-    /// once partitions exist (a partition was created or attached earlier).
+    /// once partitions exist (a partition was created or attached earlier); and `CREATE INDEX
+    /// CONCURRENTLY` on such a table, partitions or not, which the server refuses.
     ///
     /// **Why it is dangerous.** Every partition is built under `SHARE`; `CREATE INDEX
     /// CONCURRENTLY` on a partitioned table is refused (`cannot create index on partitioned table
@@ -25,6 +26,20 @@ crate::rule! {
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     if let Stmt::CreateIndex {
+        table,
+        only: false,
+        concurrently: true,
+        ..
+    } = cx.stmt
+        && cx.state.is_partitioned(table)
+    {
+        out.push(
+            Hit::new(format!(
+                "CREATE INDEX CONCURRENTLY on partitioned table {table} is refused by the server"
+            ))
+            .mark("CONCURRENTLY"),
+        );
+    } else if let Stmt::CreateIndex {
         table, only: false, ..
     } = cx.stmt
         && cx.state.partitioned_with_children(table)
