@@ -3,8 +3,9 @@
 //! those findings must equal `bad.<dialect>.txt` (bless with `SLUICE_BLESS=1`);
 //! `ok.<dialect>.sql` must give none. One pair per dialect the rule applies to.
 //!
-//! A fixture's leading comments may set `-- transaction: false` and
-//! `-- server-version: 14.2`.
+//! A fixture's leading comments may set `-- transaction: false`,
+//! `-- server-version: 14.2` and live table sizes as a connected run reads them:
+//! `-- table-size: orders rows=5000000 bytes=900000000 row-versions=60`.
 
 use std::path::Path;
 
@@ -25,6 +26,24 @@ fn run(rule: &str, d: Dialect, path: &Path) -> (Vec<lint::Finding>, String) {
         }
         if l.trim() == "-- transaction: false" {
             transactional = false;
+        }
+        if let Some(v) = l.strip_prefix("-- table-size:") {
+            let mut words = v.split_whitespace();
+            let table = words.next().expect("a table name").to_ascii_lowercase();
+            let mut size = lint::TableSize::default();
+            for w in words {
+                let (k, n) = w.split_once('=').expect("key=value");
+                match k {
+                    "rows" => size.rows = n.parse().expect("rows"),
+                    "bytes" => size.bytes = n.parse().expect("bytes"),
+                    "row-versions" => size.row_versions = Some(n.parse().expect("row-versions")),
+                    other => panic!("{}: unknown table-size key {other}", path.display()),
+                }
+            }
+            options
+                .sizes
+                .get_or_insert_with(Default::default)
+                .insert(table, size);
         }
     }
     let stmts = sluice_sql::split(&text, d).unwrap();

@@ -193,6 +193,7 @@ pub fn work(fx: &Effects, dialect: Dialect) -> Vec<(Name, Work)> {
 /// at least one table it works on is known; `None` otherwise (and for metadata-only
 /// statements, which take milliseconds once they have their lock).
 pub fn estimate(fx: &Effects, options: &Options) -> Option<Estimate> {
+    options.sizes.as_ref()?;
     let rates = Rates::of(options.dialect);
     let tables: Vec<TableWork> = work(fx, options.dialect)
         .into_iter()

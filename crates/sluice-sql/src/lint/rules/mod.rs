@@ -50,6 +50,7 @@ pub mod mysql_enum_set_change;
 pub mod mysql_implicit_commit;
 pub mod mysql_inline_references_ignored;
 pub mod mysql_inplace_rebuild;
+pub mod mysql_instant_row_versions;
 pub mod mysql_merge_alters;
 pub mod mysql_not_null_implicit_default;
 pub mod mysql_require_algorithm_lock;
@@ -142,6 +143,7 @@ pub static ALL: &[&Rule] = &[
     &mysql_inplace_rebuild::RULE,
     &mysql_require_algorithm_lock::RULE,
     &mysql_enum_set_change::RULE,
+    &mysql_instant_row_versions::RULE,
     &mysql_merge_alters::RULE,
     &mysql_inline_references_ignored::RULE,
     &mysql_not_null_implicit_default::RULE,
