@@ -41,7 +41,7 @@ fn run(dialect: Dialect, e: &mut dyn Engine, setup: &[String], cases: &[Case]) {
     );
     for c in cases {
         let mut o = Options::new(dialect);
-        o.sizes = Some(sluice_core::lint::live_sizes(e, dialect).expect("sizes"));
+        o.sizes = Some(sluice_core::lint::live_sizes(e, dialect, None).expect("sizes"));
         let m = lint::Migration {
             statements: vec![lint::Input {
                 sql: c.sql,

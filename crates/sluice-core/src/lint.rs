@@ -3,7 +3,7 @@
 //! migration's `up` section, applies `[lint]` from `sluice.toml`, and compares the result
 //! with the migration's `risk:` header.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sluice_sql::lint::{self as analysis, Input};
 pub use sluice_sql::lint::{Finding, Options, Report, Severity, TableSize, Version, rules};
@@ -178,10 +178,15 @@ const COUNT_BELOW_BYTES: u64 = 256 * 1024 * 1024;
 /// schema. Reads the catalog only (PostgreSQL `pg_class.reltuples` and
 /// `pg_total_relation_size`; MySQL/MariaDB `information_schema.TABLES`); a PostgreSQL
 /// table never analysed, and every SQLite table, is counted when it is smaller than 256 MB.
+///
+/// `only` (lower-case bare names) limits the work to those tables: SQLite counts only
+/// them. `None` reads every table.
 pub fn live_sizes(
     engine: &mut dyn Engine,
     dialect: sluice_sql::Dialect,
+    only: Option<&BTreeSet<String>>,
 ) -> Result<BTreeMap<String, TableSize>, DbError> {
+    let wanted = |table: &str| only.is_none_or(|o| o.contains(&table.to_ascii_lowercase()));
     use sluice_sql::Dialect;
     let num = |v: &Option<String>| -> u64 {
         v.as_deref()
@@ -288,7 +293,9 @@ pub fn live_sizes(
                 "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
             )?;
             for t in tables {
-                let Some(name) = t[0].clone() else { continue };
+                let Some(name) = t[0].clone().filter(|n| wanted(n)) else {
+                    continue;
+                };
                 let quoted = format!("\"{}\"", name.replace('"', "\"\""));
                 // dbstat (in the bundled SQLite) gives the pages of the table and its indexes.
                 let bytes = engine
@@ -324,4 +331,22 @@ pub fn live_sizes(
 
 fn pg_ident(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// The tables the analysed statements lock, rewrite or scan (lower-case bare names): those
+/// whose live size matters.
+pub fn touched_tables<'a>(reports: impl IntoIterator<Item = &'a Report>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for r in reports {
+        for fx in r.statements.iter().filter_map(|s| s.effects.as_ref()) {
+            let names = fx
+                .locks
+                .iter()
+                .map(|l| &l.table)
+                .chain(&fx.rewrites)
+                .chain(&fx.scans);
+            out.extend(names.map(|n| n.name.to_ascii_lowercase()));
+        }
+    }
+    out
 }

@@ -21,23 +21,56 @@ pub fn options(s: &Settings, dialect: Dialect) -> Result<Options, Failure> {
     Ok(o)
 }
 
-/// Adds what the connected database knows: its version and its tables' sizes.
-pub fn connect(o: &mut Options, engine: &mut dyn Engine) -> Result<(), Failure> {
+/// Adds what the connected database knows: its version (unless one is set), and the sizes
+/// of the tables
+/// `reports` (an analysis without sizes) touch.
+pub fn connect(
+    o: &mut Options,
+    engine: &mut dyn Engine,
+    reports: &[Report],
+) -> Result<(), Failure> {
     let info = engine.info();
-    if let Some(v) = info
-        .server
-        .split_whitespace()
-        .nth(1)
-        .and_then(Version::parse)
+    // A version given on the command line (`--server-version`) wins.
+    if o.version.is_none()
+        && let Some(v) = info
+            .server
+            .split_whitespace()
+            .nth(1)
+            .and_then(Version::parse)
     {
         o.version = Some(v);
     }
-    o.sizes = Some(lint::live_sizes(engine, info.dialect)?);
+    let touched = lint::touched_tables(reports);
+    o.sizes = Some(lint::live_sizes(engine, info.dialect, Some(&touched))?);
     Ok(())
 }
 
-/// Analyses the migrations `up` would apply, in order (each knows the tables the earlier
-/// ones create), and refuses malformed `-- sluice:allow` lines.
+/// Analyses `ms` in plan order, each knowing the tables the earlier ones create.
+/// Connected, twice: first to learn which tables they touch, then with the server's
+/// version and those tables' live sizes.
+pub fn analyse_plan(
+    ms: &[&Migration],
+    o: &mut Options,
+    engine: Option<&mut dyn Engine>,
+) -> Result<Vec<Report>, Failure> {
+    let run = |o: &Options| -> Vec<Report> {
+        lint::check_plan(ms.iter().copied(), o)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    };
+    let first = run(o);
+    match engine {
+        Some(e) if !ms.is_empty() => {
+            connect(o, e, &first)?;
+            Ok(run(o))
+        }
+        _ => Ok(first),
+    }
+}
+
+/// Analyses the migrations `up` would apply (see [`analyse_plan`]), and refuses malformed
+/// `-- sluice:allow` lines.
 pub fn assess(
     s: &Settings,
     apply: &[&Migration],
@@ -45,13 +78,7 @@ pub fn assess(
 ) -> Result<Vec<Report>, Failure> {
     check_allows(apply.iter().copied())?;
     let mut o = options(s, s.dialect)?;
-    if let Some(e) = engine {
-        connect(&mut o, e.as_mut())?;
-    }
-    Ok(lint::check_plan(apply.iter().copied(), &o)
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect())
+    analyse_plan(apply, &mut o, engine.map(|e| e.as_mut() as &mut dyn Engine))
 }
 
 /// What the gates need of each report: the risk and the rules behind it.

@@ -53,9 +53,6 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
     } else {
         None
     };
-    if let Some(e) = engine.as_mut() {
-        super::analysis::connect(&mut options, e.as_mut())?;
-    }
     if let Some(v) = &args.server_version {
         options.version = Some(Version::parse(v).ok_or_else(|| {
             input(format!(
@@ -72,12 +69,9 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
             None => plan.migrations().iter().collect(),
         };
         super::analysis::check_allows(migrations.iter().copied())?;
-        let reports: Vec<Report> = if engine.is_some() {
+        let reports: Vec<Report> = if let Some(e) = engine.as_mut() {
             // Connected: what `up` would apply, each knowing what the earlier ones create.
-            lint::check_plan(migrations.iter().copied(), &options)
-                .into_iter()
-                .map(|(_, r)| r)
-                .collect()
+            super::analysis::analyse_plan(&migrations, &mut options, Some(e.as_mut()))?
         } else {
             // Offline, each migration is analysed as if those before it were applied long
             // ago: their tables exist and may be large.
@@ -96,7 +90,13 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
             });
         }
     } else {
-        for path in sql_files(&args.paths).map_err(input)? {
+        let paths = sql_files(&args.paths).map_err(input)?;
+        if let Some(e) = engine.as_mut() {
+            // Files given by path: every table's size and the server's version.
+            super::analysis::connect(&mut options, e.as_mut(), &[])?;
+            options.sizes = Some(lint::live_sizes(e.as_mut(), dialect, None)?);
+        }
+        for path in paths {
             files.push(lint_file(&path, dialect, &options)?);
         }
     }
