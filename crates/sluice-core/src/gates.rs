@@ -53,7 +53,6 @@ pub struct Assessed {
 impl Assessed {
     /// From a migration's analysis.
     pub fn of(report: &crate::lint::Report) -> Assessed {
-        use crate::lint::Severity;
         let open: Vec<_> = report
             .findings
             .iter()
@@ -73,11 +72,7 @@ impl Assessed {
             }
         }
         Assessed {
-            risk: Some(match top {
-                Severity::Low => Risk::Low,
-                Severity::Medium => Risk::Medium,
-                Severity::High => Risk::High,
-            }),
+            risk: Some(top.into()),
             rules,
         }
     }

@@ -67,6 +67,16 @@ pub fn fail_on(cfg: Option<&LintConfig>) -> Result<Severity, String> {
     }
 }
 
+impl From<Severity> for Risk {
+    fn from(s: Severity) -> Risk {
+        match s {
+            Severity::Low => Risk::Low,
+            Severity::Medium => Risk::Medium,
+            Severity::High => Risk::High,
+        }
+    }
+}
+
 fn severity_of(r: Risk) -> Severity {
     match r {
         Risk::Low => Severity::Low,

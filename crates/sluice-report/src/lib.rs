@@ -367,20 +367,13 @@ pub struct PlanFinding {
 impl PlanItem {
     /// From a migration and its safety analysis.
     pub fn new(m: &Migration, late: bool, report: &sluice_core::lint::Report) -> PlanItem {
-        use sluice_core::file::Risk;
-        use sluice_core::lint::Severity;
-        let risk = |s: Severity| match s {
-            Severity::Low => Risk::Low,
-            Severity::Medium => Risk::Medium,
-            Severity::High => Risk::High,
-        };
         PlanItem {
             id: m.id.to_string(),
             file: m.path.display().to_string(),
             late,
             transaction: m.meta.transaction,
             risk: m.meta.risk,
-            analysed_risk: risk(report.risk()),
+            analysed_risk: report.risk().into(),
             requires: m.meta.requires.iter().map(ToString::to_string).collect(),
             checksum: m.checksum.to_string(),
             statements: m

@@ -2,6 +2,8 @@
 //! the environment's timeouts, and, when connected, the server's version and the live size
 //! of its tables.
 
+use std::collections::BTreeSet;
+
 use sluice_core::gates::Assessed;
 use sluice_core::lint::{self, Options, Report, Version};
 use sluice_core::{Engine, Migration};
@@ -22,12 +24,11 @@ pub fn options(s: &Settings, dialect: Dialect) -> Result<Options, Failure> {
 }
 
 /// Adds what the connected database knows: its version (unless one is set), and the sizes
-/// of the tables
-/// `reports` (an analysis without sizes) touch.
+/// of its tables (`only` those, when given: lower-case bare names).
 pub fn connect(
     o: &mut Options,
     engine: &mut dyn Engine,
-    reports: &[Report],
+    only: Option<&BTreeSet<String>>,
 ) -> Result<(), Failure> {
     let info = engine.info();
     // A version given on the command line (`--server-version`) wins.
@@ -40,8 +41,7 @@ pub fn connect(
     {
         o.version = Some(v);
     }
-    let touched = lint::touched_tables(reports);
-    o.sizes = Some(lint::live_sizes(engine, info.dialect, Some(&touched))?);
+    o.sizes = Some(lint::live_sizes(engine, info.dialect, only)?);
     Ok(())
 }
 
@@ -62,7 +62,7 @@ pub fn analyse_plan(
     let first = run(o);
     match engine {
         Some(e) if !ms.is_empty() => {
-            connect(o, e, &first)?;
+            connect(o, e, Some(&lint::touched_tables(&first)))?;
             Ok(run(o))
         }
         _ => Ok(first),

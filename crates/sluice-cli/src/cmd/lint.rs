@@ -93,8 +93,7 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         let paths = sql_files(&args.paths).map_err(input)?;
         if let Some(e) = engine.as_mut() {
             // Files given by path: every table's size and the server's version.
-            super::analysis::connect(&mut options, e.as_mut(), &[])?;
-            options.sizes = Some(lint::live_sizes(e.as_mut(), dialect, None)?);
+            super::analysis::connect(&mut options, e.as_mut(), None)?;
         }
         for path in paths {
             files.push(lint_file(&path, dialect, &options)?);
