@@ -31,8 +31,8 @@ pub struct Global {
     /// The environment of sluice.toml to use [default: dev].
     #[arg(long, global = true, env = "SLUICE_ENV", value_name = "NAME")]
     pub env: Option<String>,
-    /// Output format of reading commands (status, plan, verify, log, test, drift); junit is
-    /// for test, md for drift.
+    /// Output format of reading commands (status, plan, verify, log, test, drift, report);
+    /// junit is for test, md for drift and report, html for report.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -46,8 +46,10 @@ pub enum Format {
     Json,
     /// JUnit XML for CI (`sluice test`).
     Junit,
-    /// Markdown for a review (`sluice drift`).
+    /// Markdown for a review (`sluice drift`, `sluice report`).
     Md,
+    /// One self-contained HTML file (`sluice report`).
+    Html,
     /// SARIF 2.1.0 for code scanning (`sluice lint`).
     Sarif,
     /// GitHub Actions workflow annotations (`sluice lint`).
@@ -62,6 +64,7 @@ impl Format {
             Format::Json => "json",
             Format::Junit => "junit",
             Format::Md => "md",
+            Format::Html => "html",
             Format::Sarif => "sarif",
             Format::Github => "github",
         }
@@ -90,6 +93,9 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Show the audit log: every transition tried, with who, when and why.
     Log(LogArgs),
+    /// Write a report a reviewer reads: the pending changes, the runbook (with its
+    /// verdict), the migration log or the status of every environment.
+    Report(ReportArgs),
     /// Record a manual repair of a failed, partial or interrupted migration (audited).
     Resolve(ResolveArgs),
     /// Read a schema: dump it in a stable form, or compare two.
@@ -266,7 +272,7 @@ pub struct NewArgs {
 }
 
 /// How far `up` and `plan` go.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct TargetArgs {
     /// Stop after this migration (in plan order).
     #[arg(long, value_name = "ID", conflicts_with = "count")]
@@ -392,4 +398,45 @@ pub struct LogArgs {
     /// Only the last N events.
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Which report.
+    #[arg(value_enum)]
+    pub kind: ReportKind,
+    /// Write it to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// runbook: run the verify sections against the environment and fill in the verdict
+    /// (exit 1 when a check fails). Everything the checks change is rolled back.
+    #[arg(long)]
+    pub run_verify: bool,
+}
+
+/// The reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportKind {
+    /// The migrations pending in the environment, for review: risk, objects, locks,
+    /// duration, destruction, gates, rollback plan.
+    Pending,
+    /// Execution order, pre-flight checks, commands, verification, rollback, verdict.
+    Runbook,
+    /// Every migration with its forward and rollback SQL, risk and verification; the
+    /// audit events.
+    Log,
+    /// Every environment: percent applied, counts, last run, failures, drift, history.
+    Status,
+}
+
+impl ReportKind {
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportKind::Pending => "pending",
+            ReportKind::Runbook => "runbook",
+            ReportKind::Log => "log",
+            ReportKind::Status => "status",
+        }
+    }
 }

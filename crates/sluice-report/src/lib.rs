@@ -9,6 +9,8 @@
 //! per document. This crate never touches a database and never decides anything: it shows
 //! what the core found.
 
+pub mod doc;
+pub mod reports;
 pub mod table;
 
 use std::io::{self, Write};

@@ -66,6 +66,20 @@ impl Table {
         }
     }
 
+    /// A table with headers known at run time.
+    pub fn with_headers(headers: Vec<String>) -> Table {
+        Table {
+            headers,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row of as many cells as there are headers (missing ones are empty).
+    pub fn push(&mut self, mut cells: Vec<(String, Option<Color>)>) {
+        cells.resize(self.headers.len(), (String::new(), None));
+        self.rows.push(cells);
+    }
+
     /// Adds a row.
     pub fn row<const N: usize>(&mut self, cells: [(String, Option<Color>); N]) {
         self.rows.push(cells.into_iter().collect());

@@ -9,8 +9,22 @@ use sluice_core::gates::{self, Assessed, Gate, Upstream};
 use crate::exit::{Exit, Failure};
 use crate::settings::Settings;
 
+/// What a reading command finds in one environment of `sluice.toml`.
+pub struct EnvRead {
+    /// Its URL, password masked.
+    pub database: String,
+    /// The server's version; `None` when the database does not exist.
+    pub server: Option<String>,
+    /// Whether sluice's tables exist.
+    pub initialised: bool,
+    /// The history rows.
+    pub records: Vec<sluice_core::engine::Record>,
+    /// The audit events, oldest first.
+    pub events: Vec<EventRow>,
+}
+
 /// Reads the history and events of the environment `name` (read-only).
-fn read_env(s: &Settings, name: &str) -> Result<Upstream, String> {
+pub fn read_env_full(s: &Settings, name: &str) -> Result<EnvRead, String> {
     let cfg = s.config.as_ref().ok_or("no sluice.toml")?;
     let env = cfg
         .environments
@@ -19,30 +33,38 @@ fn read_env(s: &Settings, name: &str) -> Result<Upstream, String> {
     let url = cfg.resolve_url(name, &env.url).map_err(|e| e.to_string())?;
     let opts = sluice_engine::OpenOptions {
         access: sluice_engine::Access::ReadOnly,
-        application: "sluice/gate".into(),
+        application: "sluice/read".into(),
         state: s.state.clone(),
+    };
+    let mut read = EnvRead {
+        database: sluice_core::config::mask_url(&url),
+        server: None,
+        initialised: false,
+        records: Vec::new(),
+        events: Vec::new(),
     };
     let Some(mut e) = sluice_engine::open(&url, &s.project, &opts).map_err(|e| e.to_string())?
     else {
-        return Ok(Upstream {
-            name: name.into(),
-            records: Vec::new(),
-            events: Vec::new(),
-        });
+        return Ok(read);
     };
-    if !e.state_exists().map_err(|e| e.to_string())? {
-        return Ok(Upstream {
-            name: name.into(),
-            records: Vec::new(),
-            events: Vec::new(),
-        });
+    read.server = Some(e.info().server);
+    if e.state_exists().map_err(|e| e.to_string())? {
+        read.initialised = true;
+        read.records = e.records().map_err(|e| e.to_string())?;
+        read.events = e
+            .events(&EventFilter::default())
+            .map_err(|e| e.to_string())?;
     }
+    Ok(read)
+}
+
+/// Reads the history and events of the environment `name` (read-only).
+fn read_env(s: &Settings, name: &str) -> Result<Upstream, String> {
+    let r = read_env_full(s, name)?;
     Ok(Upstream {
         name: name.into(),
-        records: e.records().map_err(|e| e.to_string())?,
-        events: e
-            .events(&EventFilter::default())
-            .map_err(|e| e.to_string())?,
+        records: r.records,
+        events: r.events,
     })
 }
 

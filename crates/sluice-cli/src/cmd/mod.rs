@@ -12,6 +12,7 @@ mod lint;
 mod log;
 mod new;
 mod plan;
+mod report;
 mod resolve;
 mod schema;
 
@@ -43,6 +44,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Down(a) => down::run(a, &settings, out),
         Command::Verify(a) => verify::run(a, &settings, out),
         Command::Log(a) => log::run(a, &settings, out),
+        Command::Report(a) => report::run(a, &settings, out),
         Command::Resolve(a) => resolve::run(a, &settings, out),
         Command::Schema(a) => schema::run(a, &settings, out),
         Command::Test(a) => test::run(a, &settings, out),
@@ -125,7 +127,7 @@ fn unsupported(command: &str, format: &str) -> Failure {
     Failure::new(
         Exit::Input,
         format!(
-            "{command} does not write --format {format}: use text or json (junit is for `sluice test`, md for `sluice drift`)"
+            "{command} does not write --format {format}: use text or json (junit is for `sluice test`, md for `sluice drift`, md and html for `sluice report`)"
         ),
     )
 }

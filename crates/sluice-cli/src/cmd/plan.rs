@@ -10,10 +10,33 @@ use crate::exit::{Exit, Failure};
 use crate::settings::Settings;
 
 pub fn run(args: TargetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let planned = prepare(&args, s)?;
+    super::emit(
+        s,
+        &planned.doc,
+        |d, st, o| sluice_report::plan_text(d, st, o),
+        out,
+    )?;
+    Ok(Exit::Success)
+}
+
+/// What `plan` shows, and what `report pending` is built from: the plan, `plan`'s
+/// document and the analysis of each migration in it.
+pub struct Planned {
+    /// The migrations as loaded.
+    pub plan: sluice_core::Plan,
+    /// `plan`'s document.
+    pub doc: PlanDoc,
+    /// The safety analysis of each migration of `doc`, in order.
+    pub reports: Vec<sluice_core::lint::Report>,
+}
+
+/// Reads the files and the database and analyses what `up` would apply.
+pub fn prepare(args: &TargetArgs, s: &Settings) -> Result<Planned, Failure> {
     let (plan, history) = super::plan_and_history(s)?;
     let overview = Overview::new(&plan, history.records, &s.env);
     let opts = UpOptions {
-        to: args.to,
+        to: args.to.clone(),
         count: args.count,
         late: Some(s.late),
         ..UpOptions::default()
@@ -52,6 +75,7 @@ pub fn run(args: TargetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
             .collect(),
         gates,
     };
-    super::emit(s, &doc, |d, st, o| sluice_report::plan_text(d, st, o), out)?;
-    Ok(Exit::Success)
+    drop(chosen);
+    drop(overview);
+    Ok(Planned { plan, doc, reports })
 }

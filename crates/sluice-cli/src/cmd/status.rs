@@ -39,22 +39,10 @@ fn all_envs(s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     };
     let plan = s.plan()?;
     let mut columns: Vec<(String, Result<Vec<sluice_core::engine::Record>, String>)> = Vec::new();
-    // In promotion order: an environment after the one it follows.
-    let depth = |name: &str| {
-        let mut d = 0;
-        let mut cur = name;
-        while let Some(next) = cfg.environments.get(cur).and_then(|e| e.after.as_deref()) {
-            d += 1;
-            cur = next;
-            if d > cfg.environments.len() {
-                break;
-            }
-        }
-        d
-    };
-    let mut names: Vec<(&String, &sluice_core::config::EnvConfig)> =
-        cfg.environments.iter().collect();
-    names.sort_by_key(|(n, _)| (depth(n), n.as_str() != "dev", (*n).clone()));
+    let names: Vec<(&String, &sluice_core::config::EnvConfig)> = promotion_order(cfg)
+        .into_iter()
+        .filter_map(|n| cfg.environments.get_key_value(n))
+        .collect();
     for (name, e) in names {
         let read = (|| -> Result<Vec<sluice_core::engine::Record>, String> {
             let url = cfg.resolve_url(name, &e.url).map_err(|e| e.to_string())?;
@@ -169,4 +157,24 @@ fn all_envs(s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
         }
     }
     Ok(Exit::Success)
+}
+
+/// The environments of `sluice.toml` in promotion order: each after the one it follows,
+/// `dev` first among equals.
+pub fn promotion_order(cfg: &sluice_core::config::Config) -> Vec<&str> {
+    let depth = |name: &str| {
+        let mut d = 0;
+        let mut cur = name;
+        while let Some(next) = cfg.environments.get(cur).and_then(|e| e.after.as_deref()) {
+            d += 1;
+            cur = next;
+            if d > cfg.environments.len() {
+                break;
+            }
+        }
+        d
+    };
+    let mut names: Vec<&str> = cfg.environments.keys().map(String::as_str).collect();
+    names.sort_by_key(|n| (depth(n), *n != "dev", n.to_string()));
+    names
 }

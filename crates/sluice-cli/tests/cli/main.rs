@@ -9,6 +9,7 @@ mod lint;
 mod my;
 mod pg;
 mod proof;
+mod reports;
 mod support;
 
 use std::path::Path;
@@ -30,8 +31,8 @@ fn help_of_every_command() {
     let dir = TempDir::new("help");
     snap("help", dir.path(), &["--help"]).code(0);
     for cmd in [
-        "init", "new", "status", "plan", "lint", "up", "down", "verify", "log", "resolve",
-        "schema", "test", "drift",
+        "init", "new", "status", "plan", "lint", "up", "down", "verify", "log", "report",
+        "resolve", "schema", "test", "drift",
     ] {
         snap(&format!("help_{cmd}"), dir.path(), &[cmd, "--help"]).code(0);
     }

@@ -7,7 +7,9 @@ use std::fmt;
 
 use super::{Options, State};
 use crate::Dialect;
-use crate::parse::{Action, Column, ConstraintKind, Generated, Name, ObjectKind, Stmt, Tx};
+use crate::parse::{
+    Action, Column, Constraint, ConstraintKind, ForeignKey, Generated, Name, ObjectKind, Stmt, Tx,
+};
 
 /// PostgreSQL table-lock modes, weakest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -127,6 +129,17 @@ pub enum LockMode {
     SqliteWrite,
 }
 
+impl LockMode {
+    /// Whether other sessions' writes to the table wait while it is held.
+    pub fn blocks_writes(self) -> bool {
+        match self {
+            LockMode::Pg(m) => m >= PgLock::Share,
+            LockMode::MySql { concurrent_dml, .. } => !concurrent_dml,
+            LockMode::SqliteWrite => true,
+        }
+    }
+}
+
 impl fmt::Display for LockMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -167,12 +180,34 @@ pub struct Object {
     pub kind: ObjectKind,
     /// Its name (`table.column` for columns).
     pub name: String,
+    /// What a reviewer wants to know besides (`unique, partial, on boms`,
+    /// `enum: a, b`, `SECURITY DEFINER`), when there is something.
+    pub detail: Option<String>,
 }
 
 impl fmt::Display for Object {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.kind.as_str(), self.name)
+        write!(f, "{} {}", self.kind.as_str(), self.name)?;
+        match &self.detail {
+            Some(d) => write!(f, " ({d})"),
+            None => Ok(()),
+        }
     }
+}
+
+/// A foreign key a statement adds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewForeignKey {
+    /// The referencing table.
+    pub table: Name,
+    /// The referencing columns.
+    pub columns: Vec<String>,
+    /// The referenced table.
+    pub references: Name,
+    /// The referenced columns, when written.
+    pub ref_columns: Vec<String>,
+    /// `ON DELETE` action, upper case; `None` when not written (NO ACTION).
+    pub on_delete: Option<String>,
 }
 
 /// What a statement does.
@@ -186,6 +221,8 @@ pub struct Effects {
     pub altered: Vec<Object>,
     /// Objects dropped.
     pub dropped: Vec<Object>,
+    /// Foreign keys added.
+    pub foreign_keys: Vec<NewForeignKey>,
     /// Table locks (and, for `ALTER INDEX`, the lock on the index itself).
     pub locks: Vec<TableLock>,
     /// Tables rewritten (every row written again, indexes rebuilt).
@@ -225,6 +262,7 @@ impl Effects {
         list.push(Object {
             kind,
             name: name.to_string(),
+            detail: None,
         });
     }
 
@@ -733,7 +771,108 @@ pub fn effects(stmt: &Stmt, o: &Options, state: &State) -> Effects {
         // Every MySQL DDL statement commits: it never runs inside a transaction.
         fx.transactional = false;
     }
+    describe(stmt, &mut fx);
     fx
+}
+
+/// Adds what a reviewer reads besides the locks: the details of the objects created, and
+/// the foreign keys added.
+fn describe(stmt: &Stmt, fx: &mut Effects) {
+    let mut detail = |kind: ObjectKind, text: String| {
+        if let Some(o) = fx.created.iter_mut().find(|o| o.kind == kind) {
+            o.detail = Some(text);
+        }
+    };
+    let fk = |table: &Name, columns: &[String], fk: &ForeignKey| NewForeignKey {
+        table: table.clone(),
+        columns: if fk.columns.is_empty() {
+            columns.to_vec()
+        } else {
+            fk.columns.clone()
+        },
+        references: fk.table.clone(),
+        ref_columns: fk.ref_columns.clone(),
+        on_delete: fk.on_delete.clone(),
+    };
+    match stmt {
+        Stmt::CreateTable {
+            name,
+            columns,
+            constraints,
+            ..
+        } => {
+            if !columns.is_empty() {
+                detail(
+                    ObjectKind::Table,
+                    format!(
+                        "{} column{}",
+                        columns.len(),
+                        if columns.len() == 1 { "" } else { "s" }
+                    ),
+                );
+            }
+            for c in columns {
+                if let Some(r) = &c.references {
+                    fx.foreign_keys
+                        .push(fk(name, std::slice::from_ref(&c.name), r));
+                }
+            }
+            for c in constraints {
+                if let ConstraintKind::ForeignKey(r) = &c.kind {
+                    fx.foreign_keys.push(fk(name, &[], r));
+                }
+            }
+        }
+        Stmt::AlterTable { name, actions, .. } => {
+            for a in actions {
+                match a {
+                    Action::AddColumn { column, .. } => {
+                        if let Some(r) = &column.references {
+                            fx.foreign_keys
+                                .push(fk(name, std::slice::from_ref(&column.name), r));
+                        }
+                    }
+                    Action::AddConstraint(Constraint {
+                        kind: ConstraintKind::ForeignKey(r),
+                        ..
+                    }) => fx.foreign_keys.push(fk(name, &[], r)),
+                    _ => {}
+                }
+            }
+        }
+        Stmt::CreateIndex {
+            table,
+            unique,
+            partial,
+            columns,
+            ..
+        } => {
+            let mut words = Vec::new();
+            if *unique {
+                words.push("unique".to_string());
+            }
+            if *partial {
+                words.push("partial".to_string());
+            }
+            words.push(format!("on {table} ({})", columns.join(", ")));
+            detail(ObjectKind::Index, words.join(", "));
+        }
+        Stmt::CreateType {
+            enum_values: Some(v),
+            ..
+        } => detail(ObjectKind::Type, format!("enum: {}", v.join(", "))),
+        Stmt::CreateFunction {
+            security_definer: true,
+            ..
+        } => {
+            for o in fx.created.iter_mut().chain(fx.altered.iter_mut()) {
+                if matches!(o.kind, ObjectKind::Function | ObjectKind::Procedure) {
+                    o.detail = Some("SECURITY DEFINER".into());
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn explicit(a: &Action) -> Option<LockMode> {

@@ -19,7 +19,7 @@ mod state;
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use analyze::{Effects, LockMode, Object, TableLock};
+pub use analyze::{Effects, LockMode, NewForeignKey, Object, TableLock};
 pub use state::State;
 
 use crate::Dialect;

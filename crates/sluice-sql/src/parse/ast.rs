@@ -404,6 +404,8 @@ pub enum Stmt {
         special: Option<String>,
         /// MySQL `ALGORITHM=` / `LOCK=` clauses.
         options: Vec<Action>,
+        /// A partial index: `WHERE …`.
+        partial: bool,
     },
     Drop {
         kind: ObjectKind,

@@ -1382,8 +1382,10 @@ impl<'a> Parser<'a, '_> {
         }
         let columns = self.column_list()?;
         let mut options = Vec::new();
+        let mut partial = false;
         while let Some(t) = self.peek().copied() {
             self.i += 1;
+            partial |= t.is("WHERE");
             if t.is("ALGORITHM") || t.is("LOCK") {
                 self.eat_punct("=");
                 let v = self
@@ -1408,6 +1410,7 @@ impl<'a> Parser<'a, '_> {
             columns,
             special,
             options,
+            partial,
         })
     }
 
