@@ -577,7 +577,7 @@ impl PendingReport {
                         human_seconds(s.estimated_seconds)
                     )
                 } else {
-                    "not estimated: no live table size is known (run it with --env)".into()
+                    "not estimated: no statement works on an existing table of known size (sizes are read from the environment's database)".into()
                 },
             ),
             ("Breaking changes", yes_no(s.breaking_changes)),
