@@ -187,11 +187,7 @@ pub struct Object {
 
 impl fmt::Display for Object {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.kind.as_str(), self.name)?;
-        match &self.detail {
-            Some(d) => write!(f, " ({d})"),
-            None => Ok(()),
-        }
+        write!(f, "{} {}", self.kind.as_str(), self.name)
     }
 }
 

@@ -15,9 +15,10 @@ fn fx(sql: &str) -> super::Effects {
 #[test]
 fn a_reviewer_reads_the_details_of_what_is_created() {
     let i = fx("CREATE UNIQUE INDEX one_active ON boms (listing_id) WHERE is_active");
+    assert_eq!(i.created[0].to_string(), "index one_active");
     assert_eq!(
-        i.created[0].to_string(),
-        "index one_active (unique, partial, on boms (listing_id))"
+        i.created[0].detail.as_deref(),
+        Some("unique, partial, on boms (listing_id)")
     );
     let i = fx("CREATE INDEX by_sku ON listings (sku)");
     assert_eq!(i.created[0].detail.as_deref(), Some("on listings (sku)"));
