@@ -258,16 +258,27 @@ fn script(stmts: &[sluice_core::file::Stmt]) -> String {
         .join("\n\n")
 }
 
+/// What a migration's `down` section destroys: one entry per destructive statement.
+fn down_destroys(m: &Migration) -> Vec<String> {
+    m.down
+        .iter()
+        .flat_map(|d| &d.statements)
+        .filter_map(|s| sluice_sql::destructive(&s.sql))
+        .collect()
+}
+
+/// `url (server)`, or that the database does not exist yet.
+fn database_line(t: &Target) -> String {
+    match &t.server {
+        Some(s) => format!("{} ({s})", t.database),
+        None => format!("{} (does not exist yet)", t.database),
+    }
+}
+
 fn target_fields(doc: &mut Doc, t: &Target, generated_at: &str) {
     doc.fields(vec![
         ("Environment", t.environment.clone()),
-        (
-            "Database",
-            match &t.server {
-                Some(s) => format!("{} ({s})", t.database),
-                None => format!("{} (does not exist yet)", t.database),
-            },
-        ),
+        ("Database", database_line(t)),
         ("Generated", generated_at.to_string()),
     ]);
 }
@@ -443,12 +454,7 @@ impl PendingReport {
                     Some(_) => format!("sluice down --to {}", m.id),
                     None => "irreversible: restore the backup taken before the run".into(),
                 },
-                destroys: m
-                    .down
-                    .iter()
-                    .flat_map(|d| &d.statements)
-                    .filter_map(|s| sluice_sql::destructive(&s.sql))
-                    .collect(),
+                destroys: down_destroys(m),
             });
             let seconds: f64 = r
                 .statements
@@ -877,6 +883,21 @@ pub struct RunbookCheck {
     pub sql: String,
 }
 
+impl RunbookCheck {
+    /// A migration's verify checks.
+    fn all(m: &Migration) -> Vec<RunbookCheck> {
+        m.verify
+            .iter()
+            .map(|c| RunbookCheck {
+                name: check_name(&c.sql),
+                line: c.line,
+                expect: c.expect.describe(),
+                sql: code_of(&c.sql),
+            })
+            .collect()
+    }
+}
+
 /// One migration's rollback.
 #[derive(Clone, Debug, Serialize)]
 pub struct RollbackScript {
@@ -1032,16 +1053,7 @@ impl RunbookReport {
                     .map(|(t, w)| format!("{t} ({})", w.join(", ")))
                     .collect(),
                 depends_on: depends.into_iter().collect(),
-                checks: m
-                    .verify
-                    .iter()
-                    .map(|c| RunbookCheck {
-                        name: check_name(&c.sql),
-                        line: c.line,
-                        expect: c.expect.describe(),
-                        sql: code_of(&c.sql),
-                    })
-                    .collect(),
+                checks: RunbookCheck::all(m),
             });
         }
         let mut preflight: Vec<String> = needed_before
@@ -1403,12 +1415,7 @@ impl LogReport {
                     })
                     .collect::<Vec<_>>();
                 created.extend(r.created_tables.iter().map(|n| n.name.to_lowercase()));
-                let down_destroys: Vec<String> = m
-                    .down
-                    .iter()
-                    .flat_map(|d| &d.statements)
-                    .filter_map(|s| sluice_sql::destructive(&s.sql))
-                    .collect();
+                let down_destroys = down_destroys(m);
                 let analysed: Risk = r.risk().into();
                 LogEntry {
                     id: m.id.to_string(),
@@ -1448,16 +1455,7 @@ impl LogReport {
                             )
                             .collect(),
                     }),
-                    verification: m
-                        .verify
-                        .iter()
-                        .map(|c| RunbookCheck {
-                            name: check_name(&c.sql),
-                            line: c.line,
-                            expect: c.expect.describe(),
-                            sql: code_of(&c.sql),
-                        })
-                        .collect(),
+                    verification: RunbookCheck::all(m),
                 }
             })
             .collect();
@@ -1833,13 +1831,7 @@ impl StatusReport {
             };
             let m = &s.summary;
             d.fields(vec![
-                (
-                    "Database",
-                    match &s.target.server {
-                        Some(v) => format!("{} ({v})", s.target.database),
-                        None => format!("{} (does not exist yet)", s.target.database),
-                    },
-                ),
+                ("Database", database_line(&s.target)),
                 (
                     "Completion",
                     format!(
