@@ -1,0 +1,225 @@
+//! Why a run stopped, and what a failed migration left behind.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::engine::{DbError, LockError, LockHolder};
+use crate::id::{Checksum, MigrationId};
+use crate::state::State;
+
+/// Why a run stopped. Each message names the object and what to do next.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The database failed outside a migration.
+    #[error("database error: {0}")]
+    Db(DbError),
+    /// Another run held the lock for the whole wait.
+    #[error("another sluice run holds the migration lock{}; waited {:.1} s: wait for it to finish, or pass a longer --lock-wait", .holder.as_ref().map(|h| format!(": {h}")).unwrap_or_default(), .waited.as_secs_f64())]
+    LockTimeout {
+        /// Who holds it.
+        holder: Option<Box<LockHolder>>,
+        /// How long sluice waited.
+        waited: Duration,
+    },
+    /// An applied migration's file was edited.
+    #[error("{} was edited after it was applied (recorded checksum {recorded}, file now {actual}): restore the applied version of the file, or put the change in a new migration", .path.display())]
+    ChecksumMismatch {
+        /// The migration.
+        id: MigrationId,
+        /// Its file.
+        path: PathBuf,
+        /// What the history says.
+        recorded: Checksum,
+        /// What the file says now.
+        actual: Checksum,
+    },
+    /// An applied migration has no file.
+    #[error(
+        "migration {id} is {state} in this database but has no file in the migrations folder: restore {id}.sql from version control"
+    )]
+    MissingFile {
+        /// The migration.
+        id: MigrationId,
+        /// Its recorded state.
+        state: State,
+    },
+    /// Late migrations in an environment that refuses them.
+    #[error("late migrations (pending, but ordered before applied ones): {}; environment `{env}` refuses them (late = \"refuse\"): rename them to sort after the applied ones, or set late = \"allow\" for this environment", .ids.join(", "))]
+    LateRefused {
+        /// The late ones.
+        ids: Vec<String>,
+        /// The environment.
+        env: String,
+    },
+    /// A non-transactional migration stopped part way.
+    #[error(
+        "migration {id} is partial: statements 1–{done} of {total} ran before it failed; sluice never guesses how to finish it. Fix the failed statement in the file and run `sluice up --resume` to continue after statement {done}, or repair the database by hand and record it with `sluice resolve {id} --applied|--reverted --reason …`"
+    )]
+    Partial {
+        /// The migration.
+        id: MigrationId,
+        /// Statements that ran.
+        done: u32,
+        /// Statements in all.
+        total: u32,
+    },
+    /// `up --resume` of a migration whose statements that already ran were edited.
+    #[error(
+        "{id} cannot be resumed: its statements 1–{done}, which already ran, are not the same in the file any more; restore them (only the failed statement and those after it may change), or repair by hand and use `sluice resolve`"
+    )]
+    ResumeChanged {
+        /// The migration.
+        id: MigrationId,
+        /// Statements that ran.
+        done: u32,
+    },
+    /// A migration is `applying` or `reverting` with nobody running it: its run died.
+    #[error(
+        "{id} is {state} but no sluice run holds the lock: the run that started it died after statement {done} of {total}; check the database, then `sluice up --resume` to continue it or `sluice resolve {id} --applied|--reverted --reason …` to record what you did"
+    )]
+    Interrupted {
+        /// The migration.
+        id: MigrationId,
+        /// Its state.
+        state: State,
+        /// Statements done.
+        done: u32,
+        /// Statements in all.
+        total: u32,
+    },
+    /// The database has no sluice tables.
+    #[error(
+        "this database has no sluice history: nothing was applied here, so there is nothing to revert"
+    )]
+    NoHistory,
+    /// No migration with that id.
+    #[error("there is no migration `{0}` in this project: see `sluice status` for the ids")]
+    UnknownId(String),
+    /// A transition the state machine refuses (recorded as a refused event).
+    #[error("{id} {reason}")]
+    Refused {
+        /// The migration.
+        id: MigrationId,
+        /// Why, and what to do.
+        reason: String,
+    },
+    /// `down` of a migration that applied migrations require.
+    #[error("{id} cannot be reverted while these applied migrations require it: {}; revert them first, or pass --cascade to revert them too (newest first)", .dependants.join(", "))]
+    HasDependants {
+        /// The migration.
+        id: MigrationId,
+        /// The applied migrations that require it.
+        dependants: Vec<String>,
+    },
+    /// A migration requires one that does not run in this environment.
+    #[error(
+        "{id} requires {required}, which does not run in environment `{env}` (its header limits it to other environments): remove the requirement or widen `environments`"
+    )]
+    RequiresSkipped {
+        /// The migration.
+        id: MigrationId,
+        /// What it requires.
+        required: MigrationId,
+        /// The environment.
+        env: String,
+    },
+    /// A migration failed.
+    #[error(transparent)]
+    MigrationFailed(Box<MigrationFailure>),
+}
+
+/// A migration that failed: where, why, and what state it was left in.
+#[derive(Debug)]
+pub struct MigrationFailure {
+    /// The migration.
+    pub id: MigrationId,
+    /// Its file.
+    pub path: PathBuf,
+    /// Whether `up` or `down` failed.
+    pub direction: Direction,
+    /// Line of the failing statement.
+    pub line: usize,
+    /// 1-based index of the failing statement (0: sluice's own bookkeeping failed).
+    pub index: usize,
+    /// Statements in the section.
+    pub total: usize,
+    /// The database's error.
+    pub error: DbError,
+    /// What sluice learned besides (attempts, who held a lock).
+    pub note: Option<String>,
+    /// Whether it ran in one transaction.
+    pub transactional: bool,
+    /// What ran before it in this run.
+    pub applied_before: Vec<MigrationId>,
+}
+
+/// Which section ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Forward.
+    Up,
+    /// Rollback.
+    Down,
+}
+
+impl std::fmt::Display for MigrationFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.direction {
+            Direction::Up => format!("{}", self.id),
+            Direction::Down => format!("the down section of {}", self.id),
+        };
+        if self.index == 0 {
+            write!(f, "{what}: recording its progress failed: {}", self.error)?;
+        } else {
+            write!(
+                f,
+                "{what} failed at statement {} of {} ({}:{}): {}",
+                self.index,
+                self.total,
+                self.path.display(),
+                self.line,
+                self.error
+            )?;
+        }
+        if let Some(n) = &self.note {
+            write!(f, " ({n})")?;
+        }
+        // The server's DETAIL and HINT lines, when it gave them.
+        for extra in self.error.message.lines().skip(1) {
+            write!(f, "\n{extra}")?;
+        }
+        let next = match (self.direction, self.transactional) {
+            (Direction::Up, true) => {
+                "the migration was rolled back: nothing of it remains; its state is now failed. Fix the file and run `sluice up` again"
+            }
+            (Direction::Up, false) => {
+                "it ran outside a transaction, so the statements before it stay applied; its state is now partial"
+            }
+            (Direction::Down, true) => {
+                "the rollback was itself rolled back: the migration is still applied, untouched. Fix its down section and run `sluice down` again"
+            }
+            (Direction::Down, false) => {
+                "it ran outside a transaction, so the down statements before it stay done; its state is now partial"
+            }
+        };
+        write!(f, "\n{next}")
+    }
+}
+
+impl std::error::Error for MigrationFailure {}
+
+impl From<DbError> for RunError {
+    fn from(e: DbError) -> Self {
+        RunError::Db(e)
+    }
+}
+
+impl From<LockError> for RunError {
+    fn from(e: LockError) -> Self {
+        match e {
+            LockError::Timeout { holder, waited } => RunError::LockTimeout { holder, waited },
+            LockError::Db(e) => RunError::Db(e),
+        }
+    }
+}
