@@ -96,8 +96,11 @@ pub enum Command {
     /// Write a report a reviewer reads: the pending changes, the runbook (with its
     /// verdict), the migration log or the status of every environment.
     Report(ReportArgs),
-    /// Record a manual repair of a failed, partial or interrupted migration (audited).
+    /// Record a manual repair of a failed, partial or interrupted migration, or what a
+    /// statement in doubt did (audited).
     Resolve(ResolveArgs),
+    /// Free the migration lock of a run that is hung or gone (audited).
+    Unlock(UnlockArgs),
     /// Read a schema: dump it in a stable form, or compare two.
     Schema(SchemaArgs),
     /// Prove every migration on a scratch database: up, verify, down restores the schema,
@@ -131,6 +134,10 @@ pub struct StatusArgs {
     /// One table with a column per environment of sluice.toml.
     #[arg(long)]
     pub all_envs: bool,
+    /// For a statement in doubt, read the catalog and say whether it took effect (what `up
+    /// --resume` would decide). Never writes.
+    #[arg(long, conflicts_with = "all_envs")]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -295,9 +302,25 @@ pub struct UpArgs {
     pub lock_wait: String,
     /// Continue a partial (or interrupted) migration after its last statement that
     /// succeeded, once the failed statement is fixed; the statements that ran must be
-    /// unchanged.
+    /// unchanged. A statement in doubt (its run stopped while it ran) is decided from the
+    /// catalog first.
     #[arg(long)]
     pub resume: bool,
+    /// How long to try to reconnect when the connection drops mid-run, e.g. 30s; 0 stops
+    /// at once [default: the environment's `reconnect`, else 30s].
+    #[arg(long, value_name = "DURATION")]
+    pub reconnect: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// Free the lock even though a run may hold it: ends the holder's session (PostgreSQL,
+    /// MySQL) or removes a lock row nobody holds. Required.
+    #[arg(long, required = true)]
+    pub force: bool,
+    /// Why, for the audit log.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
 }
 
 #[derive(Debug, Args)]
@@ -341,15 +364,18 @@ pub struct ResolveArgs {
     #[arg(value_name = "ID")]
     pub id: String,
     /// The repair finished it: record it as applied.
-    #[arg(
-        long,
-        conflicts_with = "reverted",
-        required_unless_present = "reverted"
-    )]
+    #[arg(long, group = "what", required_unless_present_any = ["reverted", "statement_done", "statement_not_done"])]
     pub applied: bool,
     /// The repair undid it: record it as not applied.
-    #[arg(long)]
+    #[arg(long, group = "what")]
     pub reverted: bool,
+    /// The statement in doubt took effect (you checked): record it done; `up --resume`
+    /// goes on after it.
+    #[arg(long, group = "what")]
+    pub statement_done: bool,
+    /// The statement in doubt did not take effect (you checked): `up --resume` runs it.
+    #[arg(long, group = "what")]
+    pub statement_not_done: bool,
     /// What was done, for the audit log.
     #[arg(long, value_name = "TEXT")]
     pub reason: String,

@@ -47,6 +47,8 @@ pub struct Settings {
     pub retries: u32,
     /// The longest wait between attempts.
     pub retry_cap: Duration,
+    /// How long to try to reconnect when the connection drops mid-run.
+    pub reconnect: Duration,
     /// Output format.
     pub format: Format,
     /// The environment's `scratch_url`, resolved.
@@ -180,6 +182,9 @@ impl Settings {
             .map_err(|e| Failure::new(Exit::Input, e))?
             .unwrap_or(Duration::from_secs(30));
         let retries = env_cfg.as_ref().and_then(|e| e.retries).unwrap_or(3);
+        let reconnect = duration(&env_or(|e| &e.reconnect))
+            .map_err(|e| Failure::new(Exit::Input, e))?
+            .unwrap_or(Duration::from_secs(30));
         let state = cfg
             .as_ref()
             .and_then(|c| c.project.state.clone())
@@ -223,6 +228,7 @@ impl Settings {
             statement_timeout,
             retries,
             retry_cap,
+            reconnect,
             format: g.format,
             style,
             connect: g.env.is_some() || g.url.is_some(),

@@ -104,9 +104,14 @@ pub struct EnvConfig {
     /// How long a statement may run (default: no limit).
     #[serde(default)]
     pub statement_timeout: Option<String>,
-    /// How often a migration that hit the lock timeout is tried again (default 3).
+    /// How often a migration that hit the lock timeout is tried again (default 3, at most
+    /// 100).
     #[serde(default)]
     pub retries: Option<u32>,
+    /// How long to try to reconnect when the connection drops mid-run (default 30s; "0s"
+    /// stops at once).
+    #[serde(default)]
+    pub reconnect: Option<String>,
     /// The longest wait between two attempts (default 30s).
     #[serde(default)]
     pub retry_cap: Option<String>,
@@ -236,6 +241,19 @@ pub enum ConfigError {
     },
 }
 
+/// The longest `lock_timeout` (PostgreSQL keeps it in milliseconds in a 32-bit integer).
+pub const MAX_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+/// The longest `statement_timeout`.
+pub const MAX_STATEMENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+/// The longest wait between two attempts.
+pub const MAX_RETRY_CAP: std::time::Duration = std::time::Duration::from_secs(3600);
+/// The longest time to try to reconnect.
+pub const MAX_RECONNECT: std::time::Duration = std::time::Duration::from_secs(3600);
+/// The most retries after a lock timeout.
+pub const MAX_RETRIES: u32 = 100;
+/// The largest row count a `[lint]` threshold may name.
+pub const MAX_ROWS: u64 = 1_000_000_000_000;
+
 /// Reads `sluice.toml` at `path`.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
@@ -287,19 +305,47 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         }
     }
     for (name, env) in &cfg.environments {
-        for (key, value) in [
-            ("lock_timeout", &env.lock_timeout),
-            ("statement_timeout", &env.statement_timeout),
-            ("retry_cap", &env.retry_cap),
+        for (key, value, max) in [
+            ("lock_timeout", &env.lock_timeout, MAX_LOCK_TIMEOUT),
+            (
+                "statement_timeout",
+                &env.statement_timeout,
+                MAX_STATEMENT_TIMEOUT,
+            ),
+            ("retry_cap", &env.retry_cap, MAX_RETRY_CAP),
+            ("reconnect", &env.reconnect, MAX_RECONNECT),
         ] {
             if let Some(v) = value
-                && let Err(e) = crate::time::parse_duration(v)
+                && let Err(e) = crate::time::parse_duration_at_most(v, max)
             {
                 return Err(ConfigError::Value {
                     path: path.into(),
                     message: format!("[environments.{name}] {key}: {e}"),
                 });
             }
+        }
+        if let Some(r) = env.retries
+            && r > MAX_RETRIES
+        {
+            return Err(ConfigError::Value {
+                path: path.into(),
+                message: format!(
+                    "[environments.{name}] retries = {r}: at most {MAX_RETRIES} (each retry waits up to retry_cap)"
+                ),
+            });
+        }
+    }
+    for (key, value) in [
+        ("large_rows", cfg.lint.large_rows),
+        ("small_rows", cfg.lint.small_rows),
+    ] {
+        if let Some(v) = value
+            && v > MAX_ROWS
+        {
+            return Err(ConfigError::Value {
+                path: path.into(),
+                message: format!("[lint] {key} = {v}: at most {MAX_ROWS}"),
+            });
         }
     }
     Ok(cfg)

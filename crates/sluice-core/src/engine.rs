@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use sluice_sql::Dialect;
+use sluice_sql::footprint::{Presence, Thing};
 
 use crate::id::{Checksum, MigrationId, RunId};
 use crate::state::State;
@@ -18,6 +19,9 @@ pub struct DbError {
     pub sqlstate: Option<String>,
     /// The engine's own code (`SQLITE_CONSTRAINT_UNIQUE`, `1062`).
     pub native_code: Option<String>,
+    /// The connection is gone (closed, reset, terminated, the server shut down): what the
+    /// statement it carried did is not known from here.
+    pub connection_lost: bool,
 }
 
 impl DbError {
@@ -27,6 +31,15 @@ impl DbError {
             message: message.into(),
             sqlstate: None,
             native_code: None,
+            connection_lost: false,
+        }
+    }
+
+    /// An error that says the connection is gone.
+    pub fn lost(message: impl Into<String>) -> Self {
+        DbError {
+            connection_lost: true,
+            ..DbError::msg(message)
         }
     }
 
@@ -34,6 +47,13 @@ impl DbError {
     /// (SQLSTATE 55P03), MySQL's `lock_wait_timeout` / `innodb_lock_wait_timeout` (1205).
     pub fn is_lock_timeout(&self) -> bool {
         self.sqlstate.as_deref() == Some("55P03") || self.native_code.as_deref() == Some("1205")
+    }
+
+    /// Whether the statement was cancelled by a timeout or a cancel request (PostgreSQL
+    /// 57014; MySQL 3024 and MariaDB 1969, the statement time limits).
+    pub fn is_cancelled(&self) -> bool {
+        self.sqlstate.as_deref() == Some("57014")
+            || matches!(self.native_code.as_deref(), Some("3024" | "1969"))
     }
 
     /// One line: the message and the codes.
@@ -117,8 +137,10 @@ pub struct Timeouts {
 /// A statement of a batch failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatementError {
-    /// 0-based index of the statement in the batch.
-    pub index: usize,
+    /// 0-based index of the statement in the batch; `None` when the server did not say
+    /// which (a lock or statement timeout in a batch is not re-run to find out: that would
+    /// queue for the lock again).
+    pub index: Option<usize>,
     /// Lines into the statement where the error is, when the server says where.
     pub line_offset: Option<usize>,
     /// The error.
@@ -162,6 +184,11 @@ pub struct Record {
     /// Checksum of the statements that succeeded (for `partial`): `up --resume` refuses
     /// to continue when they changed.
     pub done_checksum: Option<Checksum>,
+    /// A statement of a step-by-step run that started and was not recorded done (1-based):
+    /// in flight while its run lives, *in doubt* once the run is gone.
+    pub started_statement: Option<u32>,
+    /// Checksum of that statement's text.
+    pub started_checksum: Option<Checksum>,
     /// The last error, kept until the next success.
     pub last_error: Option<String>,
     /// When the row last changed.
@@ -237,6 +264,8 @@ pub struct LockHolder {
     pub actor: String,
     /// Since when.
     pub since: String,
+    /// The holder's last heartbeat, when the lock row has one.
+    pub heartbeat: Option<String>,
     /// What the server knows of the holder's session (backend pid, application, client).
     pub session: Option<String>,
 }
@@ -245,9 +274,13 @@ impl fmt::Display for LockHolder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} (pid {} on {}, {}, since {})",
+            "{} (pid {} on {}, {}, since {}",
             self.run_id, self.pid, self.host, self.actor, self.since
         )?;
+        if let Some(h) = &self.heartbeat {
+            write!(f, ", last heartbeat {h}")?;
+        }
+        f.write_str(")")?;
         if let Some(s) = &self.session {
             write!(f, " [{s}]")?;
         }
@@ -275,12 +308,80 @@ impl From<DbError> for LockError {
     }
 }
 
-/// A held migration lock, released on drop (and explicitly, to see the error).
+/// A held migration lock, released on drop (and explicitly, to see the error). While it is
+/// held, its heartbeat renews the lease in the lock row.
 pub trait LockGuard: fmt::Debug {
     /// Releases the lock.
     fn release(self: Box<Self>) -> Result<(), DbError>;
     /// The holder this lock was taken over from, when that one was dead.
     fn took_over(&self) -> Option<&LockHolder>;
+    /// Whether the lock is still held; the error says how it was lost (its connection
+    /// closed, the heartbeat failed, the lock file was replaced).
+    fn held(&mut self) -> Result<(), DbError>;
+}
+
+/// How often a lock's heartbeat renews its lease.
+pub const HEARTBEAT: Duration = Duration::from_secs(5);
+
+/// How long a lease lasts without a heartbeat: three beats.
+pub const LEASE: Duration = Duration::from_secs(15);
+
+/// The history row a write expects to find: the row as this run last read or wrote it.
+/// Every write of a history row is conditional on it, so that a run can never overwrite a
+/// row that another run changed meanwhile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// No row.
+    Absent,
+    /// A row in this state, last written by this run.
+    Row {
+        /// Its state.
+        state: State,
+        /// The run that wrote it.
+        run_id: RunId,
+    },
+}
+
+impl Expected {
+    /// What a write after reading `r` expects.
+    pub fn of(r: Option<&Record>) -> Expected {
+        match r {
+            None => Expected::Absent,
+            Some(r) => Expected::Row {
+                state: r.state,
+                run_id: r.run_id.clone(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expected::Absent => f.write_str("no row"),
+            Expected::Row { state, run_id } => write!(f, "{state} (run {run_id})"),
+        }
+    }
+}
+
+/// Why a history write was not made. Nothing of it was written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The database failed.
+    Db(DbError),
+    /// This run no longer holds the migration lock.
+    LockLost,
+    /// The row is not what this run expected: another run changed it.
+    Changed {
+        /// What the row is now.
+        found: Expected,
+    },
+}
+
+impl From<DbError> for WriteError {
+    fn from(e: DbError) -> Self {
+        WriteError::Db(e)
+    }
 }
 
 /// A database engine: about a dozen primitives and no policy.
@@ -316,8 +417,15 @@ pub trait Engine {
     /// Runs one statement and reads all its rows, every value as text (`None` for NULL):
     /// for catalog reads and data fingerprints, not for large results.
     fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError>;
-    /// Inserts or replaces a history row.
-    fn put_record(&mut self, record: &Record) -> Result<(), DbError>;
+    /// Writes a history row and its events (one round trip where the engine can), when the
+    /// row is as `expected` and, while this engine holds the migration lock, the lock is
+    /// still held; else writes nothing and says why. Joins an open transaction.
+    fn record(
+        &mut self,
+        record: &Record,
+        expected: &Expected,
+        events: &[Event],
+    ) -> Result<(), WriteError>;
     /// Appends an event.
     fn append_event(&mut self, event: &Event) -> Result<(), DbError>;
 
@@ -326,18 +434,12 @@ pub trait Engine {
     fn execute_all(&mut self, statements: &[&str]) -> Result<(), StatementError> {
         for (index, sql) in statements.iter().enumerate() {
             self.execute(sql).map_err(|error| StatementError {
-                index,
+                index: Some(index),
                 line_offset: None,
                 error,
             })?;
         }
         Ok(())
-    }
-
-    /// Writes a history row and events together (one round trip where the engine can).
-    fn record(&mut self, record: &Record, events: &[Event]) -> Result<(), DbError> {
-        self.put_record(record)?;
-        events.iter().try_for_each(|e| self.append_event(e))
     }
 
     /// The warnings the server raised for the statements executed since the last call
@@ -372,5 +474,23 @@ pub trait Engine {
     fn lock_holders(&mut self, tables: &[String]) -> Vec<String> {
         let _ = tables;
         Vec::new()
+    }
+
+    /// What the catalog holds of `thing` now (for a statement in doubt). Never writes.
+    fn probe(&mut self, thing: &Thing) -> Result<Presence, DbError>;
+
+    /// Who holds the migration lock now, if anyone (read from the server's own lock, not
+    /// only from the lock row). Never writes.
+    fn lock_status(&mut self) -> Result<Option<LockHolder>, DbError>;
+
+    /// Frees the migration lock for `sluice unlock --force`: ends the holder's session
+    /// where the server can, removes a lock row nobody holds; returns who held it. A lock
+    /// held by a live process that cannot be ended from here is an error that names it.
+    fn break_lock(&mut self) -> Result<Option<LockHolder>, DbError>;
+
+    /// Opens a new connection in place of one that was lost (nothing for an embedded
+    /// database). Session settings made by statements are gone; the caller sets them again.
+    fn reconnect(&mut self) -> Result<(), DbError> {
+        Ok(())
     }
 }

@@ -251,6 +251,7 @@ mod tests {
             message: "UNIQUE constraint failed: t.x".into(),
             sqlstate: Some(state.into()),
             native_code: Some(native.into()),
+            connection_lost: false,
         })
     }
 

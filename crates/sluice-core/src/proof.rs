@@ -171,6 +171,8 @@ pub fn test(
         retries: 0,
         retry_cap: Duration::from_secs(1),
         only: None,
+        reconnect: Duration::ZERO,
+        ..UpOptions::default()
     };
     let mut filled: BTreeSet<String> = BTreeSet::new();
     let mut stopped: Option<String> = None;

@@ -24,6 +24,13 @@ impl Timestamp {
         self.nanos
     }
 
+    /// This instant plus `d`.
+    pub fn plus(self, d: Duration) -> Self {
+        Timestamp {
+            nanos: self.nanos + d.as_nanos(),
+        }
+    }
+
     fn parts(self) -> (i64, u32, u32, u32, u32, u32, u32) {
         let secs = (self.nanos / 1_000_000_000) as i64;
         let millis = ((self.nanos / 1_000_000) % 1000) as u32;
@@ -148,18 +155,47 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let n: u64 = num
         .parse()
         .map_err(|_| format!("`{s}` is not a duration (write e.g. 500ms, 5s, 2min, 1h)"))?;
-    let ms = match unit.trim() {
-        "ms" => n,
-        "s" => n * 1000,
-        "min" | "m" => n * 60_000,
-        "h" => n * 3_600_000,
+    let per = match unit.trim() {
+        "ms" => 1,
+        "s" => 1000,
+        "min" | "m" => 60_000,
+        "h" => 3_600_000,
         _ => {
             return Err(format!(
                 "`{s}` has an unknown unit (write e.g. 500ms, 5s, 2min, 1h)"
             ));
         }
     };
+    let ms = n
+        .checked_mul(per)
+        .ok_or_else(|| format!("`{s}` is too long a duration"))?;
     Ok(Duration::from_millis(ms))
+}
+
+/// [`parse_duration`], at most `max`.
+pub fn parse_duration_at_most(s: &str, max: Duration) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d > max {
+        return Err(format!(
+            "`{}` is longer than sluice allows here ({})",
+            s.trim(),
+            human(max)
+        ));
+    }
+    Ok(d)
+}
+
+/// `90s` → `1min 30s`: a duration as a person writes it.
+pub fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, 0) => format!("{}ms", d.as_millis()),
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}min"),
+        (0, m, s) => format!("{m}min {s}s"),
+        (h, 0, 0) => format!("{h}h"),
+        (h, m, _) => format!("{h}h {m}min"),
+    }
 }
 
 #[cfg(test)]

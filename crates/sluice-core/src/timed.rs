@@ -3,9 +3,11 @@
 
 use std::time::{Duration, Instant};
 
+use sluice_sql::footprint::{Presence, Thing};
+
 use crate::engine::{
-    Capabilities, DbError, Engine, EngineInfo, Event, EventFilter, EventRow, LockError, LockGuard,
-    LockHolder, QueryOutcome, Record, StatementError, Timeouts,
+    Capabilities, DbError, Engine, EngineInfo, Event, EventFilter, EventRow, Expected, LockError,
+    LockGuard, LockHolder, QueryOutcome, Record, StatementError, Timeouts, WriteError,
 };
 use crate::schema::{SchemaObject, TableStats};
 
@@ -83,17 +85,19 @@ impl Engine for Timed<'_> {
     fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
         self.time(|e| e.query_rows(sql))
     }
-    fn put_record(&mut self, record: &Record) -> Result<(), DbError> {
-        self.time(|e| e.put_record(record))
-    }
     fn append_event(&mut self, event: &Event) -> Result<(), DbError> {
         self.time(|e| e.append_event(event))
     }
     fn execute_all(&mut self, statements: &[&str]) -> Result<(), StatementError> {
         self.time(|e| e.execute_all(statements))
     }
-    fn record(&mut self, record: &Record, events: &[Event]) -> Result<(), DbError> {
-        self.time(|e| e.record(record, events))
+    fn record(
+        &mut self,
+        record: &Record,
+        expected: &Expected,
+        events: &[Event],
+    ) -> Result<(), WriteError> {
+        self.time(|e| e.record(record, expected, events))
     }
     fn take_warnings(&mut self) -> Vec<String> {
         self.inner.take_warnings()
@@ -109,5 +113,17 @@ impl Engine for Timed<'_> {
     }
     fn lock_holders(&mut self, tables: &[String]) -> Vec<String> {
         self.time(|e| e.lock_holders(tables))
+    }
+    fn probe(&mut self, thing: &Thing) -> Result<Presence, DbError> {
+        self.time(|e| e.probe(thing))
+    }
+    fn lock_status(&mut self) -> Result<Option<LockHolder>, DbError> {
+        self.time(|e| e.lock_status())
+    }
+    fn break_lock(&mut self) -> Result<Option<LockHolder>, DbError> {
+        self.time(|e| e.break_lock())
+    }
+    fn reconnect(&mut self) -> Result<(), DbError> {
+        self.time(|e| e.reconnect())
     }
 }

@@ -39,12 +39,14 @@ fn outcome(case: &Path) -> String {
                     statements_total: 1,
                     statements_done: 1,
                     done_checksum: None,
+                    started_statement: None,
+                    started_checksum: None,
                     last_error: None,
                     updated_at: String::new(),
                 }
             })
             .collect();
-        let overview = Overview::new(&plan, records, "dev");
+        let overview = Overview::new(&plan, records, "dev", None);
         let late: Vec<&str> = overview
             .entries
             .iter()

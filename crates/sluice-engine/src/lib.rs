@@ -12,6 +12,7 @@
 //! The entry point is [`open`], which picks the engine from the URL.
 
 pub mod backup;
+mod lease;
 pub mod mysql;
 mod mysql_schema;
 pub mod postgres;
@@ -26,10 +27,6 @@ use sluice_core::engine::DbError;
 use sluice_sql::Dialect;
 
 pub use sqlite::Access;
-
-pub(crate) fn host_name() -> String {
-    sluice_core::whoami::host_name()
-}
 
 /// Why no engine could be opened.
 #[derive(Debug, thiserror::Error)]

@@ -19,12 +19,14 @@ use std::time::{Duration, Instant};
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder, SslOpts};
 use sluice_core::engine::{
-    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, LockError, LockGuard,
-    LockHolder, QueryOutcome, Record, Timeouts, Value,
+    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, Expected, LockError,
+    LockGuard, LockHolder, QueryOutcome, Record, Timeouts, Value, WriteError,
 };
 use sluice_core::schema::{SchemaObject, TableStats};
 use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
 use sluice_sql::Dialect;
+use sluice_sql::footprint::{Presence, Thing};
+use sluice_sql::parse::Name;
 
 /// How the connection uses TLS (`ssl-mode`, as the `mysql` client spells it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,6 +194,9 @@ fn open_conn(target: &Target, program: &str) -> Result<Conn, DbError> {
             .db_name(Some(target.database.clone()))
             .prefer_socket(false)
             .tcp_connect_timeout(Some(Duration::from_secs(10)))
+            // An UPDATE that matches its row counts it even when no value changed: the
+            // history writes check that they found the row they expected.
+            .additional_capabilities(mysql::consts::CapabilityFlags::CLIENT_FOUND_ROWS)
             .connect_attrs(Some(attrs));
         if let Some(s) = &target.socket {
             b = b.socket(Some(s.clone()));
@@ -232,6 +237,18 @@ fn open_conn(target: &Target, program: &str) -> Result<Conn, DbError> {
     }
 }
 
+/// The session every connection of sluice's starts with: UTC for sluice's DATETIME
+/// columns, utf8mb4 for everything; read-only for reading commands.
+fn session_setup(conn: &mut Conn, read_only: bool) -> Result<(), DbError> {
+    conn.run("SET time_zone = '+00:00', NAMES utf8mb4")
+        .map_err(|e| map_error(&e))?;
+    if read_only {
+        conn.run("SET SESSION TRANSACTION READ ONLY")
+            .map_err(|e| map_error(&e))?;
+    }
+    Ok(())
+}
+
 /// Runs SQL that may hold several statements and reads every result, so that an error in
 /// any of them is returned (`query_drop` would drop the results after the first, errors
 /// included, and leave a transaction open behind a failed statement).
@@ -258,9 +275,23 @@ pub fn map_error(e: &mysql::Error) -> DbError {
             message: m.message.clone(),
             sqlstate: Some(condition(m.code).unwrap_or(&m.state).to_string()),
             native_code: Some(m.code.to_string()),
+            // Server shutdown, connection killed, disconnected for inactivity, gone away,
+            // lost during a query.
+            connection_lost: matches!(m.code, 1053 | 1927 | 4031 | 2006 | 2013),
         },
-        mysql::Error::DriverError(d) => DbError::msg(d.to_string()),
-        mysql::Error::IoError(e) => DbError::msg(e.to_string()),
+        mysql::Error::DriverError(d) => {
+            let lost = matches!(
+                d,
+                mysql::DriverError::CouldNotConnect(_)
+                    | mysql::DriverError::ConnectTimeout
+                    | mysql::DriverError::PacketOutOfSync
+            );
+            DbError {
+                connection_lost: lost,
+                ..DbError::msg(d.to_string())
+            }
+        }
+        mysql::Error::IoError(e) => DbError::lost(e.to_string()),
         other => DbError::msg(other.to_string()),
     }
 }
@@ -382,6 +413,12 @@ pub struct Mysql {
     /// Bookkeeping written inside an open transaction: it travels with COMMIT.
     tail: Vec<String>,
     warnings: Vec<String>,
+    read_only: bool,
+    /// The connection id that holds the migration lock, while this engine holds it: every
+    /// history write checks that it still does.
+    lock_conn: Option<u32>,
+    /// Whether the history table has the columns added after its first release.
+    has_started: Option<bool>,
 }
 
 impl std::fmt::Debug for Mysql {
@@ -403,6 +440,7 @@ impl Mysql {
         read_only: bool,
     ) -> Result<Mysql, DbError> {
         let mut conn = open_conn(&target, app)?;
+        session_setup(&mut conn, read_only)?;
         let version: String = conn
             .query_first("SELECT VERSION()")
             .map_err(|e| map_error(&e))?
@@ -414,13 +452,6 @@ impl Mysql {
         } else {
             format!("MySQL {number}")
         };
-        // UTC for sluice's DATETIME columns; utf8mb4 for everything.
-        conn.run("SET time_zone = '+00:00', NAMES utf8mb4")
-            .map_err(|e| map_error(&e))?;
-        if read_only {
-            conn.run("SET SESSION TRANSACTION READ ONLY")
-                .map_err(|e| map_error(&e))?;
-        }
         Ok(Mysql {
             conn,
             target,
@@ -432,6 +463,9 @@ impl Mysql {
             in_tx: false,
             tail: Vec::new(),
             warnings: Vec::new(),
+            read_only,
+            lock_conn: None,
+            has_started: None,
         })
     }
 
@@ -493,11 +527,16 @@ impl Mysql {
     }
 
     fn read_lock_row(conn: &mut Conn, table: &str) -> Option<LockHolder> {
-        let row: Option<mysql::Row> = conn
-            .query_first(format!(
-                "SELECT run_id, pid, host, actor, {} FROM {table} WHERE id = 1",
+        let query = |beat: &str| {
+            format!(
+                "SELECT run_id, pid, host, actor, {}, {beat} FROM {table} WHERE id = 1",
                 time_col("since")
-            ))
+            )
+        };
+        // A lock table of an earlier sluice has no heartbeat.
+        let row: Option<mysql::Row> = conn
+            .query_first(query(&time_col("heartbeat")))
+            .or_else(|_| conn.query_first(query("NULL")))
             .ok()?;
         let v = row?.unwrap();
         Some(LockHolder {
@@ -506,6 +545,7 @@ impl Mysql {
             host: text(&v[2])?,
             actor: text(&v[3])?,
             since: time_back(text(&v[4]))?,
+            heartbeat: time_back(text(&v[5])),
             session: None,
         })
     }
@@ -562,28 +602,149 @@ impl Mysql {
         ))
     }
 
-    fn upsert_record(&self, r: &Record) -> String {
-        format!(
-            "INSERT INTO {} (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at) \
-             VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) \
-             ON DUPLICATE KEY UPDATE state = VALUES(state), checksum = VALUES(checksum), applied_seq = VALUES(applied_seq), applied_at = VALUES(applied_at), \
-             applied_by = VALUES(applied_by), run_id = VALUES(run_id), duration_ms = VALUES(duration_ms), statements_total = VALUES(statements_total), \
-             statements_done = VALUES(statements_done), done_checksum = VALUES(done_checksum), last_error = VALUES(last_error), updated_at = VALUES(updated_at)",
-            self.table("migrations"),
-            lit(r.id.as_str()),
-            lit(r.state.as_str()),
-            lit(r.checksum.as_str()),
-            opt_num(r.applied_seq),
-            r.applied_at.as_deref().map_or("NULL".into(), time_lit),
-            opt_lit(r.applied_by.as_deref()),
-            lit(r.run_id.as_str()),
-            opt_num(r.duration_ms),
-            r.statements_total,
-            r.statements_done,
-            opt_lit(r.done_checksum.as_ref().map(|c| c.as_str())),
-            opt_lit(r.last_error.as_deref()),
-            time_lit(&r.updated_at),
-        )
+    /// The condition that this engine still holds the migration lock (true when it holds
+    /// none).
+    fn lock_condition(&self) -> String {
+        match self.lock_conn {
+            Some(id) => format!("IS_USED_LOCK({}) = {id}", lit(&self.lock_name(""))),
+            None => "1 = 1".into(),
+        }
+    }
+
+    /// The write of a history row, conditional on the row being as expected and the lock
+    /// held: an INSERT for a new row (a row that appeared meanwhile fails it on the key),
+    /// an UPDATE of the expected row otherwise. One row affected means written.
+    fn conditional_record(&self, r: &Record, expected: &Expected) -> String {
+        let m = self.table("migrations");
+        let values = [
+            ("state", lit(r.state.as_str())),
+            ("checksum", lit(r.checksum.as_str())),
+            ("applied_seq", opt_num(r.applied_seq)),
+            (
+                "applied_at",
+                r.applied_at.as_deref().map_or("NULL".into(), time_lit),
+            ),
+            ("applied_by", opt_lit(r.applied_by.as_deref())),
+            ("run_id", lit(r.run_id.as_str())),
+            ("duration_ms", opt_num(r.duration_ms)),
+            ("statements_total", r.statements_total.to_string()),
+            ("statements_done", r.statements_done.to_string()),
+            (
+                "done_checksum",
+                opt_lit(r.done_checksum.as_ref().map(|c| c.as_str())),
+            ),
+            ("last_error", opt_lit(r.last_error.as_deref())),
+            ("updated_at", time_lit(&r.updated_at)),
+            ("started_statement", opt_num(r.started_statement)),
+            (
+                "started_checksum",
+                opt_lit(r.started_checksum.as_ref().map(|c| c.as_str())),
+            ),
+        ];
+        let held = self.lock_condition();
+        match expected {
+            Expected::Absent => format!(
+                "INSERT INTO {m} (id, {}) SELECT {}, {} FROM DUAL WHERE {held}",
+                values
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                lit(r.id.as_str()),
+                values
+                    .iter()
+                    .map(|(_, v)| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            Expected::Row { state, run_id } => format!(
+                "UPDATE {m} SET {} WHERE id = {} AND state = {} AND run_id = {} AND {held}",
+                values
+                    .iter()
+                    .map(|(c, v)| format!("{c} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                lit(r.id.as_str()),
+                lit(state.as_str()),
+                lit(run_id.as_str()),
+            ),
+        }
+    }
+
+    /// Sends `sql` now, with the owed `START TRANSACTION` and anything queued in front, and
+    /// returns the rows the last statement affected.
+    fn send_counting(&mut self, sql: &str) -> Result<u64, DbError> {
+        let mut batch = Vec::new();
+        if let Some(queued) = self.pending.take() {
+            batch.push("START TRANSACTION".to_string());
+            batch.extend(queued);
+            self.in_tx = true;
+        }
+        batch.append(&mut self.tail);
+        batch.push(sql.to_string());
+        let mut result = self
+            .conn
+            .query_iter(batch.join(";\n"))
+            .map_err(|e| map_error(&e))?;
+        let mut affected = 0;
+        while let Some(mut set) = result.iter() {
+            affected = set.affected_rows();
+            for row in set.by_ref() {
+                row.map_err(|e| map_error(&e))?;
+            }
+        }
+        Ok(affected)
+    }
+
+    /// Whether the history table has the columns added after its first release.
+    fn has_started_columns(&mut self) -> Result<bool, DbError> {
+        if let Some(h) = self.has_started {
+            return Ok(h);
+        }
+        let rows = self.rows(&format!(
+            "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {} AND COLUMN_NAME = 'started_statement'",
+            lit(&format!("{}_migrations", self.prefix))
+        ))?;
+        let h = !rows.is_empty();
+        self.has_started = Some(h);
+        Ok(h)
+    }
+
+    /// Adds to the tables of an earlier sluice the columns it lacks (never drops or
+    /// rewrites).
+    fn upgrade_state(&mut self) -> Result<(), DbError> {
+        if self.has_started_columns()? {
+            return Ok(());
+        }
+        let (m, l) = (self.table("migrations"), self.table("lock"));
+        for sql in [
+            format!(
+                "ALTER TABLE {m} ADD COLUMN IF NOT EXISTS started_statement INT NULL, ADD COLUMN IF NOT EXISTS started_checksum VARCHAR(100) NULL"
+            ),
+            format!(
+                "ALTER TABLE {l} ADD COLUMN IF NOT EXISTS heartbeat DATETIME(3) NULL, ADD COLUMN IF NOT EXISTS expires DATETIME(3) NULL"
+            ),
+        ] {
+            self.conn.run(sql).map_err(|e| map_error(&e))?;
+        }
+        self.has_started = Some(true);
+        Ok(())
+    }
+
+    /// The holder named by the lock row, with what the server knows of its session.
+    fn describe_holder(&mut self) -> LockHolder {
+        let (table, name) = (self.table("lock"), self.lock_name(""));
+        let mut h = Self::read_lock_row(&mut self.conn, &table).unwrap_or_else(|| LockHolder {
+            run_id: RunId::from_recorded("(unknown: no lock row)".into()),
+            pid: 0,
+            host: "?".into(),
+            actor: "?".into(),
+            since: "?".into(),
+            heartbeat: None,
+            session: None,
+        });
+        h.session = Self::holder_session(&mut self.conn, &name);
+        h
     }
 }
 
@@ -615,7 +776,7 @@ impl Engine for Mysql {
 
     fn create_state(&mut self) -> Result<(), DbError> {
         if self.state_exists()? {
-            return Ok(());
+            return self.upgrade_state();
         }
         // Serialise concurrent creators.
         let name = self.lock_name(":init");
@@ -680,7 +841,9 @@ impl Engine for Mysql {
                         host VARCHAR(255) NOT NULL,
                         actor VARCHAR(255) NOT NULL,
                         since DATETIME(3) NOT NULL,
-                        connection_id BIGINT NULL
+                        connection_id BIGINT NULL,
+                        heartbeat DATETIME(3) NULL,
+                        expires DATETIME(3) NULL
                     ) {tbl}"
                 ),
                 format!(
@@ -697,7 +860,9 @@ impl Engine for Mysql {
                         statements_done INT NOT NULL,
                         done_checksum VARCHAR(100) NULL,
                         last_error TEXT NULL,
-                        updated_at DATETIME(3) NOT NULL
+                        updated_at DATETIME(3) NOT NULL,
+                        started_statement INT NULL,
+                        started_checksum VARCHAR(100) NULL
                     ) {tbl}"
                 ),
             ];
@@ -716,9 +881,14 @@ impl Engine for Mysql {
     }
 
     fn records(&mut self) -> Result<Vec<Record>, DbError> {
+        let started = if self.has_started_columns()? {
+            "started_statement, started_checksum"
+        } else {
+            "NULL, NULL"
+        };
         let sql = format!(
             "SELECT id, state, checksum, applied_seq, {}, applied_by, run_id, duration_ms, \
-             statements_total, statements_done, done_checksum, last_error, {} FROM {}",
+             statements_total, statements_done, done_checksum, last_error, {}, {started} FROM {}",
             time_col("applied_at"),
             time_col("updated_at"),
             self.table("migrations")
@@ -740,6 +910,8 @@ impl Engine for Mysql {
                     done_checksum: text(&r[10]).map(Checksum::from_recorded),
                     last_error: text(&r[11]),
                     updated_at: time_back(text(&r[12])).unwrap_or_default(),
+                    started_statement: int(&r[13]).map(|k| k as u32),
+                    started_checksum: text(&r[14]).map(Checksum::from_recorded),
                 })
             })
             .collect()
@@ -805,8 +977,7 @@ impl Engine for Mysql {
         wait: Duration,
     ) -> Result<Box<dyn LockGuard>, LockError> {
         let mut conn = open_conn(&self.target, &format!("{}/lock", self.app))?;
-        conn.run("SET time_zone = '+00:00', NAMES utf8mb4")
-            .map_err(|e| map_error(&e))?;
+        session_setup(&mut conn, false)?;
         let name = self.lock_name("");
         let table = self.table("lock");
         let started = Instant::now();
@@ -818,21 +989,47 @@ impl Engine for Mysql {
                 // Holding the lock, any row left here belongs to a run that died.
                 let took_over = Self::read_lock_row(&mut conn, &table);
                 conn.run(format!(
-                    "REPLACE INTO {table} (id, run_id, pid, host, actor, since, connection_id) VALUES (1, {}, {}, {}, {}, {}, CONNECTION_ID())",
+                    "REPLACE INTO {table} (id, run_id, pid, host, actor, since, connection_id, heartbeat, expires) \
+                     VALUES (1, {}, {}, {}, {}, {}, CONNECTION_ID(), NOW(3), NOW(3) + INTERVAL {} SECOND)",
                     lit(holder.run_id.as_str()),
                     holder.pid,
                     lit(&holder.host),
                     lit(&holder.actor),
                     time_lit(&holder.since),
+                    sluice_core::engine::LEASE.as_secs(),
                 ))
                 .map_err(|e| map_error(&e))?;
-                return Ok(Box::new(MyLock {
-                    conn: Some(conn),
-                    name,
-                    table,
-                    run_id: holder.run_id.to_string(),
-                    took_over,
-                }));
+                self.lock_conn = Some(conn.connection_id());
+                let run_id = lit(holder.run_id.as_str());
+                let beat_sql = format!(
+                    "UPDATE {table} SET heartbeat = NOW(3), expires = NOW(3) + INTERVAL {} SECOND \
+                     WHERE id = 1 AND run_id = {run_id} AND IS_USED_LOCK({}) = CONNECTION_ID()",
+                    sluice_core::engine::LEASE.as_secs(),
+                    lit(&name)
+                );
+                let release_sql = format!(
+                    "DELETE FROM {table} WHERE id = 1 AND run_id = {run_id}; DO RELEASE_LOCK({})",
+                    lit(&name)
+                );
+                let lease = crate::lease::Lease::start(
+                    conn,
+                    move |c: &mut Conn| {
+                        c.query_drop(&beat_sql).map_err(|e| {
+                            let mut d = map_error(&e);
+                            d.message = format!("the lock's own connection failed: {}", d.message);
+                            d
+                        })?;
+                        if c.affected_rows() == 1 {
+                            Ok(())
+                        } else {
+                            Err(DbError::msg(
+                                "this run no longer holds the migration lock (it was forced free)",
+                            ))
+                        }
+                    },
+                    move |c: &mut Conn| c.run(&release_sql).map_err(|e| map_error(&e)),
+                );
+                return Ok(Box::new(MyLock { lease, took_over }));
             }
             if started.elapsed() >= wait {
                 let mut current = Self::read_lock_row(&mut conn, &table);
@@ -979,9 +1176,44 @@ impl Engine for Mysql {
         Ok(out)
     }
 
-    fn put_record(&mut self, record: &Record) -> Result<(), DbError> {
-        let sql = self.upsert_record(record);
-        self.write(sql)
+    fn record(
+        &mut self,
+        record: &Record,
+        expected: &Expected,
+        events: &[Event],
+    ) -> Result<(), WriteError> {
+        let sql = self.conditional_record(record, expected);
+        let written = match self.send_counting(&sql) {
+            Ok(n) => n,
+            // The row appeared meanwhile (an INSERT of a row that now exists).
+            Err(e) if e.native_code.as_deref() == Some("1062") => 0,
+            Err(e) => return Err(e.into()),
+        };
+        if written != 1 {
+            let cond = self.lock_condition();
+            let held = self.rows(&format!("SELECT {cond}"))?;
+            if held.first().and_then(|r| r.first()).and_then(int) != Some(1) {
+                return Err(WriteError::LockLost);
+            }
+            let found = self.rows(&format!(
+                "SELECT state, run_id FROM {} WHERE id = {}",
+                self.table("migrations"),
+                lit(record.id.as_str())
+            ))?;
+            return Err(WriteError::Changed {
+                found: match found.first() {
+                    None => Expected::Absent,
+                    Some(r) => Expected::Row {
+                        state: state_col(text(&r[0]))?.unwrap_or(State::Pending),
+                        run_id: RunId::from_recorded(text(&r[1]).unwrap_or_default()),
+                    },
+                },
+            });
+        }
+        if let Some(sql) = self.insert_events(events) {
+            self.write(sql)?;
+        }
+        Ok(())
     }
 
     fn append_event(&mut self, event: &Event) -> Result<(), DbError> {
@@ -1061,6 +1293,140 @@ impl Engine for Mysql {
         }
         out
     }
+
+    fn probe(&mut self, thing: &Thing) -> Result<Presence, DbError> {
+        // Names compare without case: the parser folds bare words, MySQL keeps them.
+        let eq = |col: &str, v: &str| format!("LOWER({col}) = LOWER({})", lit(v));
+        let schema = |col: &str, n: &Name| match &n.schema {
+            Some(s) => eq(col, s),
+            None => format!("{col} = DATABASE()"),
+        };
+        let sql = match thing {
+            Thing::Table(n) | Thing::View(n) | Thing::Sequence(n) => format!(
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE {} AND {} AND TABLE_TYPE IN ({})",
+                schema("TABLE_SCHEMA", n),
+                eq("TABLE_NAME", &n.name),
+                match thing {
+                    Thing::Table(_) => "'BASE TABLE', 'SYSTEM VERSIONED'",
+                    Thing::View(_) => "'VIEW'",
+                    _ => "'SEQUENCE'",
+                }
+            ),
+            Thing::Index { name, table } => format!(
+                "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE {} AND {}{}",
+                schema("TABLE_SCHEMA", table.as_ref().unwrap_or(name)),
+                eq("INDEX_NAME", &name.name),
+                table
+                    .as_ref()
+                    .map(|t| format!(" AND {}", eq("TABLE_NAME", &t.name)))
+                    .unwrap_or_default()
+            ),
+            Thing::Column { table, column } | Thing::NotNull { table, column } => format!(
+                "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE {} AND {} AND {}{}",
+                schema("TABLE_SCHEMA", table),
+                eq("TABLE_NAME", &table.name),
+                eq("COLUMN_NAME", column),
+                if matches!(thing, Thing::NotNull { .. }) {
+                    " AND IS_NULLABLE = 'NO'"
+                } else {
+                    ""
+                }
+            ),
+            Thing::Constraint { table, name } => format!(
+                "SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS WHERE {} AND {} AND {}",
+                schema("CONSTRAINT_SCHEMA", table),
+                eq("TABLE_NAME", &table.name),
+                eq("CONSTRAINT_NAME", name)
+            ),
+            Thing::Function(n) => format!(
+                "SELECT COUNT(*) FROM information_schema.ROUTINES WHERE {} AND {}",
+                schema("ROUTINE_SCHEMA", n),
+                eq("ROUTINE_NAME", &n.name)
+            ),
+            Thing::Trigger { name, .. } => format!(
+                "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE {} AND {}",
+                schema("TRIGGER_SCHEMA", name),
+                eq("TRIGGER_NAME", &name.name)
+            ),
+            Thing::Schema(s) => format!(
+                "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE {}",
+                eq("SCHEMA_NAME", s)
+            ),
+            // MySQL has none of these: a statement that makes one failed.
+            Thing::Type(_)
+            | Thing::EnumValue { .. }
+            | Thing::Extension(_)
+            | Thing::Policy { .. } => {
+                return Ok(Presence::Absent);
+            }
+        };
+        let n = self
+            .rows(&sql)?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(int)
+            .unwrap_or(0);
+        Ok(if n > 0 {
+            Presence::Present
+        } else {
+            Presence::Absent
+        })
+    }
+
+    fn lock_status(&mut self) -> Result<Option<LockHolder>, DbError> {
+        let name = self.lock_name("");
+        let used = self
+            .rows(&format!("SELECT IS_USED_LOCK({})", lit(&name)))?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(int);
+        Ok(used.map(|_| self.describe_holder()))
+    }
+
+    fn break_lock(&mut self) -> Result<Option<LockHolder>, DbError> {
+        let name = self.lock_name("");
+        let used = self
+            .rows(&format!("SELECT IS_USED_LOCK({})", lit(&name)))?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(int);
+        let holder = match used {
+            Some(id) => {
+                let h = self.describe_holder();
+                self.conn.run(format!("KILL CONNECTION {id}")).map_err(|e| {
+                    let mut d = map_error(&e);
+                    d.message = format!(
+                        "cannot end connection {id}, which holds the migration lock: {}; a user with the CONNECTION ADMIN (or SUPER) privilege can",
+                        d.message
+                    );
+                    d
+                })?;
+                Some(h)
+            }
+            None => {
+                let table = self.table("lock");
+                Self::read_lock_row(&mut self.conn, &table)
+            }
+        };
+        if self.state_exists()? {
+            let table = self.table("lock");
+            self.conn
+                .run(format!("DELETE FROM {table} WHERE id = 1"))
+                .map_err(|e| map_error(&e))?;
+        }
+        Ok(holder)
+    }
+
+    fn reconnect(&mut self) -> Result<(), DbError> {
+        let mut conn = open_conn(&self.target, &self.app)?;
+        session_setup(&mut conn, self.read_only)?;
+        self.conn = conn;
+        self.pending = None;
+        self.in_tx = false;
+        self.tail.clear();
+        self.warnings.clear();
+        Ok(())
+    }
 }
 
 /// Index names in an `EXPLAIN FORMAT=JSON` plan (`"key": "idx"`).
@@ -1082,53 +1448,28 @@ fn collect_keys(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-/// The migration lock: `GET_LOCK` held by a connection of its own.
+/// The migration lock: `GET_LOCK` held by a connection of its own, which the heartbeat
+/// owns.
+#[derive(Debug)]
 struct MyLock {
-    conn: Option<Conn>,
-    name: String,
-    table: String,
-    run_id: String,
+    lease: crate::lease::Lease,
     took_over: Option<LockHolder>,
-}
-
-impl std::fmt::Debug for MyLock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MyLock")
-            .field("run_id", &self.run_id)
-            .finish()
-    }
-}
-
-impl MyLock {
-    fn unlock(&mut self) -> Result<(), DbError> {
-        let Some(mut conn) = self.conn.take() else {
-            return Ok(());
-        };
-        conn.run(format!(
-            "DELETE FROM {} WHERE id = 1 AND run_id = {}",
-            self.table,
-            lit(&self.run_id)
-        ))
-        .map_err(|e| map_error(&e))?;
-        conn.run(format!("DO RELEASE_LOCK({})", lit(&self.name)))
-            .map_err(|e| map_error(&e))
-    }
 }
 
 impl LockGuard for MyLock {
     fn release(mut self: Box<Self>) -> Result<(), DbError> {
-        self.unlock()
+        self.lease.release()
     }
 
     fn took_over(&self) -> Option<&LockHolder> {
         self.took_over.as_ref()
     }
-}
 
-impl Drop for MyLock {
-    fn drop(&mut self) {
-        // Closing the connection releases GET_LOCK in any case.
-        let _ = self.unlock();
+    fn held(&mut self) -> Result<(), DbError> {
+        match self.lease.lost() {
+            None => Ok(()),
+            Some(why) => Err(DbError::msg(why)),
+        }
     }
 }
 

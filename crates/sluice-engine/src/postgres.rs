@@ -19,12 +19,14 @@ use postgres::config::SslMode;
 use postgres::error::ErrorPosition;
 use postgres::{Client, Config, NoTls, SimpleQueryMessage, Statement};
 use sluice_core::engine::{
-    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, LockError, LockGuard,
-    LockHolder, QueryOutcome, Record, StatementError, Timeouts, Value,
+    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, Expected, LockError,
+    LockGuard, LockHolder, QueryOutcome, Record, StatementError, Timeouts, Value, WriteError,
 };
 use sluice_core::schema::{SchemaObject, TableStats};
 use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
 use sluice_sql::Dialect;
+use sluice_sql::footprint::{Presence, Thing};
+use sluice_sql::parse::Name;
 
 /// First key of sluice's advisory locks (the second is derived from the state schema).
 const LOCK_CLASS: i32 = 0x5_1ce;
@@ -245,10 +247,14 @@ pub fn map_error(e: &postgres::Error) -> DbError {
             if let Some(h) = db.hint() {
                 message.push_str(&format!("\nHINT: {h}"));
             }
+            let code = db.code().code();
             DbError {
                 message,
-                sqlstate: Some(db.code().code().to_string()),
+                sqlstate: Some(code.to_string()),
                 native_code: None,
+                // The server ends the session: shut down, restarted, terminated.
+                connection_lost: matches!(code, "57P01" | "57P02" | "57P03")
+                    || code.starts_with("08"),
             }
         }
         None => {
@@ -258,7 +264,13 @@ pub fn map_error(e: &postgres::Error) -> DbError {
                 message.push_str(&format!(": {s}"));
                 source = s.source();
             }
-            DbError::msg(message)
+            let lost = e.is_closed()
+                || message.starts_with("error communicating with the server")
+                || message.starts_with("error connecting to server");
+            DbError {
+                connection_lost: lost,
+                ..DbError::msg(message)
+            }
         }
     }
 }
@@ -281,6 +293,10 @@ pub struct Postgres {
     pending_begin: bool,
     in_tx: bool,
     record_stmt: Option<Statement>,
+    read_only: bool,
+    /// The backend pid of the connection that holds the migration lock, while this engine
+    /// holds it: every history write checks that the lock is still held.
+    lock_pid: Option<i32>,
 }
 
 impl std::fmt::Debug for Postgres {
@@ -322,6 +338,8 @@ impl Postgres {
             pending_begin: false,
             in_tx: false,
             record_stmt: None,
+            read_only,
+            lock_pid: None,
         })
     }
 
@@ -388,7 +406,7 @@ impl Postgres {
     fn read_lock_row(client: &mut Client, table: &str) -> Option<LockHolder> {
         let row = client
             .query_opt(
-                &format!("SELECT run_id, pid, host, actor, to_char(since AT TIME ZONE 'UTC', {TS}) FROM {table} WHERE id = 1"),
+                &format!("SELECT run_id, pid, host, actor, to_char(since AT TIME ZONE 'UTC', {TS}), to_char(heartbeat AT TIME ZONE 'UTC', {TS}) FROM {table} WHERE id = 1"),
                 &[],
             )
             .ok()??;
@@ -398,8 +416,41 @@ impl Postgres {
             host: row.get(2),
             actor: row.get(3),
             since: row.get(4),
+            heartbeat: row.get(5),
             session: None,
         })
+    }
+
+    /// The backend pid of the session that holds the migration lock, if any.
+    fn lock_session(client: &mut Client, key: i32) -> Result<Option<i32>, DbError> {
+        client
+            .query_opt(
+                "SELECT l.pid FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted \
+                 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+                 AND l.classid::int8 = $1 AND l.objid::int8 = $2 AND l.objsubid = 2",
+                &[&i64::from(LOCK_CLASS), &i64::from(key)],
+            )
+            .map(|r| r.map(|r| r.get(0)))
+            .map_err(|e| map_error(&e))
+    }
+
+    /// The holder named by the lock row, with what the server knows of its session; a
+    /// holder without a row (its tables not made yet) is named by its session alone.
+    fn describe_holder(&mut self, pid: i32) -> LockHolder {
+        let table = self.table("lock");
+        let key = self.lock_key();
+        let mut h = Self::read_lock_row(&mut self.client, &table).unwrap_or_else(|| LockHolder {
+            run_id: RunId::from_recorded("(unknown: no lock row)".into()),
+            pid: 0,
+            host: "?".into(),
+            actor: "?".into(),
+            since: "?".into(),
+            heartbeat: None,
+            session: None,
+        });
+        h.session = Self::holder_session(&mut self.client, key)
+            .or_else(|| Some(format!("server session pid {pid}")));
+        h
     }
 }
 
@@ -444,7 +495,7 @@ impl Engine for Postgres {
 
     fn create_state(&mut self) -> Result<(), DbError> {
         if self.state_exists()? {
-            return Ok(());
+            return self.upgrade_state();
         }
         let s = quote_ident(&self.schema);
         let (m, e, l) = (
@@ -482,7 +533,9 @@ impl Engine for Postgres {
                      statements_done integer NOT NULL,
                      done_checksum text,
                      last_error text,
-                     updated_at timestamptz NOT NULL
+                     updated_at timestamptz NOT NULL,
+                     started_statement integer,
+                     started_checksum text
                  );
                  CREATE TABLE {e} (
                      seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -516,7 +569,8 @@ impl Engine for Postgres {
                      actor text NOT NULL,
                      since timestamptz NOT NULL,
                      heartbeat timestamptz NOT NULL,
-                     backend_pid integer
+                     backend_pid integer,
+                     expires timestamptz
                  );"
             ))
             .map_err(|e| map_error(&e))?;
@@ -527,7 +581,8 @@ impl Engine for Postgres {
     fn records(&mut self) -> Result<Vec<Record>, DbError> {
         let sql = format!(
             "SELECT id, state, checksum, applied_seq, to_char(applied_at AT TIME ZONE 'UTC', {TS}), applied_by, run_id, duration_ms, \
-             statements_total, statements_done, done_checksum, last_error, to_char(updated_at AT TIME ZONE 'UTC', {TS}) FROM {}",
+             statements_total, statements_done, done_checksum, last_error, to_char(updated_at AT TIME ZONE 'UTC', {TS}), \
+             (to_jsonb(m) ->> 'started_statement')::int4, to_jsonb(m) ->> 'started_checksum' FROM {} m",
             self.table("migrations")
         );
         let rows = self.client.query(&sql, &[]).map_err(|e| map_error(&e))?;
@@ -547,6 +602,8 @@ impl Engine for Postgres {
                     done_checksum: r.get::<_, Option<String>>(10).map(Checksum::from_recorded),
                     last_error: r.get(11),
                     updated_at: r.get(12),
+                    started_statement: r.get::<_, Option<i32>>(13).map(|k| k as u32),
+                    started_checksum: r.get::<_, Option<String>>(14).map(Checksum::from_recorded),
                 })
             })
             .collect()
@@ -609,30 +666,63 @@ impl Engine for Postgres {
         let table = self.table("lock");
         let started = Instant::now();
         loop {
-            let got: bool = conn
-                .query_one("SELECT pg_try_advisory_lock($1, $2)", &[&LOCK_CLASS, &key])
-                .map_err(|e| map_error(&e))?
-                .get(0);
-            if got {
+            let row = conn
+                .query_one(
+                    "SELECT pg_try_advisory_lock($1, $2), pg_backend_pid()",
+                    &[&LOCK_CLASS, &key],
+                )
+                .map_err(|e| map_error(&e))?;
+            if row.get::<_, bool>(0) {
+                let pid: i32 = row.get(1);
                 // Holding the advisory lock, any row left here belongs to a run that died.
                 let took_over = Self::read_lock_row(&mut conn, &table);
                 conn.execute(
                     &format!(
-                        "INSERT INTO {table} (id, run_id, pid, host, actor, since, heartbeat, backend_pid) \
-                         VALUES (1, $1, $2, $3, $4, $5::text::timestamptz, now(), pg_backend_pid()) \
+                        "INSERT INTO {table} (id, run_id, pid, host, actor, since, heartbeat, backend_pid, expires) \
+                         VALUES (1, $1, $2, $3, $4, $5::text::timestamptz, now(), pg_backend_pid(), now() + $6::text::interval) \
                          ON CONFLICT (id) DO UPDATE SET run_id = EXCLUDED.run_id, pid = EXCLUDED.pid, host = EXCLUDED.host, \
-                         actor = EXCLUDED.actor, since = EXCLUDED.since, heartbeat = EXCLUDED.heartbeat, backend_pid = EXCLUDED.backend_pid"
+                         actor = EXCLUDED.actor, since = EXCLUDED.since, heartbeat = EXCLUDED.heartbeat, backend_pid = EXCLUDED.backend_pid, \
+                         expires = EXCLUDED.expires"
                     ),
-                    &[&holder.run_id.as_str(), &(holder.pid as i32), &holder.host, &holder.actor, &holder.since],
+                    &[&holder.run_id.as_str(), &(holder.pid as i32), &holder.host, &holder.actor, &holder.since, &lease_interval()],
                 )
                 .map_err(|e| map_error(&e))?;
-                return Ok(Box::new(PgLock {
-                    conn: Some(conn),
-                    key,
-                    table,
-                    run_id: holder.run_id.to_string(),
-                    took_over,
-                }));
+                self.lock_pid = Some(pid);
+                let run_id = holder.run_id.to_string();
+                let (beat_table, beat_run) = (table.clone(), run_id.clone());
+                let lease = crate::lease::Lease::start(
+                    conn,
+                    move |c: &mut Client| {
+                        let n = c
+                            .execute(
+                                &format!("UPDATE {beat_table} SET heartbeat = now(), expires = now() + $2::text::interval WHERE id = 1 AND run_id = $1"),
+                                &[&beat_run, &lease_interval()],
+                            )
+                            .map_err(|e| {
+                                let mut d = map_error(&e);
+                                d.message = format!("the lock's own connection failed: {}", d.message);
+                                d
+                            })?;
+                        if n == 1 {
+                            Ok(())
+                        } else {
+                            Err(DbError::msg(
+                                "the lock row no longer names this run (the lock was forced free)",
+                            ))
+                        }
+                    },
+                    move |c: &mut Client| {
+                        c.execute(
+                            &format!("DELETE FROM {table} WHERE id = 1 AND run_id = $1"),
+                            &[&run_id],
+                        )
+                        .map_err(|e| map_error(&e))?;
+                        c.execute("SELECT pg_advisory_unlock($1, $2)", &[&LOCK_CLASS, &key])
+                            .map_err(|e| map_error(&e))?;
+                        Ok(())
+                    },
+                );
+                return Ok(Box::new(PgLock { lease, took_over }));
             }
             if started.elapsed() >= wait {
                 let mut current = Self::read_lock_row(&mut conn, &table);
@@ -708,27 +798,40 @@ impl Engine for Postgres {
                 .filter(|&c| c == '\n')
                 .count();
             return Err(StatementError {
-                index,
+                index: Some(index),
                 line_offset: Some(line_offset),
                 error,
             });
         }
-        if !was_in_tx {
+        if statements.len() == 1 {
             return Err(StatementError {
-                index: 0,
+                index: Some(0),
                 line_offset: None,
                 error,
             });
         }
-        // No position (a constraint, a lock timeout…): find the statement by running them
-        // one at a time in a transaction that is rolled back.
+        // No position, and waiting or cut off: running the statements again to find the one
+        // would queue for the same lock again (or has no connection). Not identified.
+        let waits = error.is_lock_timeout()
+            || error.is_cancelled()
+            || error.connection_lost
+            || matches!(error.sqlstate.as_deref(), Some("40P01" | "40001"));
+        if !was_in_tx || waits {
+            return Err(StatementError {
+                index: None,
+                line_offset: None,
+                error,
+            });
+        }
+        // No position (a constraint…): find the statement by running them one at a time in
+        // a transaction that is rolled back; when none fails again, it is not identified.
         let _ = self.client.batch_execute("ROLLBACK");
         self.in_tx = false;
-        let mut index = 0;
+        let mut index = None;
         if self.client.batch_execute("BEGIN").is_ok() {
             for (i, s) in statements.iter().enumerate() {
                 if self.client.batch_execute(s).is_err() {
-                    index = i;
+                    index = Some(i);
                     break;
                 }
             }
@@ -850,10 +953,6 @@ impl Engine for Postgres {
         Ok(out)
     }
 
-    fn put_record(&mut self, record: &Record) -> Result<(), DbError> {
-        self.record(record, &[])
-    }
-
     fn append_event(&mut self, event: &Event) -> Result<(), DbError> {
         self.flush_begin()?;
         let sql = format!(
@@ -887,21 +986,41 @@ impl Engine for Postgres {
             .map_err(|e| map_error(&e))
     }
 
-    fn record(&mut self, r: &Record, events: &[Event]) -> Result<(), DbError> {
+    fn record(
+        &mut self,
+        r: &Record,
+        expected: &Expected,
+        events: &[Event],
+    ) -> Result<(), WriteError> {
         self.flush_begin()?;
         if self.record_stmt.is_none() {
+            // One statement: the lock check, the conditional upsert, the events (only when
+            // the row was written); it answers whether the lock is held and what was written.
             let sql = format!(
-                "WITH r AS (
-                   INSERT INTO {m} (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at)
-                   VALUES ($1, $2, $3, $4, $5::text::timestamptz, $6, $7, $8, $9, $10, $11, $12, $13::text::timestamptz)
+                "WITH lk AS (
+                   SELECT ($29::int4 IS NULL OR EXISTS (
+                     SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = $29
+                       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                       AND l.classid::int8 = $30 AND l.objid::int8 = $31 AND l.objsubid = 2)) AS held),
+                 r AS (
+                   INSERT INTO {m} AS m (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total,
+                                         statements_done, done_checksum, last_error, updated_at, started_statement, started_checksum)
+                   SELECT $1::text, $2::text, $3::text, $4::int8, $5::text::timestamptz, $6::text, $7::text, $8::int8, $9::int4,
+                          $10::int4, $11::text, $12::text, $13::text::timestamptz, $32::int4, $33::text
+                   FROM lk WHERE lk.held AND ($34::text IS NULL OR EXISTS (SELECT 1 FROM {m} x WHERE x.id = $1::text))
                    ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, checksum = EXCLUDED.checksum, applied_seq = EXCLUDED.applied_seq,
                      applied_at = EXCLUDED.applied_at, applied_by = EXCLUDED.applied_by, run_id = EXCLUDED.run_id, duration_ms = EXCLUDED.duration_ms,
                      statements_total = EXCLUDED.statements_total, statements_done = EXCLUDED.statements_done, done_checksum = EXCLUDED.done_checksum,
-                     last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at
-                   RETURNING 1)
-                 INSERT INTO {e} (run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details)
-                 SELECT * FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::bool[], $19::text[], $20::text[], $21::text[], $22::text[],
-                                      $23::text[], $24::text[], $25::text[], $26::int8[], $27::text[]::timestamptz[], $28::text[]::jsonb[])",
+                     last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at, started_statement = EXCLUDED.started_statement,
+                     started_checksum = EXCLUDED.started_checksum
+                   WHERE $34::text IS NOT NULL AND m.state = $34::text AND m.run_id = $35::text
+                   RETURNING 1),
+                 e AS (
+                   INSERT INTO {e} (run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details)
+                   SELECT * FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::bool[], $19::text[], $20::text[], $21::text[], $22::text[],
+                                        $23::text[], $24::text[], $25::text[], $26::int8[], $27::text[]::timestamptz[], $28::text[]::jsonb[])
+                   WHERE EXISTS (SELECT 1 FROM r))
+                 SELECT (SELECT held FROM lk), (SELECT count(*) FROM r)::int4",
                 m = self.table("migrations"),
                 e = self.table("events"),
             );
@@ -928,9 +1047,14 @@ impl Engine for Postgres {
             .collect();
         let ats = col(&|e| Some(e.at.clone()));
         let details = col(&|e| Some(e.details.to_string()));
+        let (exp_state, exp_run) = match expected {
+            Expected::Absent => (None, None),
+            Expected::Row { state, run_id } => (Some(state.as_str()), Some(run_id.as_str())),
+        };
         let stmt = self.record_stmt.clone().expect("prepared above");
-        self.client
-            .execute(
+        let row = self
+            .client
+            .query_one(
                 &stmt,
                 &[
                     &r.id.as_str(),
@@ -961,10 +1085,42 @@ impl Engine for Postgres {
                     &durations,
                     &ats,
                     &details,
+                    &self.lock_pid,
+                    &i64::from(LOCK_CLASS),
+                    &i64::from(self.lock_key()),
+                    &r.started_statement.map(|k| k as i32),
+                    &r.started_checksum.as_ref().map(|c| c.as_str()),
+                    &exp_state,
+                    &exp_run,
                 ],
             )
-            .map(|_| ())
-            .map_err(|e| map_error(&e))
+            .map_err(|e| map_error(&e))?;
+        let (held, written): (bool, i32) = (row.get(0), row.get(1));
+        if written == 1 {
+            return Ok(());
+        }
+        if !held {
+            return Err(WriteError::LockLost);
+        }
+        let found = self
+            .client
+            .query_opt(
+                &format!(
+                    "SELECT state, run_id FROM {} WHERE id = $1",
+                    self.table("migrations")
+                ),
+                &[&r.id.as_str()],
+            )
+            .map_err(|e| map_error(&e))?;
+        Err(WriteError::Changed {
+            found: match found {
+                None => Expected::Absent,
+                Some(f) => Expected::Row {
+                    state: state_col(Some(f.get(0)))?.unwrap_or(State::Pending),
+                    run_id: RunId::from_recorded(f.get(1)),
+                },
+            },
+        })
     }
 
     fn set_timeouts(&mut self, t: Timeouts) -> Result<(), DbError> {
@@ -1008,6 +1164,209 @@ impl Engine for Postgres {
             })
             .collect()
     }
+
+    fn probe(&mut self, thing: &Thing) -> Result<Presence, DbError> {
+        self.flush_begin()?;
+        let qualified = |n: &Name| match &n.schema {
+            Some(s) => format!("{}.{}", quote_ident(s), quote_ident(&n.name)),
+            None => quote_ident(&n.name),
+        };
+        let (sql, a, b): (&str, String, Option<String>) = match thing {
+            Thing::Table(n) => (
+                "SELECT CASE WHEN relkind IN ('r', 'p', 'f') THEN 1 ELSE 0 END FROM pg_class WHERE oid = to_regclass($1)",
+                qualified(n),
+                None,
+            ),
+            Thing::View(n) => (
+                "SELECT CASE WHEN relkind IN ('v', 'm') THEN 1 ELSE 0 END FROM pg_class WHERE oid = to_regclass($1)",
+                qualified(n),
+                None,
+            ),
+            Thing::Sequence(n) => (
+                "SELECT CASE WHEN relkind = 'S' THEN 1 ELSE 0 END FROM pg_class WHERE oid = to_regclass($1)",
+                qualified(n),
+                None,
+            ),
+            Thing::Index { name, .. } => (
+                "SELECT CASE WHEN indisvalid THEN 1 ELSE 2 END FROM pg_index WHERE indexrelid = to_regclass($1)",
+                qualified(name),
+                None,
+            ),
+            Thing::Column { table, column } => (
+                "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND attnum > 0 AND NOT attisdropped",
+                qualified(table),
+                Some(column.clone()),
+            ),
+            Thing::NotNull { table, column } => (
+                "SELECT CASE WHEN attnotnull THEN 1 ELSE 0 END FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND attnum > 0 AND NOT attisdropped",
+                qualified(table),
+                Some(column.clone()),
+            ),
+            Thing::Constraint { table, name } => (
+                "SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = $2",
+                qualified(table),
+                Some(name.clone()),
+            ),
+            Thing::Type(n) => (
+                "SELECT 1 FROM pg_type WHERE oid = to_regtype($1)",
+                qualified(n),
+                None,
+            ),
+            Thing::EnumValue { ty, value } => (
+                "SELECT 1 FROM pg_enum WHERE enumtypid = to_regtype($1) AND enumlabel = $2",
+                qualified(ty),
+                Some(value.clone()),
+            ),
+            Thing::Function(n) => (
+                "SELECT 1 FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace WHERE p.proname = $1 \
+                 AND (s.nspname = $2 OR ($2 IS NULL AND s.nspname = ANY (current_schemas(false)))) LIMIT 1",
+                n.name.clone(),
+                n.schema.clone(),
+            ),
+            Thing::Trigger {
+                name,
+                table: Some(t),
+            } => (
+                "SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2",
+                qualified(t),
+                Some(name.name.clone()),
+            ),
+            Thing::Trigger { name, table: None } => (
+                "SELECT 1 FROM pg_trigger WHERE tgname = $1 AND NOT tgisinternal AND ($2::text IS NULL) LIMIT 1",
+                name.name.clone(),
+                None,
+            ),
+            Thing::Schema(s) => (
+                "SELECT 1 FROM pg_namespace WHERE nspname = $1 AND ($2::text IS NULL)",
+                s.clone(),
+                None,
+            ),
+            Thing::Extension(s) => (
+                "SELECT 1 FROM pg_extension WHERE extname = $1 AND ($2::text IS NULL)",
+                s.clone(),
+                None,
+            ),
+            Thing::Policy { table, name } => (
+                "SELECT 1 FROM pg_policy WHERE polrelid = to_regclass($1) AND polname = $2",
+                qualified(table),
+                Some(name.clone()),
+            ),
+        };
+        let sql = if sql.contains("$2") {
+            sql.to_string()
+        } else {
+            format!("{sql} AND ($2::text IS NULL)")
+        };
+        let row = self
+            .client
+            .query_opt(&sql, &[&a, &b])
+            .map_err(|e| map_error(&e))?;
+        Ok(match row.map(|r| r.get::<_, i32>(0)) {
+            None | Some(0) => Presence::Absent,
+            Some(2) => Presence::Invalid,
+            Some(_) => Presence::Present,
+        })
+    }
+
+    fn lock_status(&mut self) -> Result<Option<LockHolder>, DbError> {
+        self.flush_begin()?;
+        let key = self.lock_key();
+        match Self::lock_session(&mut self.client, key)? {
+            None => Ok(None),
+            Some(pid) => Ok(Some(self.describe_holder(pid))),
+        }
+    }
+
+    fn break_lock(&mut self) -> Result<Option<LockHolder>, DbError> {
+        self.flush_begin()?;
+        let key = self.lock_key();
+        let table = self.table("lock");
+        let holder = match Self::lock_session(&mut self.client, key)? {
+            Some(pid) => {
+                let h = self.describe_holder(pid);
+                let ended: bool = self
+                    .client
+                    .query_one("SELECT pg_terminate_backend($1)", &[&pid])
+                    .map_err(|e| {
+                        let mut d = map_error(&e);
+                        d.message = format!(
+                            "cannot end session pid {pid}, which holds the migration lock: {}; a superuser (or a member of pg_signal_backend) can",
+                            d.message
+                        );
+                        d
+                    })?
+                    .get(0);
+                if !ended {
+                    return Err(DbError::msg(format!(
+                        "session pid {pid}, which holds the migration lock, did not end"
+                    )));
+                }
+                Some(h)
+            }
+            None => Self::read_lock_row(&mut self.client, &table),
+        };
+        if self.state_exists()? {
+            self.client
+                .execute(&format!("DELETE FROM {table} WHERE id = 1"), &[])
+                .map_err(|e| map_error(&e))?;
+        }
+        Ok(holder)
+    }
+
+    fn reconnect(&mut self) -> Result<(), DbError> {
+        let mut config = self.target.config.clone();
+        config.application_name(&self.app);
+        let mut client = open_client(&self.target, &config)?;
+        if self.read_only {
+            client
+                .batch_execute("SET default_transaction_read_only = on")
+                .map_err(|e| map_error(&e))?;
+        }
+        self.client = client;
+        self.pending_begin = false;
+        self.in_tx = false;
+        self.record_stmt = None;
+        Ok(())
+    }
+}
+
+impl Postgres {
+    /// Adds to the tables of an earlier sluice the columns it lacks (never drops or
+    /// rewrites), under the same advisory lock as their creation.
+    fn upgrade_state(&mut self) -> Result<(), DbError> {
+        let (m, l) = (self.table("migrations"), self.table("lock"));
+        let have: i64 = self
+            .client
+            .query_one(
+                "SELECT count(*) FROM pg_attribute WHERE NOT attisdropped AND \
+                 ((attrelid = to_regclass($1) AND attname IN ('started_statement', 'started_checksum')) \
+                  OR (attrelid = to_regclass($2) AND attname = 'expires'))",
+                &[&m, &l],
+            )
+            .map_err(|e| map_error(&e))?
+            .get(0);
+        if have == 3 {
+            return Ok(());
+        }
+        let create_key = self.lock_key() ^ 1;
+        let mut tx = self.client.transaction().map_err(|e| map_error(&e))?;
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            &[&LOCK_CLASS, &create_key],
+        )
+        .map_err(|e| map_error(&e))?;
+        tx.batch_execute(&format!(
+            "ALTER TABLE {m} ADD COLUMN IF NOT EXISTS started_statement integer, ADD COLUMN IF NOT EXISTS started_checksum text;
+             ALTER TABLE {l} ADD COLUMN IF NOT EXISTS expires timestamptz;"
+        ))
+        .map_err(|e| map_error(&e))?;
+        tx.commit().map_err(|e| map_error(&e))
+    }
+}
+
+/// The lease, as an interval literal PostgreSQL reads.
+fn lease_interval() -> String {
+    format!("{} milliseconds", sluice_core::engine::LEASE.as_millis())
 }
 
 /// Schemas that are the user's: not the system's, not sluice's own (`$1`).
@@ -1125,56 +1484,28 @@ fn collect_indexes(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-/// The migration lock on PostgreSQL: an advisory lock held by its own connection.
+/// The migration lock on PostgreSQL: an advisory lock held by its own connection, which
+/// the heartbeat owns.
+#[derive(Debug)]
 struct PgLock {
-    conn: Option<Client>,
-    key: i32,
-    table: String,
-    run_id: String,
+    lease: crate::lease::Lease,
     took_over: Option<LockHolder>,
-}
-
-impl std::fmt::Debug for PgLock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PgLock")
-            .field("run_id", &self.run_id)
-            .finish()
-    }
-}
-
-impl PgLock {
-    fn unlock(&mut self) -> Result<(), DbError> {
-        let Some(mut conn) = self.conn.take() else {
-            return Ok(());
-        };
-        conn.execute(
-            &format!("DELETE FROM {} WHERE id = 1 AND run_id = $1", self.table),
-            &[&self.run_id],
-        )
-        .map_err(|e| map_error(&e))?;
-        conn.execute(
-            "SELECT pg_advisory_unlock($1, $2)",
-            &[&LOCK_CLASS, &self.key],
-        )
-        .map_err(|e| map_error(&e))?;
-        Ok(())
-    }
 }
 
 impl LockGuard for PgLock {
     fn release(mut self: Box<Self>) -> Result<(), DbError> {
-        self.unlock()
+        self.lease.release()
     }
 
     fn took_over(&self) -> Option<&LockHolder> {
         self.took_over.as_ref()
     }
-}
 
-impl Drop for PgLock {
-    fn drop(&mut self) {
-        // Closing the connection releases the advisory lock in any case.
-        let _ = self.unlock();
+    fn held(&mut self) -> Result<(), DbError> {
+        match self.lease.lost() {
+            None => Ok(()),
+            Some(why) => Err(DbError::msg(why)),
+        }
     }
 }
 

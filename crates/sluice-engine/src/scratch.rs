@@ -164,7 +164,7 @@ impl Drop for Scratch {
 fn remove(l: &Leftover) -> Result<(), DbError> {
     match l {
         Leftover::File(p) => {
-            for suffix in ["", "-wal", "-shm", "-journal"] {
+            for suffix in ["", "-wal", "-shm", "-journal", ".sluice-lock"] {
                 let mut f = p.clone().into_os_string();
                 f.push(suffix);
                 let _ = std::fs::remove_file(f);

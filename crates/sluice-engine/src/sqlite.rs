@@ -2,8 +2,16 @@
 //!
 //! State lives in `sluice_migrations`, `sluice_events` (append-only, enforced by triggers)
 //! and `sluice_lock`, next to the user's tables. Transactions are `BEGIN IMMEDIATE`, so two
-//! runners serialise on SQLite's write lock; the migration lock is a row in `sluice_lock`
-//! that names its holder, taken over only when its process is gone from this host.
+//! runners serialise on SQLite's write lock.
+//!
+//! The migration lock is an operating-system file lock (`flock`; `LockFileEx` on Windows)
+//! on `<database>.sluice-lock`, beside the database, held for the whole run: the kernel
+//! releases it when the process ends in any way, whatever PID or UTS namespace it ran in (a
+//! container, a pod on a shared volume), on every platform. The row in `sluice_lock` only
+//! names the holder, with a heartbeat; a row found by a run that got the file lock belongs
+//! to a run that is gone. The lock file is never deleted (deleting a lock file others may
+//! hold open would let two runs lock two different files).
+//!
 //! A database file that sluice creates is put in WAL journal mode.
 
 use std::path::{Path, PathBuf};
@@ -11,12 +19,13 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sluice_core::engine::{
-    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, LockError, LockGuard,
-    LockHolder, QueryOutcome, Record, Value,
+    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, Expected, LockError,
+    LockGuard, LockHolder, QueryOutcome, Record, Value, WriteError,
 };
 use sluice_core::schema::{SchemaObject, TableStats};
 use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
 use sluice_sql::Dialect;
+use sluice_sql::footprint::{Presence, Thing};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sluice_migrations (
@@ -31,6 +40,8 @@ CREATE TABLE IF NOT EXISTS sluice_migrations (
     statements_total INTEGER NOT NULL,
     statements_done INTEGER NOT NULL,
     done_checksum TEXT,
+    started_statement INTEGER,
+    started_checksum TEXT,
     last_error TEXT,
     updated_at TEXT NOT NULL
 );
@@ -63,9 +74,19 @@ CREATE TABLE IF NOT EXISTS sluice_lock (
     host TEXT NOT NULL,
     actor TEXT NOT NULL,
     since TEXT NOT NULL,
-    heartbeat TEXT NOT NULL
+    heartbeat TEXT NOT NULL,
+    expires TEXT
 );
 ";
+
+/// Columns added to sluice's tables after their first release: added to older tables by
+/// `create_state`, read around by readers (which never write).
+const ADDED: [(&str, &str, &str); 4] = [
+    ("sluice_migrations", "done_checksum", "TEXT"),
+    ("sluice_migrations", "started_statement", "INTEGER"),
+    ("sluice_migrations", "started_checksum", "TEXT"),
+    ("sluice_lock", "expires", "TEXT"),
+];
 
 /// How long a statement waits on another connection's write lock by default.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -120,18 +141,21 @@ impl Sqlite {
         }))
     }
 
-    /// Whether the history table has `done_checksum` (added after the first release of
-    /// the state tables; read commands must not add it, so they read around it).
-    fn has_done_checksum(&self) -> Result<bool, DbError> {
+    /// Which of the columns added later this table has (readers read around the others).
+    fn has_column(&self, table: &str, column: &str) -> Result<bool, DbError> {
         self.conn
-            .query_row("SELECT count(*) FROM pragma_table_info('sluice_migrations') WHERE name = 'done_checksum'", [], |r| r.get::<_, i64>(0))
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+                [table, column],
+                |r| r.get::<_, i64>(0),
+            )
             .map(|n| n > 0)
             .map_err(map_error)
     }
 
     fn lock_row(conn: &Connection) -> Result<Option<LockHolder>, DbError> {
         conn.query_row(
-            "SELECT run_id, pid, host, actor, since FROM sluice_lock WHERE id = 1",
+            "SELECT run_id, pid, host, actor, since, heartbeat FROM sluice_lock WHERE id = 1",
             [],
             |r| {
                 Ok(LockHolder {
@@ -140,6 +164,7 @@ impl Sqlite {
                     host: r.get(2)?,
                     actor: r.get(3)?,
                     since: r.get(4)?,
+                    heartbeat: r.get(5)?,
                     session: None,
                 })
             },
@@ -148,38 +173,100 @@ impl Sqlite {
         .map_err(map_error)
     }
 
-    /// One attempt: `Ok(Ok(took_over))` when taken, `Ok(Err(holder))` when held by someone else.
-    fn try_lock(
-        &mut self,
-        me: &LockHolder,
-    ) -> Result<Result<Option<LockHolder>, Option<LockHolder>>, DbError> {
-        match self.conn.execute_batch("BEGIN IMMEDIATE") {
-            Ok(()) => {}
-            Err(e) if is_busy(&e) => return Ok(Err(None)),
-            Err(e) => return Err(map_error(e)),
-        }
+    /// `column` of the history table, or NULL for a table of an earlier sluice without it.
+    fn column_or_null(&self, column: &'static str) -> Result<&'static str, DbError> {
+        Ok(if self.has_column("sluice_migrations", column)? {
+            column
+        } else {
+            "NULL"
+        })
+    }
+
+    /// The lock file beside the database.
+    fn lock_path(&self) -> PathBuf {
+        lock_path(&self.path)
+    }
+
+    /// The row naming the holder of the file lock, or one that says nobody is named.
+    fn named_holder(&self) -> LockHolder {
+        let exists = self.state_exists_quietly();
+        exists
+            .then(|| Self::lock_row(&self.conn).ok().flatten())
+            .flatten()
+            .unwrap_or_else(|| LockHolder {
+                run_id: RunId::from_recorded("(unknown: the lock row is not written yet)".into()),
+                pid: 0,
+                host: "?".into(),
+                actor: "?".into(),
+                since: "?".into(),
+                heartbeat: None,
+                session: None,
+            })
+    }
+
+    fn state_exists_quietly(&self) -> bool {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sluice_lock'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .is_ok_and(|n| n > 0)
+    }
+
+    /// Writes this run's row in `sluice_lock` (the file lock is held): who held it before,
+    /// when a run that is gone left its row.
+    fn write_lock_row(&mut self, me: &LockHolder) -> Result<Option<LockHolder>, DbError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(map_error)?;
         let result = (|| {
-            let current = Self::lock_row(&self.conn)?;
-            let took_over = match current {
-                Some(h) if !holder_is_dead(&h) => return Ok(Err(Some(h))),
-                other => other,
-            };
+            let took_over = Self::lock_row(&self.conn)?;
+            let now = sluice_core::time::Timestamp::now();
             self.conn
                 .execute(
-                    "INSERT OR REPLACE INTO sluice_lock (id, run_id, pid, host, actor, since, heartbeat) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?5)",
-                    params![me.run_id.as_str(), me.pid, me.host, me.actor, me.since],
+                    "INSERT OR REPLACE INTO sluice_lock (id, run_id, pid, host, actor, since, heartbeat, expires) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![me.run_id.as_str(), me.pid, me.host, me.actor, me.since, now.rfc3339(), lease_end(now)],
                 )
                 .map_err(map_error)?;
-            Ok(Ok(took_over))
+            Ok(took_over)
         })();
         match &result {
-            Ok(Ok(_)) => self.conn.execute_batch("COMMIT").map_err(map_error)?,
-            _ => {
+            Ok(_) => self.conn.execute_batch("COMMIT").map_err(map_error)?,
+            Err(_) => {
                 let _ = self.conn.execute_batch("ROLLBACK");
             }
         }
         result
     }
+}
+
+/// `<database>.sluice-lock`.
+fn lock_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".sluice-lock");
+    db.with_file_name(name)
+}
+
+/// When a lease renewed `now` ends.
+fn lease_end(now: sluice_core::time::Timestamp) -> String {
+    now.plus(sluice_core::engine::LEASE).rfc3339()
+}
+
+/// Whether the file at `path` is still the one `file` has open (a lock on a file that was
+/// removed or replaced protects nothing).
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &std::fs::File, path: &Path) -> bool {
+    path.exists()
 }
 
 /// Puts a new database in WAL mode. The switch needs an exclusive lock and SQLite may
@@ -198,19 +285,17 @@ fn set_wal(conn: &Connection) -> Result<(), DbError> {
     }
 }
 
-/// Whether the holder's process is gone: only decidable for a process on this host.
-fn holder_is_dead(h: &LockHolder) -> bool {
-    let proc_fs = Path::new("/proc/self").exists();
-    proc_fs && h.host == crate::host_name() && !Path::new(&format!("/proc/{}", h.pid)).exists()
-}
-
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }
 
 /// Maps a SQLite error to a [`DbError`] with a SQLSTATE where one fits.
 pub fn map_error(e: rusqlite::Error) -> DbError {
-    match &e {
+    map_error_ref(&e)
+}
+
+fn map_error_ref(e: &rusqlite::Error) -> DbError {
+    match e {
         rusqlite::Error::SqliteFailure(f, msg) => {
             let message = msg.clone().unwrap_or_else(|| f.to_string());
             let (native, state) = match f.extended_code {
@@ -236,6 +321,7 @@ pub fn map_error(e: rusqlite::Error) -> DbError {
                 message,
                 sqlstate: state.map(str::to_string),
                 native_code: Some(native),
+                connection_lost: false,
             }
         }
         other => DbError::msg(other.to_string()),
@@ -302,10 +388,12 @@ impl Engine for Sqlite {
     fn create_state(&mut self) -> Result<(), DbError> {
         if self.state_exists()? {
             // Tables from an earlier sluice: add what they lack (never drop or rewrite).
-            if !self.has_done_checksum()? {
-                self.conn
-                    .execute_batch("ALTER TABLE sluice_migrations ADD COLUMN done_checksum TEXT")
-                    .map_err(map_error)?;
+            for (table, column, ty) in ADDED {
+                if !self.has_column(table, column)? {
+                    self.conn
+                        .execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}"))
+                        .map_err(map_error)?;
+                }
             }
             return Ok(());
         }
@@ -322,8 +410,10 @@ impl Engine for Sqlite {
             .conn
             .prepare_cached(
                 &format!(
-                    "SELECT id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, {}, last_error, updated_at FROM sluice_migrations",
-                    if self.has_done_checksum()? { "done_checksum" } else { "NULL" }
+                    "SELECT id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, {}, last_error, updated_at, {}, {} FROM sluice_migrations",
+                    self.column_or_null("done_checksum")?,
+                    self.column_or_null("started_statement")?,
+                    self.column_or_null("started_checksum")?,
                 ),
             )
             .map_err(map_error)?;
@@ -343,6 +433,8 @@ impl Engine for Sqlite {
                     done_checksum: r.get::<_, Option<String>>(10)?.map(Checksum::from_recorded),
                     last_error: r.get(11)?,
                     updated_at: r.get(12)?,
+                    started_statement: r.get(13)?,
+                    started_checksum: r.get::<_, Option<String>>(14)?.map(Checksum::from_recorded),
                 })
             })
             .map_err(map_error)?;
@@ -396,38 +488,84 @@ impl Engine for Sqlite {
         holder: &LockHolder,
         wait: Duration,
     ) -> Result<Box<dyn LockGuard>, LockError> {
+        let path = self.lock_path();
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| {
+                DbError::msg(format!(
+                    "cannot open the lock file {}: {e}; sluice keeps it beside the database and needs to write in that folder",
+                    path.display()
+                ))
+            })?;
         let started = Instant::now();
-        let mut last_holder = None;
-        let result = loop {
-            let left = wait.saturating_sub(started.elapsed());
-            self.conn
-                .busy_timeout(left.max(Duration::from_millis(1)))
-                .map_err(map_error)?;
-            match self.try_lock(holder)? {
-                Ok(took_over) => {
-                    break Ok(Box::new(SqliteLock {
-                        path: self.path.clone(),
-                        run_id: holder.run_id.as_str().to_string(),
-                        took_over,
-                        released: false,
-                    }) as Box<dyn LockGuard>);
-                }
-                Err(h) => {
-                    if h.is_some() {
-                        last_holder = h;
-                    }
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
                     if started.elapsed() >= wait {
-                        break Err(LockError::Timeout {
-                            holder: last_holder.map(Box::new),
+                        return Err(LockError::Timeout {
+                            holder: Some(Box::new(self.named_holder())),
                             waited: started.elapsed(),
                         });
                     }
-                    std::thread::sleep(Duration::from_millis(20).min(left));
+                    std::thread::sleep(
+                        Duration::from_millis(20).min(wait.saturating_sub(started.elapsed())),
+                    );
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(LockError::Db(DbError::msg(format!(
+                        "cannot lock {}: {e}",
+                        path.display()
+                    ))));
                 }
             }
-        };
-        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
-        result
+        }
+        // Holding the file lock, any row left in sluice_lock is a gone run's.
+        let took_over = self.write_lock_row(holder)?;
+        let beat_conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(map_error)?;
+        beat_conn
+            .busy_timeout(Duration::from_millis(200))
+            .map_err(map_error)?;
+        let run_id = holder.run_id.as_str().to_string();
+        let release_run = run_id.clone();
+        let lease = crate::lease::Lease::start(
+            beat_conn,
+            move |c: &mut Connection| {
+                let now = sluice_core::time::Timestamp::now();
+                match c.execute(
+                    "UPDATE sluice_lock SET heartbeat = ?1, expires = ?2 WHERE id = 1 AND run_id = ?3",
+                    params![now.rfc3339(), lease_end(now), run_id],
+                ) {
+                    Ok(1) => Ok(()),
+                    Ok(_) => Err(DbError::msg(
+                        "the lock row no longer names this run (it was removed by hand)",
+                    )),
+                    // The migration holds SQLite's write lock: beat next time.
+                    Err(e) if is_busy(&e) => Ok(()),
+                    Err(e) => Err(map_error(e)),
+                }
+            },
+            move |c: &mut Connection| {
+                c.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
+                c.execute(
+                    "DELETE FROM sluice_lock WHERE id = 1 AND run_id = ?1",
+                    params![release_run],
+                )
+                .map(|_| ())
+                .map_err(map_error)
+            },
+        );
+        Ok(Box::new(SqliteLock {
+            file: Some(file),
+            path,
+            lease,
+            took_over,
+        }))
     }
 
     fn begin(&mut self) -> Result<(), DbError> {
@@ -567,30 +705,181 @@ impl Engine for Sqlite {
             .collect())
     }
 
-    fn put_record(&mut self, r: &Record) -> Result<(), DbError> {
-        self.conn
-            .prepare_cached(
-                "INSERT OR REPLACE INTO sluice_migrations (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    r.id.as_str(),
-                    r.state.as_str(),
-                    r.checksum.as_str(),
-                    r.applied_seq,
-                    r.applied_at,
-                    r.applied_by,
-                    r.run_id.as_str(),
-                    r.duration_ms.map(|d| d as i64),
-                    r.statements_total,
-                    r.statements_done,
-                    r.done_checksum.as_ref().map(|c| c.as_str()),
-                    r.last_error,
-                    r.updated_at
-                ])
+    fn record(
+        &mut self,
+        r: &Record,
+        expected: &Expected,
+        events: &[Event],
+    ) -> Result<(), WriteError> {
+        let values = params![
+            r.id.as_str(),
+            r.state.as_str(),
+            r.checksum.as_str(),
+            r.applied_seq,
+            r.applied_at,
+            r.applied_by,
+            r.run_id.as_str(),
+            r.duration_ms.map(|d| d as i64),
+            r.statements_total,
+            r.statements_done,
+            r.done_checksum.as_ref().map(|c| c.as_str()),
+            r.last_error,
+            r.updated_at,
+            r.started_statement,
+            r.started_checksum.as_ref().map(|c| c.as_str()),
+        ];
+        let written = match expected {
+            Expected::Absent => {
+                let mut st = self
+                    .conn
+                    .prepare_cached(
+                        "INSERT INTO sluice_migrations (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at, started_statement, started_checksum) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    )
+                    .map_err(map_error)?;
+                match st.execute(values) {
+                    Ok(n) => n,
+                    Err(e) if map_error_ref(&e).sqlstate.as_deref() == Some("23505") => 0,
+                    Err(e) => return Err(map_error(e).into()),
+                }
+            }
+            Expected::Row { state, run_id } => {
+                let mut st = self
+                    .conn
+                    .prepare_cached(
+                        "UPDATE sluice_migrations SET state = ?2, checksum = ?3, applied_seq = ?4, applied_at = ?5, applied_by = ?6, run_id = ?7, duration_ms = ?8, \
+                         statements_total = ?9, statements_done = ?10, done_checksum = ?11, last_error = ?12, updated_at = ?13, started_statement = ?14, started_checksum = ?15 \
+                         WHERE id = ?1 AND state = ?16 AND run_id = ?17",
+                    )
+                    .map_err(map_error)?;
+                let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
+                let (s, run) = (state.as_str(), run_id.as_str());
+                all.push(&s);
+                all.push(&run);
+                st.execute(all.as_slice()).map_err(map_error)?
+            }
+        };
+        if written != 1 {
+            let found = self.records()?.into_iter().find(|x| x.id == r.id);
+            return Err(WriteError::Changed {
+                found: Expected::of(found.as_ref()),
+            });
+        }
+        for e in events {
+            self.append_event(e)?;
+        }
+        Ok(())
+    }
+
+    fn probe(&mut self, thing: &Thing) -> Result<Presence, DbError> {
+        let master = |schema: &Option<String>| match schema {
+            Some(s) if !s.eq_ignore_ascii_case("main") => {
+                format!("\"{}\".sqlite_master", s.replace('"', "\"\""))
+            }
+            _ => "sqlite_master".to_string(),
+        };
+        let exists = |sql: &str, args: &[&str]| -> Result<Presence, DbError> {
+            let n: i64 = self
+                .conn
+                .query_row(sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))
+                .map_err(map_error)?;
+            Ok(if n > 0 {
+                Presence::Present
+            } else {
+                Presence::Absent
             })
-            .map(|_| ())
-            .map_err(map_error)
+        };
+        let object = |kind: &str, n: &sluice_sql::parse::Name| {
+            exists(
+                &format!(
+                    "SELECT count(*) FROM {} WHERE type = ?1 AND name = ?2 COLLATE NOCASE",
+                    master(&n.schema)
+                ),
+                &[kind, &n.name],
+            )
+        };
+        match thing {
+            Thing::Table(n) => object("table", n),
+            Thing::View(n) => object("view", n),
+            Thing::Index { name, .. } => object("index", name),
+            Thing::Trigger { name, .. } => object("trigger", name),
+            Thing::Column { table, column } => exists(
+                "SELECT count(*) FROM pragma_table_info(?1, ?2) WHERE name = ?3 COLLATE NOCASE",
+                &[
+                    &table.name,
+                    table.schema.as_deref().unwrap_or("main"),
+                    column,
+                ],
+            ),
+            Thing::NotNull { table, column } => exists(
+                "SELECT count(*) FROM pragma_table_info(?1, ?2) WHERE name = ?3 COLLATE NOCASE AND \"notnull\"",
+                &[
+                    &table.name,
+                    table.schema.as_deref().unwrap_or("main"),
+                    column,
+                ],
+            ),
+            // SQLite has none of these: a statement that makes one failed.
+            _ => Ok(Presence::Absent),
+        }
+    }
+
+    fn lock_status(&mut self) -> Result<Option<LockHolder>, DbError> {
+        let path = self.lock_path();
+        let Ok(file) = std::fs::File::open(&path) else {
+            return Ok(None); // never locked by this sluice
+        };
+        match file.try_lock_shared() {
+            Ok(()) => Ok(None),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(Some(self.named_holder())),
+            Err(std::fs::TryLockError::Error(e)) => Err(DbError::msg(format!(
+                "cannot read the lock file {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    fn break_lock(&mut self) -> Result<Option<LockHolder>, DbError> {
+        let path = self.lock_path();
+        let file = match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+        {
+            Ok(f) => Some(f),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(DbError::msg(format!(
+                    "cannot open the lock file {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        if let Some(f) = &file {
+            match f.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let h = self.named_holder();
+                    return Err(DbError::msg(format!(
+                        "the migration lock is held by a live process, {h}: the operating system holds its lock on {} until that process ends, and no other process can take it. Stop that process (pid {} on host {}, or its container), and the lock is free at once",
+                        path.display(),
+                        h.pid,
+                        h.host
+                    )));
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(DbError::msg(format!("cannot lock {}: {e}", path.display())));
+                }
+            }
+        }
+        if !self.state_exists_quietly() {
+            return Ok(None);
+        }
+        let holder = Self::lock_row(&self.conn)?;
+        self.conn
+            .execute("DELETE FROM sluice_lock WHERE id = 1", [])
+            .map_err(map_error)?;
+        Ok(holder)
     }
 
     fn append_event(&mut self, e: &Event) -> Result<(), DbError> {
@@ -622,44 +911,38 @@ impl Engine for Sqlite {
     }
 }
 
-/// The migration lock on SQLite: the row in `sluice_lock`, deleted on release or drop.
+/// The migration lock on SQLite: the file lock, held until release or drop, and the row
+/// that names this run (kept alive by the heartbeat, deleted on release).
 #[derive(Debug)]
 struct SqliteLock {
+    file: Option<std::fs::File>,
     path: PathBuf,
-    run_id: String,
+    lease: crate::lease::Lease,
     took_over: Option<LockHolder>,
-    released: bool,
-}
-
-impl SqliteLock {
-    fn delete(&mut self) -> Result<(), DbError> {
-        self.released = true;
-        let conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .map_err(map_error)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
-        conn.execute(
-            "DELETE FROM sluice_lock WHERE id = 1 AND run_id = ?1",
-            params![self.run_id],
-        )
-        .map_err(map_error)?;
-        Ok(())
-    }
 }
 
 impl LockGuard for SqliteLock {
     fn release(mut self: Box<Self>) -> Result<(), DbError> {
-        self.delete()
+        let deleted = self.lease.release();
+        // Dropping the file closes it, which releases the file lock.
+        self.file.take();
+        deleted
     }
 
     fn took_over(&self) -> Option<&LockHolder> {
         self.took_over.as_ref()
     }
-}
 
-impl Drop for SqliteLock {
-    fn drop(&mut self) {
-        if !self.released {
-            let _ = self.delete();
+    fn held(&mut self) -> Result<(), DbError> {
+        if let Some(why) = self.lease.lost() {
+            return Err(DbError::msg(why));
+        }
+        match &self.file {
+            Some(f) if same_file(f, &self.path) => Ok(()),
+            _ => Err(DbError::msg(format!(
+                "the lock file {} was removed or replaced while this run held it",
+                self.path.display()
+            ))),
         }
     }
 }

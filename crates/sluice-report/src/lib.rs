@@ -103,6 +103,15 @@ pub struct StatusRow {
     pub statements_done: Option<u32>,
     /// Statements in `up`.
     pub statements_total: Option<u32>,
+    /// The run that was applying (or reverting) it stopped part way: killed, or cut off
+    /// from the server. Its row still says `applying`; `state` says what that means.
+    pub interrupted: bool,
+    /// The statement (1-based) that had started and was not recorded done: in flight while
+    /// its run holds the lock, in doubt once it is gone (`interrupted`).
+    pub in_doubt: Option<u32>,
+    /// What the catalog says of the statement in doubt (`status --check`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
     /// The last error.
     pub last_error: Option<String>,
 }
@@ -146,6 +155,9 @@ impl StatusDoc {
                     runs_here: e.runs_here,
                     statements_done: r.map(|r| r.statements_done),
                     statements_total: r.map(|r| r.statements_total),
+                    interrupted: e.interrupted,
+                    in_doubt: e.in_doubt,
+                    check: None,
                     last_error: r.and_then(|r| r.last_error.clone()),
                 }
             })
@@ -204,16 +216,38 @@ pub fn status_text(doc: &StatusDoc, style: Style, out: &mut dyn Write) -> io::Re
         if r.file.is_none() {
             notes.push("FILE MISSING".to_string());
         }
-        if r.state == State::Partial {
-            notes.push(format!(
-                "stopped after statement {}/{}",
-                r.statements_done.unwrap_or(0),
-                r.statements_total.unwrap_or(0)
-            ));
+        let (done, total) = (
+            r.statements_done.unwrap_or(0),
+            r.statements_total.unwrap_or(0),
+        );
+        match (r.state, r.interrupted, r.in_doubt) {
+            (State::Partial, true, Some(k)) => notes.push(format!(
+                "its run stopped while statement {k}/{total} ran: statement {k} IN DOUBT (`sluice status --check`, then `sluice up --resume`)"
+            )),
+            (State::Partial, true, None) => notes.push(format!(
+                "its run stopped after statement {done}/{total} (`sluice up --resume` goes on)"
+            )),
+            (State::Partial, false, _) => {
+                notes.push(format!("stopped after statement {done}/{total}"))
+            }
+            (State::Failed, true, _) => {
+                notes.push("its run stopped before any statement ran".to_string())
+            }
+            (State::Reverting, true, _) => notes.push(
+                "its run stopped while reverting it (`sluice resolve`)".to_string(),
+            ),
+            (State::Applying, false, Some(k)) => notes.push(format!(
+                "in flight: statement {k}/{total}, run {}",
+                r.run_id.as_deref().unwrap_or("?")
+            )),
+            _ => {}
+        }
+        if let Some(c) = &r.check {
+            notes.push(format!("statement {}: {c}", r.in_doubt.unwrap_or(0)));
         }
         if let Some(e) = &r.last_error {
             match r.state {
-                State::Failed | State::Partial => notes.push(e.clone()),
+                State::Failed | State::Partial if !r.interrupted => notes.push(e.clone()),
                 // A down that failed and was rolled back leaves the migration applied.
                 State::Applied => notes.push(format!("last attempt: {e}")),
                 _ => {}
@@ -233,7 +267,7 @@ pub fn status_text(doc: &StatusDoc, style: Style, out: &mut dyn Write) -> io::Re
             (r.applied_by.clone().unwrap_or_default(), None),
             (
                 notes.join("; "),
-                if r.drift || r.file.is_none() {
+                if r.drift || r.file.is_none() || (r.interrupted && r.in_doubt.is_some()) {
                     Some(Color::Red)
                 } else {
                     None

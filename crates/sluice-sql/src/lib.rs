@@ -24,9 +24,15 @@
 //! white space is not a statement. Errors ([`SplitError`]) name the line where an
 //! unterminated string, identifier, comment or dollar quote began.
 //!
-//! What this crate must never do: guess. It does not parse SQL, rewrite statements, or
-//! drop anything that is code.
+//! Beside the splitter: [`parse`] reads one statement into what the safety analysis needs,
+//! [`lint`] analyses it (locks, rewrites, data loss, rules), and [`footprint`] says what it
+//! leaves in the catalog (so a runner that lost track of a statement can tell whether it
+//! ran) and whether it may commit together with the runner's bookkeeping.
+//!
+//! What this crate must never do: guess. It does not rewrite statements or drop anything
+//! that is code, and a statement it cannot read is said to be unread, never safe.
 
+pub mod footprint;
 pub mod lint;
 mod names;
 pub mod parse;

@@ -21,6 +21,8 @@ pub struct EnvRead {
     pub records: Vec<sluice_core::engine::Record>,
     /// The audit events, oldest first.
     pub events: Vec<EventRow>,
+    /// The run that holds the migration lock now.
+    pub live: Option<sluice_core::RunId>,
 }
 
 /// Reads the history and events of the environment `name` (read-only).
@@ -42,6 +44,7 @@ pub fn read_env_full(s: &Settings, name: &str) -> Result<EnvRead, String> {
         initialised: false,
         records: Vec::new(),
         events: Vec::new(),
+        live: None,
     };
     let Some(mut e) = sluice_engine::open(&url, &s.project, &opts).map_err(|e| e.to_string())?
     else {
@@ -50,6 +53,7 @@ pub fn read_env_full(s: &Settings, name: &str) -> Result<EnvRead, String> {
     read.server = Some(e.info().server);
     if e.state_exists().map_err(|e| e.to_string())? {
         read.initialised = true;
+        read.live = super::live_run(e.as_mut());
         read.records = e.records().map_err(|e| e.to_string())?;
         read.events = e
             .events(&EventFilter::default())

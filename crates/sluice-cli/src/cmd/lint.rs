@@ -135,7 +135,8 @@ fn pending<'p>(
     } else {
         Vec::new()
     };
-    let overview = sluice_core::run::Overview::new(plan, records, &s.env);
+    let live = super::live_run(engine);
+    let overview = sluice_core::run::Overview::new(plan, records, &s.env, live.as_ref());
     let opts = sluice_core::run::UpOptions {
         late: Some(s.late),
         ..sluice_core::run::UpOptions::default()

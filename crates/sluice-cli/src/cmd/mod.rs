@@ -46,6 +46,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Log(a) => log::run(a, &settings, out),
         Command::Report(a) => report::run(a, &settings, out),
         Command::Resolve(a) => resolve::run(a, &settings, out),
+        Command::Unlock(a) => resolve::unlock(a, &settings, out),
         Command::Schema(a) => schema::run(a, &settings, out),
         Command::Test(a) => test::run(a, &settings, out),
         Command::Drift(a) => drift::run(a, &settings, out),
@@ -68,6 +69,15 @@ pub struct History {
     pub server: Option<String>,
     /// Whether sluice's tables exist.
     pub initialised: bool,
+    /// The run that holds the migration lock now, if any: a row left `applying` by any
+    /// other run belongs to a run that stopped.
+    pub live: Option<sluice_core::RunId>,
+}
+
+/// The run that holds the migration lock now (`None` when nobody does, or when it cannot
+/// be read).
+fn live_run(engine: &mut dyn sluice_core::Engine) -> Option<sluice_core::RunId> {
+    engine.lock_status().ok().flatten().map(|h| h.run_id)
 }
 
 /// Loads the plan and reads the history at the same time (files on one thread, the
@@ -81,11 +91,13 @@ fn plan_and_history(s: &Settings) -> Result<(sluice_core::Plan, History), Failur
                     records: Vec::new(),
                     server: None,
                     initialised: false,
+                    live: None,
                 },
                 Some(mut e) => {
                     let server = Some(e.info().server);
                     if e.state_exists()? {
                         History {
+                            live: live_run(e.as_mut()),
                             records: e.records()?,
                             server,
                             initialised: true,
@@ -95,6 +107,7 @@ fn plan_and_history(s: &Settings) -> Result<(sluice_core::Plan, History), Failur
                             records: Vec::new(),
                             server,
                             initialised: false,
+                            live: None,
                         }
                     }
                 }
@@ -220,9 +233,9 @@ fn open_existing(
         })
 }
 
-/// Parses a `--lock-wait` value.
+/// Parses a `--lock-wait` value (at most a day).
 fn lock_wait(s: &str) -> Result<std::time::Duration, Failure> {
-    sluice_core::time::parse_duration(s)
+    sluice_core::time::parse_duration_at_most(s, std::time::Duration::from_secs(24 * 3600))
         .map_err(|e| Failure::new(Exit::Input, format!("--lock-wait: {e}")))
 }
 

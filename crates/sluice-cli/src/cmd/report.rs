@@ -124,7 +124,7 @@ fn pending(s: &Settings, generated_at: String) -> Result<PendingReport, Failure>
 
 fn runbook(s: &Settings, generated_at: String, run_verify: bool) -> Result<RunbookReport, Failure> {
     let (plan, history) = super::plan_and_history(s)?;
-    let overview = Overview::new(&plan, history.records, &s.env);
+    let overview = Overview::new(&plan, history.records, &s.env, history.live.as_ref());
     // The order of application: applied ones as recorded, then the rest in plan order.
     let mut applied: Vec<(&Migration, sluice_core::State, i64)> = Vec::new();
     let mut rest: Vec<(&Migration, sluice_core::State)> = Vec::new();
@@ -261,7 +261,7 @@ fn status(s: &Settings, generated_at: String) -> Result<StatusReport, Failure> {
             Ok(own_status(s, &plan)?)
         } else {
             super::gates::read_env_full(s, &name).map(|r| {
-                let overview = Overview::new(&plan, r.records, &name);
+                let overview = Overview::new(&plan, r.records, &name, r.live.as_ref());
                 let doc = StatusDoc::new(
                     Target {
                         database: r.database,
@@ -284,8 +284,8 @@ fn own_status(
     s: &Settings,
     plan: &sluice_core::Plan,
 ) -> Result<(StatusDoc, Vec<sluice_core::engine::EventRow>), Failure> {
-    let (server, initialised, records, events) = match s.open(Access::ReadOnly, "report")? {
-        None => (None, false, Vec::new(), Vec::new()),
+    let (server, initialised, records, events, live) = match s.open(Access::ReadOnly, "report")? {
+        None => (None, false, Vec::new(), Vec::new(), None),
         Some(mut e) => {
             let server = Some(e.info().server);
             if e.state_exists()? {
@@ -294,13 +294,14 @@ fn own_status(
                     true,
                     e.records()?,
                     e.events(&EventFilter::default())?,
+                    super::live_run(e.as_mut()),
                 )
             } else {
-                (server, false, Vec::new(), Vec::new())
+                (server, false, Vec::new(), Vec::new(), None)
             }
         }
     };
-    let overview = Overview::new(plan, records, &s.env);
+    let overview = Overview::new(plan, records, &s.env, live.as_ref());
     let doc = StatusDoc::new(s.target(server), initialised, &overview.entries);
     Ok((doc, events))
 }

@@ -92,6 +92,8 @@ fn check(
             retries: 0,
             retry_cap: std::time::Duration::from_secs(1),
             only: None,
+            reconnect: std::time::Duration::ZERO,
+            ..sluice_core::run::UpOptions::default()
         };
         sluice_core::run::up(e.as_mut(), &ctx, &plan, &opts, &mut |_| {})?;
         let dialect = e.info().dialect.name();

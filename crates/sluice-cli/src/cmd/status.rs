@@ -14,12 +14,15 @@ pub fn run(args: StatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
         return all_envs(s, out);
     }
     let (plan, history) = super::plan_and_history(s)?;
-    let overview = Overview::new(&plan, history.records, &s.env);
-    let doc = StatusDoc::new(
+    let overview = Overview::new(&plan, history.records, &s.env, history.live.as_ref());
+    let mut doc = StatusDoc::new(
         s.target(history.server),
         history.initialised,
         &overview.entries,
     );
+    if args.check {
+        check_in_doubt(s, &overview, &mut doc)?;
+    }
     super::emit(
         s,
         &doc,
@@ -27,6 +30,32 @@ pub fn run(args: StatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
         out,
     )?;
     Ok(Exit::Success)
+}
+
+/// `status --check`: what the catalog says of each statement in doubt (what `up --resume`
+/// would decide). Reads only.
+fn check_in_doubt(
+    s: &Settings,
+    overview: &Overview<'_>,
+    doc: &mut StatusDoc,
+) -> Result<(), Failure> {
+    let doubtful: Vec<_> = overview
+        .entries
+        .iter()
+        .zip(0..)
+        .filter_map(|(e, i)| Some((i, e.migration?, e.in_doubt.filter(|_| e.interrupted)?)))
+        .collect();
+    if doubtful.is_empty() {
+        return Ok(());
+    }
+    let Some(mut engine) = s.open(sluice_engine::Access::ReadOnly, "status")? else {
+        return Ok(());
+    };
+    for (i, m, k) in doubtful {
+        let verdict = sluice_core::run::judge(engine.as_mut(), m, k)?;
+        doc.migrations[i].check = Some(verdict.describe());
+    }
+    Ok(())
 }
 
 /// `status --all-envs`: a column per environment, each cell the migration's state there.

@@ -37,6 +37,14 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
         retries: s.retries,
         retry_cap: s.retry_cap,
         only: None,
+        reconnect: match &args.reconnect {
+            Some(r) => {
+                sluice_core::time::parse_duration_at_most(r, sluice_core::config::MAX_RECONNECT)
+                    .map_err(|e| Failure::new(Exit::Input, format!("--reconnect: {e}")))?
+            }
+            None => s.reconnect,
+        },
+        ..UpOptions::default()
     };
     let mut opts = opts;
     let mut to_apply: Vec<String> = Vec::new();
@@ -47,7 +55,8 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
     } else {
         Vec::new()
     };
-    let overview = run::Overview::new(&plan, records, &s.env);
+    let live = super::live_run(engine.as_mut());
+    let overview = run::Overview::new(&plan, records, &s.env, live.as_ref());
     if let Ok(chosen) = run::plan_up(&plan, &overview, &opts, &s.env) {
         let apply: Vec<&sluice_core::Migration> = chosen.apply.iter().map(|(m, _)| *m).collect();
         let reports = super::analysis::assess(s, &apply, Some(&mut engine))
@@ -151,6 +160,31 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
                     migration.id, s.env
                 )
             }
+            Progress::Recovered { migration, note } => {
+                format!("{run_id} {}: {note}", migration.id)
+            }
+            Progress::Reconnecting {
+                migration,
+                error,
+                attempt,
+            } => format!(
+                "{run_id} connection lost while applying {} ({error}); reconnecting (attempt {attempt})",
+                migration.id
+            ),
+            Progress::Reconnected {
+                migration: _,
+                waited,
+                relocked,
+                standing,
+            } => format!(
+                "{run_id} reconnected after {}{}. {standing}",
+                super::human(waited),
+                if relocked {
+                    ", and took the migration lock again"
+                } else {
+                    ""
+                }
+            ),
             Progress::Reverted { .. } => return,
         };
         if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {

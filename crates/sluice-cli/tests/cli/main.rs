@@ -497,9 +497,17 @@ fn lock_held_by_a_live_run_times_out_with_exit_5() {
     sluice(p.path(), &["up", "--count", "0"]).code(0);
     let conn = db(&p.path().join("sluice.db"));
     let host = sluice_core::whoami::host_name();
-    // Our own pid: alive for as long as this test runs.
+    // A live holder: this test process holds the file lock, and the row names it.
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(p.path().join("sluice.db.sluice-lock"))
+        .unwrap();
+    lock.lock().unwrap();
     conn.execute(
-        "INSERT INTO sluice_lock VALUES (1, 'run_20260101_000000_00000000000000aa', ?1, ?2, 'someone', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+        "INSERT INTO sluice_lock VALUES (1, 'run_20260101_000000_00000000000000aa', ?1, ?2, 'someone', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', NULL)",
         rusqlite::params![std::process::id(), host],
     )
     .unwrap();
@@ -511,9 +519,9 @@ fn lock_held_by_a_live_run_times_out_with_exit_5() {
         ),
         ["0"]
     );
-    // A holder whose process is gone is taken over, and that is recorded.
-    conn.execute("UPDATE sluice_lock SET pid = 999999999", [])
-        .unwrap();
+    // The holder ends (its process dies: the kernel frees its file lock); the row it left
+    // is taken over at once, and that is recorded.
+    drop(lock);
     sluice(p.path(), &["up", "--lock-wait", "300ms"]).code(0);
     let notes = strings(
         &conn,

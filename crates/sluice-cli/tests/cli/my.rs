@@ -373,8 +373,13 @@ fn a_killed_runner_leaves_no_lock_and_a_true_state() {
         ),
         ["applying 1"]
     );
+    // Its run is gone: status says so (partial, stopped after statement 1 of 2).
     let st = b.sluice(p.path(), &["status"]).code(0);
-    assert!(st.stdout.contains("applying"), "{}", st.stdout);
+    assert!(
+        st.stdout.contains("partial") && st.stdout.contains("stopped after statement 1/2"),
+        "{}",
+        st.stdout
+    );
     b.sluice(p.path(), &["up", "--resume", "--lock-wait", "10s"])
         .code(0);
     let e = b.t("events");

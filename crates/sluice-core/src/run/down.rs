@@ -3,11 +3,13 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use super::apply::{Failed, failure_text};
-use super::up::{Progress, in_transaction};
-use super::{Direction, Entry, MigrationFailure, Overview, RunContext, RunError};
-use super::{in_tx, lock, ms, new_record, refuse};
-use crate::engine::{DbError, Engine, Record, StatementError, Timeouts};
+use super::apply::{Failed, failure_text, in_transaction};
+use super::up::Progress;
+use super::{Direction, Entry, FailedAt, MigrationFailure, Overview, RunContext, RunError};
+use super::{check_lock, lock, ms, new_record, refuse, write, write_failed};
+use crate::engine::{
+    DbError, Engine, Event, Expected, LockGuard, StatementError, Timeouts, WriteError,
+};
 use crate::file::Migration;
 use crate::id::MigrationId;
 use crate::plan::Plan;
@@ -98,11 +100,11 @@ pub fn down(
         return Err(RunError::NoHistory);
     }
     engine.create_state()?; // brings tables of an earlier sluice up to date
-    let guard = lock(engine, ctx, lock_wait)?;
+    let mut guard = lock(engine, ctx, lock_wait)?;
     let result = engine
         .set_timeouts(timeouts)
-        .map_err(RunError::Db)
-        .and_then(|()| down_locked(engine, ctx, plan, target, progress));
+        .map_err(RunError::from)
+        .and_then(|()| down_locked(engine, ctx, plan, target, &mut guard, progress));
     let released = guard.release();
     let done = result?;
     released?;
@@ -114,10 +116,11 @@ pub(super) fn down_locked(
     ctx: &RunContext,
     plan: &Plan,
     target: &DownTarget,
+    guard: &mut Box<dyn LockGuard>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Vec<MigrationId>, RunError> {
     let records = engine.records()?;
-    let overview = Overview::new(plan, records, &ctx.env);
+    let overview = Overview::new(plan, records, &ctx.env, Some(&ctx.run_id));
     let chosen = match plan_down(plan, &overview, target) {
         Ok(c) => c,
         Err(RunError::Refused { id, reason }) => {
@@ -139,16 +142,14 @@ pub(super) fn down_locked(
     let mut done = Vec::new();
     for m in chosen {
         let started = Instant::now();
-        let prior = overview
-            .get(m.id.as_str())
-            .and_then(|e| e.record.clone())
-            .ok_or_else(|| {
-                RunError::Db(DbError::msg(format!(
-                    "{} is applied but has no history row",
-                    m.id
-                )))
-            })?;
-        revert_one(engine, ctx, m, &prior)?;
+        let Some(entry) = overview.get(m.id.as_str()).filter(|e| e.record.is_some()) else {
+            return Err(RunError::Db(DbError::msg(format!(
+                "{} is applied but has no history row",
+                m.id
+            ))));
+        };
+        check_lock(engine, guard, Some(&m.id), entry.record.as_ref())?;
+        revert_one(engine, ctx, m, entry)?;
         progress(Progress::Reverted {
             migration: m,
             duration: started.elapsed(),
@@ -158,35 +159,47 @@ pub(super) fn down_locked(
     Ok(done)
 }
 
-pub(super) fn revert_one(
+fn revert_one(
     engine: &mut dyn Engine,
     ctx: &RunContext,
     m: &Migration,
-    prior: &Record,
+    entry: &Entry<'_>,
 ) -> Result<(), RunError> {
     let Some(down) = &m.down else {
         unreachable!("checked by the caller")
     };
+    let Some(stored) = &entry.record else {
+        unreachable!("checked by the caller")
+    };
+    let mut expected = Expected::of(Some(stored));
+    let mut pre: Vec<Event> = entry.takeover_event(ctx).into_iter().collect();
+    let from = entry.state;
     let started = Instant::now();
     let transactional = in_transaction(m, down, engine.capabilities());
     let statements: Vec<&str> = down.statements.iter().map(|s| s.sql.as_str()).collect();
-    let begin_ev = ctx.step(m, prior.state, State::Reverting);
+    let begin_ev = ctx.step(m, from, State::Reverting);
     let result = if transactional {
         engine.begin()?;
         engine
             .execute_all(&statements)
             .map_err(|e| Failed::statement(down, e))
     } else {
-        let mut r = prior.clone();
+        let mut r = stored.clone();
         r.state = State::Reverting;
         r.run_id = ctx.run_id.clone();
-        in_tx(engine, |e| e.record(&r, std::slice::from_ref(&begin_ev)))?;
+        r.started_statement = None;
+        r.started_checksum = None;
+        r.updated_at = Timestamp::now().rfc3339();
+        let mut events = std::mem::take(&mut pre);
+        events.push(begin_ev.clone());
+        write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, &expected))?;
+        expected = Expected::of(Some(&r));
         statements.iter().enumerate().try_for_each(|(i, sql)| {
             engine.execute(sql).map_err(|error| {
                 Failed::statement(
                     down,
                     StatementError {
-                        index: i,
+                        index: Some(i),
                         line_offset: None,
                         error,
                     },
@@ -194,36 +207,59 @@ pub(super) fn revert_one(
             })
         })
     };
+    if let Err(f) = &result
+        && f.error.connection_lost
+    {
+        let _ = engine.rollback();
+        return Err(RunError::from(f.error.clone()));
+    }
     let result = result.and_then(|()| {
         let elapsed = started.elapsed();
         let mut r = new_record(ctx, m, State::Pending, m.up.statements.len());
         r.duration_ms = Some(ms(elapsed));
         let mut done = ctx.step(m, State::Reverting, State::Pending);
         done.duration_ms = Some(ms(elapsed));
-        let events = if transactional {
-            vec![begin_ev.clone(), done]
+        let mut events = std::mem::take(&mut pre);
+        if transactional {
+            events.push(begin_ev.clone());
+        }
+        events.push(done);
+        let written = if transactional {
+            engine
+                .record(&r, &expected, &events)
+                .and_then(|()| engine.commit().map_err(WriteError::Db))
         } else {
-            vec![done]
+            write(engine, &r, &expected, &events)
         };
-        let write = if transactional {
-            engine.record(&r, &events).and_then(|()| engine.commit())
-        } else {
-            in_tx(engine, |e| e.record(&r, &events))
-        };
-        write.map_err(|e| Failed::bookkeeping(down, e))
+        match written {
+            Ok(()) => Ok(()),
+            Err(WriteError::Db(e)) if !e.connection_lost => Err(Failed::bookkeeping(down, e)),
+            Err(other) => {
+                let _ = engine.rollback();
+                Err(Failed {
+                    at: FailedAt::Bookkeeping,
+                    line: 0,
+                    error: DbError::msg(write_failed(other, &m.id, &expected).to_string()),
+                })
+            }
+        }
     });
     let Err(failed) = result else { return Ok(()) };
     let _ = engine.rollback();
+    if failed.line == 0 || failed.error.connection_lost {
+        // The lock or the row was lost, or the connection: nothing more may be written.
+        return Err(RunError::Db(failed.error));
+    }
     let message = format!("down failed: {}", failure_text(m, down, &failed));
     // Rolled back, or the first down statement failed: as before (applied, or partial).
     // Otherwise some (or, when only the bookkeeping failed, all) of the down statements ran
     // outside a transaction: partial.
-    let to = if transactional || failed.index == 1 {
-        prior.state
+    let to = if transactional || failed.at == FailedAt::Statement(1) {
+        from
     } else {
         State::Partial
     };
-    let mut events = Vec::new();
+    let mut events = pre;
     if transactional {
         events.push(begin_ev);
     }
@@ -231,18 +267,20 @@ pub(super) fn revert_one(
     ev.reason = Some(message.clone());
     ev.duration_ms = Some(ms(started.elapsed()));
     events.push(ev);
-    let mut r = prior.clone();
+    let mut r = stored.clone();
     r.state = to;
     r.last_error = Some(message);
     r.run_id = ctx.run_id.clone();
+    r.started_statement = None;
+    r.started_checksum = None;
     r.updated_at = Timestamp::now().rfc3339();
-    in_tx(engine, |e| e.record(&r, &events))?;
+    write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, &expected))?;
     Err(RunError::MigrationFailed(Box::new(MigrationFailure {
         id: m.id.clone(),
         path: down.file.clone().unwrap_or_else(|| m.path.clone()),
         direction: Direction::Down,
         line: failed.line,
-        index: failed.index,
+        at: failed.at,
         total: down.statements.len(),
         error: failed.error,
         note: None,

@@ -52,10 +52,8 @@ pub enum RunError {
         /// The environment.
         env: String,
     },
-    /// A non-transactional migration stopped part way.
-    #[error(
-        "migration {id} is partial: statements 1–{done} of {total} ran before it failed; sluice never guesses how to finish it. Fix the failed statement in the file and run `sluice up --resume` to continue after statement {done}, or repair the database by hand and record it with `sluice resolve {id} --applied|--reverted --reason …`"
-    )]
+    /// A step-by-step migration stopped part way: it failed, or its run stopped.
+    #[error("{}", partial_message(.id, *.done, *.total, .stopped.as_ref()))]
     Partial {
         /// The migration.
         id: MigrationId,
@@ -63,20 +61,26 @@ pub enum RunError {
         done: u32,
         /// Statements in all.
         total: u32,
+        /// When its run stopped (killed, cut off) rather than failed: the statement then in
+        /// doubt, if any.
+        stopped: Option<Option<u32>>,
     },
-    /// `up --resume` of a migration whose statements that already ran were edited.
+    /// `up --resume` of a migration whose statements that already ran (or the one in
+    /// doubt) were edited.
     #[error(
-        "{id} cannot be resumed: its statements 1–{done}, which already ran, are not the same in the file any more; restore them (only the failed statement and those after it may change), or repair by hand and use `sluice resolve`"
+        "{id} cannot be resumed: its statements 1–{}, which already ran{}, are not the same in the file any more; restore them (only the failed statement and those after it may change), or repair by hand and use `sluice resolve`", .in_doubt.unwrap_or(*.done), .in_doubt.map(|k| format!(" or may have run (statement {k} is in doubt)")).unwrap_or_default()
     )]
     ResumeChanged {
         /// The migration.
         id: MigrationId,
         /// Statements that ran.
         done: u32,
+        /// The statement in doubt, when there is one.
+        in_doubt: Option<u32>,
     },
-    /// A migration is `applying` or `reverting` with nobody running it: its run died.
+    /// A migration is `reverting` with nobody running it: its run died.
     #[error(
-        "{id} is {state} but no sluice run holds the lock: the run that started it died after statement {done} of {total}; check the database, then `sluice up --resume` to continue it or `sluice resolve {id} --applied|--reverted --reason …` to record what you did"
+        "{id} is {state} but no sluice run holds the lock: the run that started reverting it stopped part way; check the database, then record what it is with `sluice resolve {id} --applied|--reverted --reason …`"
     )]
     Interrupted {
         /// The migration.
@@ -127,6 +131,82 @@ pub enum RunError {
     /// A migration failed.
     #[error(transparent)]
     MigrationFailed(Box<MigrationFailure>),
+    /// The migration lock was lost while the run went on.
+    #[error(
+        "the migration lock was lost{}: {cause}. This run stopped at once, so it cannot overwrite another run's work. {standing} See who holds the lock with `sluice status`; once no other run is active, `sluice up --resume` goes on", .during.as_ref().map(|m| format!(" while applying {m}")).unwrap_or_default()
+    )]
+    LockLost {
+        /// The migration in flight.
+        during: Option<MigrationId>,
+        /// How it was lost.
+        cause: String,
+        /// What the history records.
+        standing: String,
+    },
+    /// A history row is not as this run left it: another run changed it.
+    #[error(
+        "{id}: its history row is now {found}, not {expected} as this run last saw it: another run changed it meanwhile. This run stopped and overwrote nothing; `sluice log --migration {id}` shows who did what"
+    )]
+    HistoryChanged {
+        /// The migration.
+        id: MigrationId,
+        /// What this run expected.
+        expected: String,
+        /// What the row is.
+        found: String,
+    },
+    /// The connection to the database was lost and not restored.
+    #[error(
+        "the connection to the database was lost{}: {error}{}. {standing}", .during.as_ref().map(|m| format!(" while applying {m}")).unwrap_or_default(), if .waited.is_zero() { String::new() } else { format!("; sluice tried to reconnect for {:.0} s", .waited.as_secs_f64()) }
+    )]
+    ConnectionLost {
+        /// The migration in flight.
+        during: Option<MigrationId>,
+        /// The error that said so.
+        error: Box<DbError>,
+        /// How long sluice tried to reconnect.
+        waited: Duration,
+        /// What the history records, as far as this run knows.
+        standing: String,
+    },
+    /// A statement is in doubt and the catalog cannot tell whether it took effect.
+    #[error(
+        "{id}: statement {statement} of {total} ({}:{line}) had started when its run stopped, and {why}: sluice never guesses. Check the database, then record what you found with `sluice resolve {id} --statement-done --reason …` (it took effect) or `--statement-not-done` (it did not); `sluice up --resume` goes on from there", .path.display()
+    )]
+    InDoubt {
+        /// The migration.
+        id: MigrationId,
+        /// The statement (1-based).
+        statement: u32,
+        /// Statements in `up`.
+        total: u32,
+        /// The file.
+        path: PathBuf,
+        /// The statement's line.
+        line: usize,
+        /// Why the catalog cannot tell.
+        why: String,
+    },
+}
+
+fn partial_message(
+    id: &MigrationId,
+    done: u32,
+    total: u32,
+    stopped: Option<&Option<u32>>,
+) -> String {
+    match stopped {
+        None => format!(
+            "migration {id} is partial: statements 1–{done} of {total} ran before it failed; sluice never guesses how to finish it. Fix the failed statement in the file and run `sluice up --resume` to continue after statement {done}, or repair the database by hand and record it with `sluice resolve {id} --applied|--reverted --reason …`"
+        ),
+        Some(None) => format!(
+            "migration {id} is partial: the run that applied it stopped (killed, or cut off from the server) after statement {done} of {total}, before statement {} started. `sluice up --resume` goes on from there",
+            done + 1
+        ),
+        Some(Some(k)) => format!(
+            "migration {id} is partial: the run that applied it stopped (killed, or cut off from the server) while statement {k} of {total} ran, so statement {k} is in doubt: it may or may not have taken effect. `sluice status --check` shows what the catalog says; `sluice up --resume` decides from it and goes on (or stops and asks, when the catalog cannot tell)"
+        ),
+    }
 }
 
 /// A migration that failed: where, why, and what state it was left in.
@@ -138,10 +218,10 @@ pub struct MigrationFailure {
     pub path: PathBuf,
     /// Whether `up` or `down` failed.
     pub direction: Direction,
-    /// Line of the failing statement.
+    /// Line of the failing statement (of the section's marker when not identified).
     pub line: usize,
-    /// 1-based index of the failing statement (0: sluice's own bookkeeping failed).
-    pub index: usize,
+    /// What failed.
+    pub at: FailedAt,
     /// Statements in the section.
     pub total: usize,
     /// The database's error.
@@ -152,6 +232,17 @@ pub struct MigrationFailure {
     pub transactional: bool,
     /// What ran before it in this run.
     pub applied_before: Vec<MigrationId>,
+}
+
+/// What failed in a migration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailedAt {
+    /// This statement (1-based).
+    Statement(usize),
+    /// A statement the server did not identify (a lock or statement timeout in a batch).
+    Unidentified,
+    /// sluice's own bookkeeping.
+    Bookkeeping,
 }
 
 /// Which section ran.
@@ -169,18 +260,25 @@ impl std::fmt::Display for MigrationFailure {
             Direction::Up => format!("{}", self.id),
             Direction::Down => format!("the down section of {}", self.id),
         };
-        if self.index == 0 {
-            write!(f, "{what}: recording its progress failed: {}", self.error)?;
-        } else {
-            write!(
+        match self.at {
+            FailedAt::Bookkeeping => {
+                write!(f, "{what}: recording its progress failed: {}", self.error)?
+            }
+            FailedAt::Statement(i) => write!(
                 f,
-                "{what} failed at statement {} of {} ({}:{}): {}",
-                self.index,
+                "{what} failed at statement {i} of {} ({}:{}): {}",
                 self.total,
                 self.path.display(),
                 self.line,
                 self.error
-            )?;
+            )?,
+            FailedAt::Unidentified => write!(
+                f,
+                "{what} failed ({}; the server did not say which of its {} statements was waiting, and sluice does not run them again to find out): {}",
+                self.path.display(),
+                self.total,
+                self.error
+            )?,
         }
         if let Some(n) = &self.note {
             write!(f, " ({n})")?;
@@ -193,8 +291,11 @@ impl std::fmt::Display for MigrationFailure {
             (Direction::Up, true) => {
                 "the migration was rolled back: nothing of it remains; its state is now failed. Fix the file and run `sluice up` again"
             }
+            (Direction::Up, false) if self.at == FailedAt::Statement(1) => {
+                "nothing of it ran (the first statement failed, and a failed statement changes nothing); its state is now failed. Fix the file and run `sluice up` again"
+            }
             (Direction::Up, false) => {
-                "it ran outside a transaction, so the statements before it stay applied; its state is now partial"
+                "it ran step by step, so the statements before it stay applied; its state is now partial"
             }
             (Direction::Down, true) => {
                 "the rollback was itself rolled back: the migration is still applied, untouched. Fix its down section and run `sluice down` again"
@@ -211,7 +312,16 @@ impl std::error::Error for MigrationFailure {}
 
 impl From<DbError> for RunError {
     fn from(e: DbError) -> Self {
-        RunError::Db(e)
+        if e.connection_lost {
+            RunError::ConnectionLost {
+                during: None,
+                error: Box::new(e),
+                waited: Duration::ZERO,
+                standing: String::new(),
+            }
+        } else {
+            RunError::Db(e)
+        }
     }
 }
 
@@ -219,7 +329,7 @@ impl From<LockError> for RunError {
     fn from(e: LockError) -> Self {
         match e {
             LockError::Timeout { holder, waited } => RunError::LockTimeout { holder, waited },
-            LockError::Db(e) => RunError::Db(e),
+            LockError::Db(e) => RunError::from(e),
         }
     }
 }

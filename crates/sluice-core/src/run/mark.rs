@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use super::{RunContext, RunError, in_tx, lock, new_record, refuse};
-use crate::engine::Engine;
+use super::{RunContext, RunError, lock, new_record, refuse, write_failed};
+use crate::engine::{Engine, Expected};
 use crate::id::MigrationId;
 use crate::plan::Plan;
 use crate::state::State;
@@ -62,6 +62,7 @@ pub fn mark_applied(
                 return Err(RunError::UnknownId(item.id.to_string()));
             };
             let prior = records.iter().find(|r| r.id == m.id);
+            let expected = Expected::of(prior);
             match prior.map(|r| r.state) {
                 None | Some(State::Pending) => {}
                 Some(State::Applied) => {
@@ -91,16 +92,18 @@ pub fn mark_applied(
             ev.reason = Some(item.reason.clone());
             ev.details = item.details.clone();
             ev.details["executed"] = serde_json::json!(false);
-            rows.push(r);
+            rows.push((r, expected));
             events.push(ev);
             summary.recorded.push(m.id.clone());
         }
-        in_tx(engine, |e| {
-            for (r, ev) in rows.iter().zip(&events) {
-                e.record(r, std::slice::from_ref(ev))?;
+        engine.begin()?;
+        for ((r, expected), ev) in rows.iter().zip(&events) {
+            if let Err(e) = engine.record(r, expected, std::slice::from_ref(ev)) {
+                let _ = engine.rollback();
+                return Err(write_failed(e, &r.id, expected));
             }
-            Ok(())
-        })?;
+        }
+        engine.commit()?;
         Ok(summary)
     })();
     let released = guard.release();

@@ -1,12 +1,27 @@
 //! The runner: what `status`, `up`, `down` and `verify` do, as policy over an [`Engine`].
 //!
-//! Every state change goes through [`State::can_go_to`] and leaves an event. On an engine
-//! with transactional DDL a migration, its history row and its events commit together; a
-//! failure rolls all of it back and then records `failed` with the error, in a
-//! transaction of its own. A migration with `transaction: false` runs statement by
-//! statement, with its progress recorded after each, so a failure leaves `partial k/n`.
+//! Every state change goes through [`State::can_go_to`] and leaves an event, and every
+//! write of a history row is conditional on the row being as this run last left it and on
+//! the run still holding the migration lock ([`Expected`]): a run that lost its lock, or
+//! whose row another run changed, stops and overwrites nothing.
+//!
+//! On an engine with transactional DDL a migration, its history row and its events commit
+//! together; a failure rolls all of it back and then records `failed` with the error, in
+//! a transaction of its own. A migration that cannot run in one transaction runs step by
+//! step ([`apply`]): each statement either commits together with the record of its
+//! progress, or — when it cannot run inside a transaction (`CREATE INDEX CONCURRENTLY`,
+//! DDL on MySQL) — is recorded as *started* before it runs and *done* after. A run that
+//! dies between the two leaves that statement *in doubt*; [`doubt`] decides from the live
+//! catalog whether it took effect, and never guesses where the catalog cannot tell.
+//!
+//! The modules, by concern: [`overview`] merges the plan with the history (and says which
+//! rows belong to a run that is gone), [`up`] chooses and applies under the lock and
+//! reconnects when the connection drops, [`apply`] runs one migration, [`doubt`]
+//! reconciles a statement in doubt, [`down`], [`resolve`], [`verify`] and [`mark`] the other
+//! acts, [`error`] the ways a run stops.
 
 mod apply;
+mod doubt;
 mod down;
 mod error;
 mod mark;
@@ -15,21 +30,45 @@ mod resolve;
 mod up;
 mod verify;
 
+pub use doubt::{Verdict, judge};
 pub use down::{DownTarget, down, plan_down};
-pub use error::{Direction, MigrationFailure, RunError};
+pub use error::{Direction, FailedAt, MigrationFailure, RunError};
 pub use mark::{AdoptSummary, MarkApplied, mark_applied};
 pub use overview::{Entry, Overview};
-pub use resolve::{Resolution, resolve};
+pub use resolve::{Resolution, resolve, resolve_statement, unlock};
 pub use up::{Progress, UpOptions, UpPlan, UpSummary, backoff, plan_up, up};
 pub use verify::{CheckResult, record_verification, verify};
 
-use std::time::Duration;
+use std::fmt;
+use std::time::{Duration, Instant};
 
-use crate::engine::{DbError, Engine, Event, LockHolder, Record};
+use crate::engine::{DbError, Engine, Event, Expected, LockGuard, LockHolder, Record, WriteError};
 use crate::file::Migration;
 use crate::id::{MigrationId, RunId};
 use crate::state::State;
 use crate::time::Timestamp;
+
+/// Time as the runner sees it: waits between attempts and the reconnect deadline go
+/// through it, so that tests assert them in milliseconds without sleeping.
+pub trait Clock: fmt::Debug + Send + Sync {
+    /// Now.
+    fn now(&self) -> Instant;
+    /// Waits `d`.
+    fn sleep(&self, d: Duration);
+}
+
+/// The real clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+    fn sleep(&self, d: Duration) {
+        std::thread::sleep(d)
+    }
+}
 
 /// Who runs, where, and in which environment; stamped on every event.
 #[derive(Clone, Debug)]
@@ -89,6 +128,7 @@ impl RunContext {
             host: self.host.clone(),
             actor: self.actor.clone(),
             since: Timestamp::now().rfc3339(),
+            heartbeat: None,
             session: None,
         }
     }
@@ -119,9 +159,11 @@ pub(super) fn lock(
     let guard = engine.lock(&ctx.holder(), wait)?;
     if let Some(dead) = guard.took_over() {
         let mut ev = ctx.event(None, None, None, true);
-        ev.reason = Some(format!(
-            "took over the migration lock from a run whose process is gone: {dead}"
-        ));
+        ev.reason = Some(if dead.run_id == ctx.run_id {
+            "took the migration lock again after the connection was restored".to_string()
+        } else {
+            format!("took over the migration lock from a run that is gone: {dead}")
+        });
         in_tx(engine, |e| e.append_event(&ev))?;
     }
     Ok(guard)
@@ -140,6 +182,8 @@ pub(super) fn new_record(ctx: &RunContext, m: &Migration, state: State, total: u
         statements_total: total as u32,
         statements_done: 0,
         done_checksum: None,
+        started_statement: None,
+        started_checksum: None,
         last_error: None,
         updated_at: Timestamp::now().rfc3339(),
     }
@@ -161,6 +205,102 @@ pub(super) fn in_tx(
             let _ = engine.rollback();
             Err(e)
         }
+    }
+}
+
+/// Writes a history row (when it is as `expected`) and its events, in a transaction of
+/// their own.
+pub(super) fn write(
+    engine: &mut dyn Engine,
+    record: &Record,
+    expected: &Expected,
+    events: &[Event],
+) -> Result<(), WriteError> {
+    engine.begin()?;
+    match engine.record(record, expected, events) {
+        Ok(()) => engine.commit().map_err(WriteError::Db),
+        Err(e) => {
+            let _ = engine.rollback();
+            Err(e)
+        }
+    }
+}
+
+/// The error for a history write that was not made, about migration `id`.
+pub(super) fn write_failed(e: WriteError, id: &MigrationId, expected: &Expected) -> RunError {
+    match e {
+        WriteError::Db(e) => RunError::from(e),
+        WriteError::LockLost => RunError::LockLost {
+            during: Some(id.clone()),
+            cause: "the lock is no longer held by this run".into(),
+            standing: standing_expected(id, expected),
+        },
+        WriteError::Changed { found } => RunError::HistoryChanged {
+            id: id.clone(),
+            expected: expected.to_string(),
+            found: found.to_string(),
+        },
+    }
+}
+
+/// Checks the lock before a step: a lock that is gone stops the run, unless the database
+/// connection is gone too (the server restarted), which the caller may recover from.
+pub(super) fn check_lock(
+    engine: &mut dyn Engine,
+    guard: &mut Box<dyn LockGuard>,
+    during: Option<&MigrationId>,
+    row: Option<&Record>,
+) -> Result<(), RunError> {
+    let Err(cause) = guard.held() else {
+        return Ok(());
+    };
+    // The lock's own connection failed: is the main connection alive?
+    if let Err(e) = engine.lock_status()
+        && e.connection_lost
+    {
+        return Err(RunError::from(e));
+    }
+    Err(RunError::LockLost {
+        during: during.cloned(),
+        cause: cause.message,
+        standing: match during {
+            Some(id) => standing(id, row),
+            None => String::new(),
+        },
+    })
+}
+
+/// What the history says of `id`, for a message: the row as this run last saw it.
+pub(super) fn standing(id: &MigrationId, row: Option<&Record>) -> String {
+    let Some(r) = row else {
+        return format!("The history holds no row for {id}: it is pending.");
+    };
+    let n = r.statements_total;
+    match (r.state, r.started_statement) {
+        (State::Applying, Some(k)) => format!(
+            "The history records {id} as applying: statements 1–{} of {n} done, statement {k} started and not recorded done, so it is in doubt.",
+            r.statements_done
+        ),
+        (State::Applying, None) if r.statements_done > 0 => format!(
+            "The history records {id} as applying: statements 1–{} of {n} done, statement {} not started.",
+            r.statements_done,
+            r.statements_done + 1
+        ),
+        (State::Applying, None) => {
+            format!("The history records {id} as applying, with none of its statements run.")
+        }
+        (State::Partial, _) => format!(
+            "The history records {id} as partial: statements 1–{} of {n} done.",
+            r.statements_done
+        ),
+        (s, _) => format!("The history records {id} as {s}."),
+    }
+}
+
+fn standing_expected(id: &MigrationId, expected: &Expected) -> String {
+    match expected {
+        Expected::Absent => format!("The history holds no row for {id}: it is pending."),
+        Expected::Row { state, .. } => format!("The history records {id} as {state}."),
     }
 }
 

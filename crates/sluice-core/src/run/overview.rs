@@ -1,10 +1,10 @@
 //! One database's history merged with the plan: the state of every migration, and the
 //! problems that forbid writing.
 
-use super::RunError;
-use crate::engine::Record;
+use super::{RunContext, RunError};
+use crate::engine::{Event, Record};
 use crate::file::Migration;
-use crate::id::{Checksum, MigrationId};
+use crate::id::{Checksum, MigrationId, RunId};
 use crate::plan::Plan;
 use crate::state::State;
 
@@ -17,8 +17,16 @@ pub struct Entry<'p> {
     pub migration: Option<&'p Migration>,
     /// The history row, if any.
     pub record: Option<Record>,
-    /// The state (pending when there is no row).
+    /// The state (pending when there is no row). A row left `applying` by a run that no
+    /// longer holds the lock reads as what it is: `partial` when statements ran or one is
+    /// in doubt, `failed` when none ran (the row itself still says `applying`).
     pub state: State,
+    /// The row belongs to a run that stopped part way (killed, or cut off from the server):
+    /// it says `applying` or `reverting`, and that run no longer holds the lock.
+    pub interrupted: bool,
+    /// The statement (1-based) that had started and was not recorded done: in flight while
+    /// its run holds the lock, in doubt once that run is gone.
+    pub in_doubt: Option<u32>,
     /// The file's checksum when it differs from the recorded one of an applied migration.
     pub drift: Option<Checksum>,
     /// Pending, but ordered before an applied migration.
@@ -35,8 +43,14 @@ pub struct Overview<'p> {
 }
 
 impl<'p> Overview<'p> {
-    /// Merges the plan with the history rows.
-    pub fn new(plan: &'p Plan, mut records: Vec<Record>, env: &str) -> Overview<'p> {
+    /// Merges the plan with the history rows; `live` is the run that holds the migration
+    /// lock now (`None`: nobody), so that rows of runs that are gone read as what they are.
+    pub fn new(
+        plan: &'p Plan,
+        mut records: Vec<Record>,
+        env: &str,
+        live: Option<&RunId>,
+    ) -> Overview<'p> {
         records.sort_by_key(|r| r.applied_seq.unwrap_or(i64::MAX));
         let mut by_id: std::collections::HashMap<String, Record> = records
             .into_iter()
@@ -47,12 +61,11 @@ impl<'p> Overview<'p> {
             .iter()
             .map(|m| {
                 let record = by_id.remove(m.id.as_str());
-                let state = record.as_ref().map_or(State::Pending, |r| r.state);
+                let (state, interrupted, in_doubt) = effective(record.as_ref(), live);
                 let drift = record
                     .as_ref()
                     .filter(|r| {
-                        matches!(r.state, State::Applied | State::Partial)
-                            && r.checksum != m.checksum
+                        matches!(state, State::Applied | State::Partial) && r.checksum != m.checksum
                     })
                     .map(|_| m.checksum.clone());
                 Entry {
@@ -60,6 +73,8 @@ impl<'p> Overview<'p> {
                     migration: Some(m),
                     record,
                     state,
+                    interrupted,
+                    in_doubt,
                     drift,
                     late: false,
                     runs_here: m.runs_in(env),
@@ -78,10 +93,13 @@ impl<'p> Overview<'p> {
             .collect();
         missing.sort_by_key(|r| r.applied_seq.unwrap_or(i64::MAX));
         for r in missing {
+            let (state, interrupted, in_doubt) = effective(Some(&r), live);
             entries.push(Entry {
                 id: r.id.clone(),
                 migration: None,
-                state: r.state,
+                state,
+                interrupted,
+                in_doubt,
                 record: Some(r),
                 drift: None,
                 late: false,
@@ -154,9 +172,19 @@ impl<'p> Overview<'p> {
                         id: e.id.clone(),
                         done: r.statements_done,
                         total: r.statements_total,
+                        stopped: e.interrupted.then_some(e.in_doubt),
                     });
                 }
-                State::Applying | State::Reverting if !resume || e.state == State::Reverting => {
+                State::Partial if down && e.in_doubt.is_some() => {
+                    // The down section was written for a known point; this one is not.
+                    return Err(RunError::Partial {
+                        id: e.id.clone(),
+                        done: r.statements_done,
+                        total: r.statements_total,
+                        stopped: Some(e.in_doubt),
+                    });
+                }
+                State::Reverting | State::Applying => {
                     return Err(RunError::Interrupted {
                         id: e.id.clone(),
                         state: e.state,
@@ -168,5 +196,60 @@ impl<'p> Overview<'p> {
             }
         }
         Ok(())
+    }
+}
+
+impl Entry<'_> {
+    /// The event that records what a run found when it took over this migration from a
+    /// run that stopped: `applying → partial` (or `→ failed` when none of it ran), with the
+    /// statement in doubt. `None` when the row is not interrupted.
+    pub(super) fn takeover_event(&self, ctx: &RunContext) -> Option<Event> {
+        let r = self.record.as_ref().filter(|_| self.interrupted)?;
+        let what = match (self.in_doubt, r.statements_done) {
+            (Some(k), done) => format!(
+                "statements 1–{done} of {} done, statement {k} started and not recorded done: in doubt",
+                r.statements_total
+            ),
+            (None, 0) => "none of its statements had run".to_string(),
+            (None, done) => format!("statements 1–{done} of {} done", r.statements_total),
+        };
+        let mut ev = ctx.event(Some(&self.id), Some(r.state), Some(self.state), true);
+        ev.checksum = Some(r.checksum.clone());
+        ev.reason = Some(format!(
+            "run {} stopped while {} it (killed, or cut off from the server): {what}",
+            r.run_id,
+            if r.state == State::Reverting {
+                "reverting"
+            } else {
+                "applying"
+            }
+        ));
+        ev.details["stopped_run"] = serde_json::json!(r.run_id.as_str());
+        if let Some(k) = self.in_doubt {
+            ev.details["in_doubt"] = serde_json::json!(k);
+        }
+        Some(ev)
+    }
+}
+
+/// What a history row means now: its state, whether its run stopped part way, and the
+/// statement in flight (or in doubt).
+fn effective(r: Option<&Record>, live: Option<&RunId>) -> (State, bool, Option<u32>) {
+    let Some(r) = r else {
+        return (State::Pending, false, None);
+    };
+    let gone = live != Some(&r.run_id);
+    match r.state {
+        State::Applying if gone => match (r.started_statement, r.statements_done) {
+            (Some(k), _) => (State::Partial, true, Some(k)),
+            (None, 0) => (State::Failed, true, None),
+            (None, _) => (State::Partial, true, None),
+        },
+        State::Reverting if gone => (State::Reverting, true, None),
+        s => (
+            s,
+            false,
+            r.started_statement.filter(|_| s == State::Applying),
+        ),
     }
 }

@@ -1,9 +1,11 @@
-//! `resolve`: an audited record of a manual repair.
+//! The audited manual acts: `resolve` (what a repair by hand made of a half-done
+//! migration, or of a statement in doubt) and `unlock --force`.
 
 use std::time::Duration;
 
-use super::{RunContext, RunError, in_tx, lock, new_record, refuse};
-use crate::engine::Engine;
+use super::apply::prefix_checksum;
+use super::{Overview, RunContext, RunError, in_tx, lock, new_record, refuse, write, write_failed};
+use crate::engine::{Engine, Expected, LockHolder};
 use crate::plan::Plan;
 use crate::state::State;
 use crate::time::Timestamp;
@@ -67,11 +69,96 @@ pub fn resolve(
         let mut ev = ctx.step(m, from, to);
         ev.reason = Some(format!("resolved by hand: {reason}"));
         ev.details["manual"] = serde_json::json!(true);
-        in_tx(engine, |e| e.record(&r, &[ev]))?;
+        let expected = Expected::of(prior.as_ref());
+        write(engine, &r, &expected, &[ev]).map_err(|e| write_failed(e, &m.id, &expected))?;
         Ok(to)
     })();
     let released = guard.release();
     let to = result?;
     released?;
     Ok(to)
+}
+
+/// Records what a person found of a statement in doubt: it took effect (`done`), or it did
+/// not. The migration is then `partial` at a known point, and `up --resume` goes on from
+/// there. Returns the statements now recorded done.
+#[allow(clippy::too_many_arguments)]
+pub fn resolve_statement(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    plan: &Plan,
+    id: &str,
+    done: bool,
+    reason: &str,
+    lock_wait: Duration,
+) -> Result<u32, RunError> {
+    if !engine.state_exists()? {
+        return Err(RunError::NoHistory);
+    }
+    let Some(m) = plan.get(id) else {
+        return Err(RunError::UnknownId(id.to_string()));
+    };
+    engine.create_state()?;
+    let guard = lock(engine, ctx, lock_wait)?;
+    let result = (|| {
+        let records = engine.records()?;
+        let overview = Overview::new(plan, records, &ctx.env, Some(&ctx.run_id));
+        let entry = overview.get(id).filter(|e| e.record.is_some());
+        let (Some(e), Some(k)) = (entry, entry.and_then(|e| e.in_doubt)) else {
+            let from = entry.map_or(State::Pending, |e| e.state);
+            let reason = format!(
+                "has no statement in doubt (it is {from}): --statement-done and --statement-not-done are for a statement that had started when its run stopped (see `sluice status`)"
+            );
+            return Err(refuse(engine, ctx, &m.id, from, State::Partial, reason));
+        };
+        let stored = e.record.clone().expect("filtered above");
+        let total = m.up.statements.len();
+        let now_done = if done { k } else { k - 1 };
+        let mut r = new_record(ctx, m, State::Partial, total);
+        r.statements_done = now_done;
+        r.done_checksum = Some(prefix_checksum(m, now_done as usize));
+        r.last_error = stored.last_error.clone();
+        let mut events: Vec<_> = e.takeover_event(ctx).into_iter().collect();
+        let mut ev = ctx.event(Some(&m.id), None, None, true);
+        ev.checksum = Some(m.checksum.clone());
+        ev.reason = Some(format!(
+            "resolved by hand: statement {k} of {total} {}: {reason}",
+            if done {
+                "took effect"
+            } else {
+                "did not take effect"
+            }
+        ));
+        ev.details["manual"] = serde_json::json!(true);
+        ev.details["statement"] = serde_json::json!(k);
+        ev.details["statement_done"] = serde_json::json!(done);
+        events.push(ev);
+        let expected = Expected::of(Some(&stored));
+        write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, &expected))?;
+        Ok(now_done)
+    })();
+    let released = guard.release();
+    let n = result?;
+    released?;
+    Ok(n)
+}
+
+/// `sluice unlock --force`: frees the migration lock (ends the holder's session where the
+/// server can) and records who held it and why it was forced. Returns the holder.
+pub fn unlock(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    reason: &str,
+) -> Result<Option<LockHolder>, RunError> {
+    let holder = engine.break_lock()?;
+    if engine.state_exists()? {
+        let mut ev = ctx.event(None, None, None, true);
+        ev.reason = Some(match &holder {
+            Some(h) => format!("migration lock forced free (held by {h}): {reason}"),
+            None => format!("migration lock forced free (nobody held it): {reason}"),
+        });
+        ev.details["unlock"] = serde_json::json!(true);
+        in_tx(engine, |e| e.append_event(&ev))?;
+    }
+    Ok(holder)
 }

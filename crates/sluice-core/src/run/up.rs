@@ -1,13 +1,15 @@
-//! `up`: what it applies, in which order, under the lock, with retries.
+//! `up`: what it applies, in which order, under the lock; retries, and reconnecting when
+//! the connection drops mid-run.
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use super::apply::{apply_in_transaction, apply_step_by_step};
-use super::{Overview, RunContext, RunError, lock, new_record};
+use super::apply::{Job, apply_step_by_step, apply_transactional, in_transaction};
+use super::{Clock, Overview, RunContext, RunError, SystemClock, check_lock, lock, standing};
 use crate::config::LatePolicy;
-use crate::engine::{Engine, Record, Timeouts};
-use crate::file::{Migration, Section};
+use crate::engine::{DbError, Engine, Expected, LockGuard, Record, Timeouts};
+use crate::file::Migration;
 use crate::id::MigrationId;
 use crate::plan::Plan;
 use crate::state::State;
@@ -24,7 +26,8 @@ pub struct UpOptions {
     pub late: Option<LatePolicy>,
     /// How long to wait for the migration lock.
     pub lock_wait: Duration,
-    /// Continue partial (or interrupted) migrations after their last good statement.
+    /// Continue partial (or interrupted) migrations after their last good statement,
+    /// deciding a statement in doubt from the catalog.
     pub resume: bool,
     /// Lock timeout of every statement, unless the migration says otherwise.
     pub lock_timeout: Option<Duration>,
@@ -36,6 +39,10 @@ pub struct UpOptions {
     pub retry_cap: Duration,
     /// Apply only these (the plan the gates passed); `None`: everything the plan chooses.
     pub only: Option<Vec<String>>,
+    /// How long to try to reconnect when the connection drops mid-run (zero: stop at once).
+    pub reconnect: Duration,
+    /// The clock for waits and deadlines.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Default for UpOptions {
@@ -51,6 +58,8 @@ impl Default for UpOptions {
             retries: 0,
             retry_cap: Duration::from_secs(30),
             only: None,
+            reconnect: Duration::from_secs(30),
+            clock: Arc::new(SystemClock),
         }
     }
 }
@@ -80,6 +89,34 @@ pub enum Progress<'a> {
     SkippedEnv {
         /// It.
         migration: &'a Migration,
+    },
+    /// What a resumed migration found and did first (a statement in doubt decided, an
+    /// INVALID index dropped, session settings made again).
+    Recovered {
+        /// It.
+        migration: &'a Migration,
+        /// What, in one line.
+        note: String,
+    },
+    /// The connection dropped; sluice is reconnecting.
+    Reconnecting {
+        /// The migration in flight.
+        migration: &'a Migration,
+        /// What the connection said.
+        error: String,
+        /// The attempt (1, 2, …).
+        attempt: u32,
+    },
+    /// The connection is back.
+    Reconnected {
+        /// The migration in flight.
+        migration: &'a Migration,
+        /// How long it took.
+        waited: Duration,
+        /// Whether the lock had to be taken again.
+        relocked: bool,
+        /// What the history said of the migration in flight, afterwards.
+        standing: String,
     },
 }
 
@@ -179,8 +216,8 @@ pub fn up(
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<UpSummary, RunError> {
     engine.create_state()?;
-    let guard = lock(engine, ctx, opts.lock_wait)?;
-    let result = up_locked(engine, ctx, plan, opts, progress);
+    let mut guard = lock(engine, ctx, opts.lock_wait)?;
+    let result = up_locked(engine, ctx, plan, opts, &mut guard, progress);
     // Release explicitly so a failure to release is seen; the guard also releases on drop.
     let released = guard.release();
     let summary = result?;
@@ -188,21 +225,26 @@ pub fn up(
     Ok(summary)
 }
 
+fn next_seq(records: &[Record]) -> i64 {
+    records
+        .iter()
+        .filter_map(|r| r.applied_seq)
+        .max()
+        .unwrap_or(0)
+        + 1
+}
+
 pub(super) fn up_locked(
     engine: &mut dyn Engine,
     ctx: &RunContext,
     plan: &Plan,
     opts: &UpOptions,
+    guard: &mut Box<dyn LockGuard>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<UpSummary, RunError> {
     let records = engine.records()?;
-    let mut next_seq = records
-        .iter()
-        .filter_map(|r| r.applied_seq)
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let overview = Overview::new(plan, records, &ctx.env);
+    let mut seq = next_seq(&records);
+    let overview = Overview::new(plan, records, &ctx.env, Some(&ctx.run_id));
     let chosen = plan_up(plan, &overview, opts, &ctx.env)?;
     for m in &chosen.skipped_env {
         progress(Progress::SkippedEnv { migration: m });
@@ -210,30 +252,99 @@ pub(super) fn up_locked(
     let mut summary = UpSummary::default();
     let mut current_timeouts = None;
     for (m, late) in chosen.apply {
-        let prior = overview.get(m.id.as_str()).and_then(|e| e.record.clone());
-        let timeouts = Timeouts {
-            lock: m.meta.lock_timeout.or(opts.lock_timeout),
-            statement: m.meta.statement_timeout.or(opts.statement_timeout),
+        let entry = overview.get(m.id.as_str());
+        let mut row = entry.and_then(|e| e.record.clone());
+        let mut job = Job {
+            m,
+            seq,
+            late,
+            from: entry.map_or(State::Pending, |e| e.state),
+            pre: entry
+                .and_then(|e| e.takeover_event(ctx))
+                .into_iter()
+                .collect(),
+            resume: opts.resume,
         };
-        if current_timeouts != Some(timeouts) {
-            engine.set_timeouts(timeouts)?;
-            current_timeouts = Some(timeouts);
-        }
-        let started = Instant::now();
-        let warnings = match apply_with_retries(engine, ctx, m, prior, next_seq, late, opts) {
+        let started = opts.clock.now();
+        let outcome = loop {
+            let attempt = (|| {
+                check_lock(engine, guard, Some(&m.id), row.as_ref())?;
+                let timeouts = Timeouts {
+                    lock: m.meta.lock_timeout.or(opts.lock_timeout),
+                    statement: m.meta.statement_timeout.or(opts.statement_timeout),
+                };
+                if current_timeouts != Some(timeouts) {
+                    engine.set_timeouts(timeouts)?;
+                    current_timeouts = Some(timeouts);
+                }
+                if in_transaction(m, &m.up, engine.capabilities()) {
+                    apply_transactional(engine, ctx, &mut job, &mut row, opts)
+                } else {
+                    apply_step_by_step(engine, ctx, &mut job, &mut row, opts, guard, progress)
+                }
+            })();
+            match attempt {
+                Err(RunError::ConnectionLost { error, .. }) if !opts.reconnect.is_zero() => {
+                    current_timeouts = None;
+                    let relocked = reconnect(engine, ctx, opts, guard, progress, m, *error, &row)?;
+                    // What the work in flight left: the row says (it commits with it).
+                    let records = engine.records()?;
+                    seq = next_seq(&records);
+                    job.seq = seq;
+                    let now = records.into_iter().find(|r| r.id == m.id);
+                    progress(Progress::Reconnected {
+                        migration: m,
+                        waited: opts.clock.now() - started,
+                        relocked,
+                        standing: standing(&m.id, now.as_ref()),
+                    });
+                    match &now {
+                        Some(r) if r.run_id == ctx.run_id && r.state == State::Applied => {
+                            row = now;
+                            break Ok(Vec::new());
+                        }
+                        Some(r) if r.run_id == ctx.run_id => {
+                            job.from = r.state;
+                            job.resume = r.state == State::Applying || job.resume;
+                            job.pre.clear();
+                            row = now;
+                        }
+                        r if Expected::of(r.as_ref()) == Expected::of(row.as_ref()) => {}
+                        other => {
+                            break Err(RunError::HistoryChanged {
+                                id: m.id.clone(),
+                                expected: Expected::of(row.as_ref()).to_string(),
+                                found: Expected::of(other.as_ref()).to_string(),
+                            });
+                        }
+                    }
+                }
+                other => break other,
+            }
+        };
+        let warnings = match outcome {
             Ok(w) => w,
             Err(mut e) => {
-                if let RunError::MigrationFailed(f) = &mut e {
-                    f.applied_before = summary.applied;
+                match &mut e {
+                    RunError::MigrationFailed(f) => f.applied_before = summary.applied,
+                    RunError::ConnectionLost {
+                        during,
+                        standing: s,
+                        ..
+                    } => {
+                        *during = Some(m.id.clone());
+                        *s = standing(&m.id, row.as_ref());
+                    }
+                    _ => {}
                 }
                 return Err(e);
             }
         };
-        next_seq += 1;
+        seq += 1;
         progress(Progress::Applied {
             migration: m,
             late,
-            duration: started.elapsed(),
+            duration: opts.clock.now() - started,
             warnings,
         });
         summary.applied.push(m.id.clone());
@@ -244,79 +355,54 @@ pub(super) fn up_locked(
     Ok(summary)
 }
 
-/// Applies one migration; a transactional one that hits a lock timeout is rolled back and
-/// tried again with exponential backoff and jitter, each attempt recorded.
-pub(super) fn apply_with_retries(
+/// Reconnects with backoff until `opts.reconnect` has passed, then takes the lock again if
+/// it was lost with the connection. Returns whether it did.
+#[allow(clippy::too_many_arguments)]
+fn reconnect(
     engine: &mut dyn Engine,
     ctx: &RunContext,
-    m: &Migration,
-    mut prior: Option<Record>,
-    seq: i64,
-    late: bool,
     opts: &UpOptions,
-) -> Result<Vec<String>, RunError> {
-    let caps = engine.capabilities();
-    if !in_transaction(m, &m.up, caps) {
-        let resume = prior
-            .as_ref()
-            .filter(|r| matches!(r.state, State::Partial | State::Applying));
-        return apply_step_by_step(
-            engine,
-            ctx,
-            m,
-            prior.as_ref(),
-            resume.map(|r| r.statements_done as usize),
-            seq,
-            late,
-            opts,
-        );
-    }
-    let attempts = if caps.lock_timeout {
-        opts.retries + 1
-    } else {
-        1
-    };
-    for attempt in 1..=attempts {
-        match apply_in_transaction(
-            engine,
-            ctx,
-            m,
-            prior.as_ref(),
-            seq,
-            late,
-            (attempt, attempts),
-        ) {
-            Err(RunError::MigrationFailed(f))
-                if attempt < attempts && f.error.is_lock_timeout() =>
-            {
-                let delay = backoff(attempt, opts.retry_cap);
-                // The failure was recorded (failed); the next attempt starts from there.
-                prior = Some(Record {
-                    state: State::Failed,
-                    ..new_record(ctx, m, State::Failed, m.up.statements.len())
-                });
-                std::thread::sleep(delay);
+    guard: &mut Box<dyn LockGuard>,
+    progress: &mut dyn FnMut(Progress<'_>),
+    m: &Migration,
+    error: DbError,
+    row: &Option<Record>,
+) -> Result<bool, RunError> {
+    let started = opts.clock.now();
+    let mut attempt = 1;
+    let mut last = error;
+    loop {
+        progress(Progress::Reconnecting {
+            migration: m,
+            error: last.short(),
+            attempt,
+        });
+        match engine.reconnect() {
+            Ok(()) => break,
+            Err(e) => {
+                let waited = opts.clock.now() - started;
+                let delay = backoff(attempt, Duration::from_secs(2));
+                if waited + delay > opts.reconnect {
+                    return Err(RunError::ConnectionLost {
+                        during: Some(m.id.clone()),
+                        error: Box::new(e),
+                        waited,
+                        standing: standing(&m.id, row.as_ref()),
+                    });
+                }
+                last = e;
+                opts.clock.sleep(delay);
+                attempt += 1;
             }
-            other => return other,
         }
     }
-    unreachable!("the last attempt returns")
-}
-
-/// Whether a section runs in one transaction: when the migration allows it and the
-/// database can roll its statements back (all of them, or, where DDL commits on its own as
-/// on MySQL, when the section holds only data changes).
-pub(super) fn in_transaction(
-    m: &Migration,
-    section: &Section,
-    caps: crate::engine::Capabilities,
-) -> bool {
-    m.meta.transaction
-        && (caps.transactional_ddl
-            || section
-                .statements
-                .iter()
-                .all(|s| sluice_sql::is_data_change(&s.sql)))
+    if guard.held().is_ok() {
+        return Ok(false);
+    }
+    let fresh = lock(engine, ctx, opts.lock_wait)?;
+    let old = std::mem::replace(guard, fresh);
+    drop(old);
+    Ok(true)
 }
 
 /// Exponential backoff with jitter: about 250 ms · 2^(attempt-1), ±50 %, at most `cap`.

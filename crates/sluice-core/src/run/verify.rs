@@ -72,7 +72,7 @@ pub fn verify(
     } else {
         Vec::new()
     };
-    let overview = Overview::new(plan, records, env);
+    let overview = Overview::new(plan, records, env, None);
     let mut targets: Vec<&Migration> = Vec::new();
     if ids.is_empty() {
         let mut applied = overview.applied_newest_first();
