@@ -21,7 +21,7 @@ pub enum Exit {
     MigrationFailed = 3,
     /// sluice refused: drift, late or partial migrations, dependants, irreversible.
     Refused = 4,
-    /// Another run held the migration lock for the whole --lock-wait.
+    /// Another run held the migration lock for the whole --lock-wait, or this run lost it.
     Locked = 5,
     /// The database could not be opened or read, or another I/O error.
     Database = 6,
@@ -101,8 +101,9 @@ impl From<std::io::Error> for Failure {
 impl From<RunError> for Failure {
     fn from(e: RunError) -> Self {
         let exit = match &e {
-            RunError::Db(_) => Exit::Database,
-            RunError::LockTimeout { .. } => Exit::Locked,
+            RunError::Db(_) | RunError::ConnectionLost { .. } => Exit::Database,
+            RunError::LockTimeout { .. } | RunError::LockLost { .. } => Exit::Locked,
+            RunError::InDoubt { .. } | RunError::HistoryChanged { .. } => Exit::Refused,
             RunError::UnknownId(_) => Exit::Input,
             RunError::MigrationFailed(_) => Exit::MigrationFailed,
             _ => Exit::Refused,

@@ -531,8 +531,51 @@ pub fn resolve_url(env_name: &str, url: &str) -> Result<String, ConfigError> {
     }
 }
 
-/// A URL with any password replaced by `***`, for everything sluice prints or stores.
+/// URL parameters whose values are secrets: masked wherever a URL is shown.
+const SECRET_PARAMS: [&str; 6] = [
+    "password",
+    "pass",
+    "pwd",
+    "sslpassword",
+    "sslkey",
+    "sslkey_contents",
+];
+
+/// A URL with any password replaced by `***`, for everything sluice prints or stores: the
+/// `user:password@` form, and secret-bearing parameters (`?password=`, `sslpassword=`,
+/// `sslkey=`).
 pub fn mask_url(url: &str) -> String {
+    let (main, query) = match url.split_once('?') {
+        Some((m, q)) => (m, Some(q)),
+        None => (url, None),
+    };
+    let mut out = mask_userinfo(main);
+    if let Some(q) = query {
+        out.push('?');
+        let (q, fragment) = q.split_once('#').map_or((q, None), |(a, b)| (a, Some(b)));
+        let pairs: Vec<String> = q
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, v))
+                    if !v.is_empty()
+                        && SECRET_PARAMS
+                            .contains(&k.to_ascii_lowercase().replace('-', "_").as_str()) =>
+                {
+                    format!("{k}=***")
+                }
+                _ => pair.to_string(),
+            })
+            .collect();
+        out.push_str(&pairs.join("&"));
+        if let Some(f) = fragment {
+            out.push('#');
+            out.push_str(f);
+        }
+    }
+    out
+}
+
+fn mask_userinfo(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();
     };
@@ -560,6 +603,14 @@ mod tests {
         );
         assert_eq!(mask_url("postgres://bob@db/app"), "postgres://bob@db/app");
         assert_eq!(mask_url("sqlite:dev.db"), "sqlite:dev.db");
+        assert_eq!(
+            mask_url("postgres://bob@db/app?sslmode=require&password=hunter2&sslpassword=k3y"),
+            "postgres://bob@db/app?sslmode=require&password=***&sslpassword=***"
+        );
+        assert_eq!(
+            mask_url("postgresql:///app?host=/run/pg&PASSWORD=x#frag"),
+            "postgresql:///app?host=/run/pg&PASSWORD=***#frag"
+        );
     }
 
     #[test]

@@ -211,6 +211,12 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(at) = text.find('\0') {
+        return Err(err(
+            text[..at].matches('\n').count() + 1,
+            "this line holds a NUL byte (\\0): a database would stop reading there; remove it (`cat -A` shows it as ^@)".into(),
+        ));
+    }
 
     // Pass 1: find the section markers and their byte ranges.
     let mut header_lines: Vec<(usize, &str)> = Vec::new();

@@ -57,6 +57,7 @@ pub fn load_dir(dir: &Path, dialect: Dialect) -> Result<Loaded, LoadError> {
     })?;
     let mut paths = Vec::new();
     let mut ignored = Vec::new();
+    let mut errors = Vec::new();
     for entry in entries {
         let entry =
             entry.map_err(|e| one(dir, format!("cannot list the migrations folder: {e}")))?;
@@ -68,16 +69,39 @@ pub fn load_dir(dir: &Path, dialect: Dialect) -> Result<Loaded, LoadError> {
         let is_sql = Path::new(name_str.as_ref())
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("sql"));
-        // The type comes with the directory entry; only links need a stat.
-        let is_file = match entry.file_type() {
-            Ok(t) if t.is_symlink() => entry.path().is_file(),
-            Ok(t) => t.is_file(),
-            Err(_) => false,
-        };
-        if is_sql && is_file {
-            paths.push(entry.path());
-        } else {
+        if !is_sql {
             ignored.push(entry.path());
+            continue;
+        }
+        // The type comes with the directory entry; only links need a stat. A `.sql` entry
+        // that is not a readable file is an error, never skipped.
+        let path = entry.path();
+        let kind = match entry.file_type() {
+            Ok(t) if t.is_symlink() => std::fs::metadata(&path).map(|m| m.file_type()),
+            other => other,
+        };
+        match kind {
+            Ok(t) if t.is_file() => paths.push(path),
+            Ok(t) => errors.push(FileError {
+                path,
+                line: 0,
+                message: format!(
+                    "is {}, not a file: every .sql entry in the migrations folder must be a migration file; remove it or rename it",
+                    entry_kind(t)
+                ),
+            }),
+            Err(e) => errors.push(FileError {
+                path,
+                line: 0,
+                message: format!(
+                    "cannot be read ({}): every .sql entry in the migrations folder must be a migration file; fix or remove it",
+                    if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+                        format!("a symbolic link whose target cannot be opened: {e}")
+                    } else {
+                        e.to_string()
+                    }
+                ),
+            }),
         }
     }
     paths.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
@@ -106,7 +130,6 @@ pub fn load_dir(dir: &Path, dialect: Dialect) -> Result<Loaded, LoadError> {
             .collect()
     });
     let mut migrations = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
     for r in results {
         match r {
             Ok(m) => migrations.push(m),
@@ -137,6 +160,28 @@ pub fn load_dir(dir: &Path, dialect: Dialect) -> Result<Loaded, LoadError> {
         migrations,
         ignored,
     })
+}
+
+/// What a directory entry that is not a file is, for a message.
+fn entry_kind(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
 }
 
 /// Reads and parses one file, reading into `buf` (reused: no stat, no allocation per file).

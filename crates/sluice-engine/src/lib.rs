@@ -40,6 +40,9 @@ pub enum OpenError {
         /// The URL, masked.
         url: String,
     },
+    /// The URL is malformed or has a parameter sluice does not know.
+    #[error(transparent)]
+    BadUrl(DbError),
     /// The database failed to open.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -93,6 +96,11 @@ pub fn open(
     let masked = sluice_core::config::mask_url(url);
     match dialect_of(url) {
         Some(Dialect::Sqlite) => {
+            if let Some((_, q)) = url.split_once('?') {
+                return Err(OpenError::BadUrl(DbError::msg(format!(
+                    "{masked}: sqlite: URLs take no parameters (`?{q}`): write sqlite:path/to/file.db"
+                ))));
+            }
             let path = sqlite_path(url, base).ok_or(OpenError::UnknownScheme {
                 url: masked.clone(),
             })?;
@@ -100,14 +108,14 @@ pub fn open(
                 .map(|e| Box::new(e) as Box<dyn Engine>))
         }
         Some(Dialect::Postgres) => {
-            let target = postgres::parse_url(url)?;
+            let target = postgres::parse_url(url).map_err(OpenError::BadUrl)?;
             let read_only = opts.access == Access::ReadOnly;
             let engine =
                 postgres::Postgres::connect(target, &opts.application, &opts.state, read_only)?;
             Ok(Some(Box::new(engine)))
         }
         Some(Dialect::MySql) => {
-            let target = mysql::parse_url(url)?;
+            let target = mysql::parse_url(url).map_err(OpenError::BadUrl)?;
             let read_only = opts.access == Access::ReadOnly;
             let engine = mysql::Mysql::connect(target, &opts.application, &opts.state, read_only)?;
             Ok(Some(Box::new(engine)))

@@ -99,6 +99,9 @@ pub enum SplitErrorKind {
     EmptyDelimiter,
     /// A psql meta-command such as `\connect`: not SQL.
     PsqlMetaCommand(String),
+    /// A NUL byte anywhere, or another control character outside a string literal or a
+    /// quoted name: never meant, and a NUL makes SQLite stop reading silently.
+    ControlCharacter(u8),
 }
 
 impl fmt::Display for SplitError {
@@ -140,15 +143,62 @@ impl fmt::Display for SplitError {
                 "line {} holds the psql meta-command `{cmd}`, which is not SQL: sluice runs SQL only, remove it",
                 self.line
             ),
+            SplitErrorKind::ControlCharacter(0) => write!(
+                f,
+                "line {} holds a NUL byte (\\0): a database would stop reading the statement there; remove it (`cat -A` shows it as ^@)",
+                self.line
+            ),
+            SplitErrorKind::ControlCharacter(b) => write!(
+                f,
+                "line {} holds the control character U+{b:04X} outside a string: it is invisible and never meant; remove it (`cat -A` shows it)",
+                self.line
+            ),
         }
     }
 }
 
 impl std::error::Error for SplitError {}
 
-/// Splits `input` into statements according to `dialect`.
+/// Splits `input` into statements according to `dialect`. Input that cannot run as
+/// written (a NUL byte, a control character outside strings) is an error with its line.
 pub fn split(input: &str, dialect: Dialect) -> Result<Vec<Statement<'_>>, SplitError> {
+    if let Some(at) = stray_control(input, dialect) {
+        return Err(SplitError {
+            line: input[..at].matches('\n').count() + 1,
+            kind: SplitErrorKind::ControlCharacter(input.as_bytes()[at]),
+        });
+    }
     Lexer::new(input, dialect).run()
+}
+
+/// The byte offset of the first NUL in `text`, or of the first control character other
+/// than tab, newline, carriage return and form feed (DEL included) that is not inside a
+/// string literal or a quoted name.
+fn stray_control(text: &str, dialect: Dialect) -> Option<usize> {
+    let b = text.as_bytes();
+    let control = |c: u8| (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0c)) || c == 0x7f;
+    if !b.iter().any(|&c| control(c)) {
+        return None;
+    }
+    if let Some(nul) = b.iter().position(|&c| c == 0) {
+        let first_other = b[..nul].iter().position(|&c| control(c));
+        if first_other.is_none() {
+            return Some(nul);
+        }
+    }
+    let toks = parse::lex::tokens(text, dialect);
+    let quoted = |at: usize| {
+        let i = toks.partition_point(|t| t.at <= at);
+        i > 0 && {
+            let t = &toks[i - 1];
+            matches!(t.kind, parse::lex::Kind::Str | parse::lex::Kind::Quoted)
+                && at < t.at + t.text.len()
+        }
+    };
+    b.iter()
+        .enumerate()
+        .find(|&(i, &c)| c == 0 || (control(c) && !quoted(i)))
+        .map(|(i, _)| i)
 }
 
 /// Words that may stand between `CREATE` and `TRIGGER`/`FUNCTION`/`PROCEDURE`.

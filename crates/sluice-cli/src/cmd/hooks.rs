@@ -52,13 +52,18 @@ pub fn run_hooks(
                 format!("failed ({detail})")
             }
         );
-        let _ = run::record_note(
+        // The audit log must say every hook that ran: a failed write stops the run.
+        if let Err(e) = run::record_note(
             engine,
             ctx,
             None,
             reason.clone(),
             serde_json::json!({ "hook": when, "command": argv, "ok": ok, "env": s.env }),
-        );
+        ) {
+            return Err(format!(
+                "{reason}, and recording that in the audit log failed: {e}"
+            ));
+        }
         if !ok {
             return Err(reason);
         }

@@ -704,10 +704,16 @@ fn state_tables_of_an_earlier_sluice_are_read_and_upgraded() {
         &["DROP TABLE u"],
     );
     sluice(p.path(), &["up", "--count", "1"]).code(0);
-    // The history table as the first version wrote it: no done_checksum.
+    // The history table as the first version wrote it: no done_checksum, no record of a
+    // statement started, no lease in the lock table.
     let conn = db(&p.path().join("sluice.db"));
-    conn.execute_batch("ALTER TABLE sluice_migrations DROP COLUMN done_checksum")
-        .unwrap();
+    conn.execute_batch(
+        "ALTER TABLE sluice_migrations DROP COLUMN done_checksum; \
+         ALTER TABLE sluice_migrations DROP COLUMN started_statement; \
+         ALTER TABLE sluice_migrations DROP COLUMN started_checksum; \
+         ALTER TABLE sluice_lock DROP COLUMN expires;",
+    )
+    .unwrap();
     let st = sluice(p.path(), &["status"]).code(0);
     assert!(st.stdout.contains("1 applied, 1 pending"), "{}", st.stdout);
     let cols =
@@ -719,5 +725,101 @@ fn state_tables_of_an_earlier_sluice_are_read_and_upgraded() {
     );
     sluice(p.path(), &["up"]).code(0);
     assert_eq!(strings(&conn, cols), ["1"]);
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT count(*) FROM pragma_table_info('sluice_migrations') WHERE name LIKE 'started_%'"
+        ),
+        ["2"]
+    );
     sluice(p.path(), &["down", "--count", "2"]).code(0);
+}
+
+#[test]
+fn input_that_cannot_run_as_written_is_refused_with_its_place() {
+    let p = Project::new("badinput");
+    p.simple("M1", &[], &["CREATE TABLE a (x)"], &["DROP TABLE a"]);
+    sluice(p.path(), &["up"]).code(0);
+    let conn = db(&p.path().join("sluice.db"));
+    let events = || strings(&conn, "SELECT count(*) FROM sluice_events");
+    let before = events();
+    let refused = |what: &str, want: &str| {
+        let run = sluice(p.path(), &["up"]);
+        assert_eq!(run.code, 2, "{what}: {}", run.stderr);
+        assert!(run.stderr.contains(want), "{what}: {}", run.stderr);
+        assert_eq!(events(), before, "{what}: the database was written");
+        assert_eq!(user_tables(&conn), ["a"], "{what}");
+    };
+    // A NUL byte: SQLite would stop reading there and skip what follows.
+    p.migration(
+        "M2",
+        "-- sluice:up\nCREATE TABLE b (x);\nCREATE TABLE c (x);\0\nCREATE TABLE d (x);\n-- sluice:down\nSELECT 1;\n",
+    );
+    refused("NUL", "M2.sql:3: this line holds a NUL byte");
+    // A control character outside a string; inside one it is data.
+    p.migration(
+        "M2",
+        "-- sluice:up\nCREATE TABLE b (x);\nINSERT INTO b VALUES ('ok\u{1}');\nCREATE\u{1b} TABLE c (x);\n-- sluice:down\nSELECT 1;\n",
+    );
+    refused(
+        "control",
+        "M2.sql:4: this line holds the control character U+001B",
+    );
+    std::fs::remove_file(p.migrations().join("M2.sql")).unwrap();
+    // .sql entries that are not files: a dangling link, a link loop, a FIFO, a folder.
+    let m = p.migrations();
+    std::os::unix::fs::symlink(m.join("nowhere.sql"), m.join("M3.sql")).unwrap();
+    refused(
+        "dangling link",
+        "M3.sql: cannot be read (a symbolic link whose target cannot be opened",
+    );
+    std::fs::remove_file(m.join("M3.sql")).unwrap();
+    std::os::unix::fs::symlink(m.join("M4.sql"), m.join("M4.sql")).unwrap();
+    refused("link loop", "M4.sql: cannot be read");
+    std::fs::remove_file(m.join("M4.sql")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(m.join("M5.sql"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    refused("fifo", "M5.sql: is a named pipe (FIFO), not a file");
+    std::fs::remove_file(m.join("M5.sql")).unwrap();
+    std::fs::create_dir(m.join("M6.sql")).unwrap();
+    refused("folder", "M6.sql: is a folder, not a file");
+    std::fs::remove_dir(m.join("M6.sql")).unwrap();
+    // URLs: malformed, or with a parameter sluice does not know.
+    for (url, want) in [
+        ("postgres://u@h:port/d", "port `port` is not a number"),
+        ("postgres://u@h/d?pool=3", "unknown parameter `pool`"),
+        ("mysql://u@h/d?pool=3", "unknown parameter `pool`"),
+        (
+            "sqlite:sluice.db?mode=rwc",
+            "sqlite: URLs take no parameters",
+        ),
+    ] {
+        let run = sluice(p.path(), &["--url", url, "status"]);
+        assert_eq!(run.code, 2, "{url}: {}", run.stderr);
+        assert!(run.stderr.contains(want), "{url}: {}", run.stderr);
+    }
+    // Numbers out of bounds in sluice.toml.
+    for (line, want) in [
+        ("retries = 4294967295", "retries = 4294967295: at most 100"),
+        ("lock_timeout = \"99999999999999h\"", "too long a duration"),
+        ("reconnect = \"48h\"", "longer than sluice allows here (1h)"),
+        (
+            "statement_timeout = \"25h\"",
+            "longer than sluice allows here (24h)",
+        ),
+    ] {
+        p.config(&format!(
+            "[environments.dev]\nurl = \"sqlite:sluice.db\"\n{line}\n"
+        ));
+        let run = sluice(p.path(), &["up"]);
+        assert_eq!(run.code, 2, "{line}: {}", run.stderr);
+        assert!(run.stderr.contains(want), "{line}: {}", run.stderr);
+        assert!(run.stderr.contains("sluice.toml"), "{line}: {}", run.stderr);
+    }
+    let run = sluice(p.path(), &["up", "--lock-wait", "100000h"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(events(), before);
 }

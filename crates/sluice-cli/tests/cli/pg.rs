@@ -186,12 +186,23 @@ fn a_busy_lock_names_its_holder() {
 
 #[test]
 fn the_password_never_appears() {
-    let b = Backend::postgres("secret");
     let secret = "Sw0rdf1sh-9x";
-    // The test server trusts local connections, so any password is accepted.
-    let url = b
-        .url()
-        .replacen("postgres@", &format!("postgres:{secret}@"), 1);
+    // Both forms: in the user part, and as the documented `password=` parameter (with
+    // `sslpassword`, another secret parameter, beside it).
+    for form in ["user", "parameter"] {
+        let b = Backend::postgres(&format!("secret_{form}"));
+        // The test server trusts local connections, so any password is accepted.
+        let url = if form == "user" {
+            b.url()
+                .replacen("postgres@", &format!("postgres:{secret}@"), 1)
+        } else {
+            format!("{}?password={secret}&sslmode=disable", b.url())
+        };
+        password_never_appears(&b, &url, secret, form);
+    }
+}
+
+fn password_never_appears(b: &Backend, url: &str, secret: &str, form: &str) {
     let p = Project::new("pg-secret");
     p.migration(
         "M1",
@@ -205,26 +216,44 @@ fn the_password_never_appears() {
     for args in [
         &["status"][..],
         &["plan"],
+        &["plan", "--format", "json"],
         &["up"],
         &["verify"],
         &["status", "--format", "json"],
+        &["status", "--check"],
         &["log", "--format", "json"],
+        &["report", "status", "--format", "md"],
+        &["report", "pending", "--format", "html"],
+        &["report", "runbook", "--format", "json"],
+        &["report", "log", "--format", "md"],
+        &["lint", "--format", "json"],
         &["down"],
         &["log"],
         &["up", "--lock-wait", "x"],
+        &["unlock", "--force", "--reason", "test"],
     ] {
-        let mut all = vec!["--url", url.as_str()];
+        let mut all = vec!["--url", url];
         all.extend_from_slice(args);
         let run = crate::support::sluice(p.path(), &all);
         everything.push_str(&run.stdout);
         everything.push_str(&run.stderr);
     }
-    let bad = format!("{url}?sslmode=nonsense");
-    let run = crate::support::sluice(p.path(), &["--url", &bad, "status"]);
-    everything.push_str(&run.stderr);
+    // Errors that echo the URL: a bad value, an unknown parameter.
+    let sep = if url.contains('?') { '&' } else { '?' };
+    for extra in ["sslmode=nonsense", "pool=3"] {
+        let bad = format!("{url}{sep}{extra}");
+        let run = crate::support::sluice(p.path(), &["--url", &bad, "status"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        everything.push_str(&run.stderr);
+    }
+    let shown = if form == "user" {
+        "postgres:***@"
+    } else {
+        "password=***"
+    };
     assert!(
-        everything.contains("postgres:***@"),
-        "the URL is shown, masked"
+        everything.contains(shown),
+        "the URL is shown, masked:\n{everything}"
     );
     assert!(
         !everything.contains(secret),
@@ -232,6 +261,7 @@ fn the_password_never_appears() {
     );
     for table in ["events", "migrations", "lock"] {
         let t = b.t(table);
+        let p = &p;
         assert_eq!(
             b.q(
                 p.path(),
