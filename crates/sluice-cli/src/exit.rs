@@ -102,7 +102,9 @@ impl From<RunError> for Failure {
     fn from(e: RunError) -> Self {
         let exit = match &e {
             RunError::Db(_) | RunError::ConnectionLost { .. } => Exit::Database,
-            RunError::LockTimeout { .. } | RunError::LockLost { .. } => Exit::Locked,
+            RunError::LockTimeout { .. }
+            | RunError::LockLost { .. }
+            | RunError::StillRunning { .. } => Exit::Locked,
             RunError::InDoubt { .. } | RunError::HistoryChanged { .. } => Exit::Refused,
             RunError::UnknownId(_) => Exit::Input,
             RunError::MigrationFailed(_) => Exit::MigrationFailed,

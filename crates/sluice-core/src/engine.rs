@@ -266,6 +266,9 @@ pub struct LockHolder {
     pub since: String,
     /// The holder's last heartbeat, when the lock row has one.
     pub heartbeat: Option<String>,
+    /// The server's id of the holder's main session (PostgreSQL backend pid, MySQL
+    /// connection id), where its statements run.
+    pub main_session: Option<i64>,
     /// What the server knows of the holder's session (backend pid, application, client).
     pub session: Option<String>,
 }
@@ -492,5 +495,19 @@ pub trait Engine {
     /// database). Session settings made by statements are gone; the caller sets them again.
     fn reconnect(&mut self) -> Result<(), DbError> {
         Ok(())
+    }
+
+    /// The server's id of this engine's session (PostgreSQL backend pid, MySQL connection
+    /// id); `None` for an embedded database.
+    fn session(&self) -> Option<i64> {
+        None
+    }
+
+    /// What the session `session` of run `run` is still executing on the server, if it is:
+    /// a run that was killed or cut off leaves its statement running until the server
+    /// notices. Never writes.
+    fn still_running(&mut self, session: i64, run: &RunId) -> Result<Option<String>, DbError> {
+        let _ = (session, run);
+        Ok(None)
     }
 }

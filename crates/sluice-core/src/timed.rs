@@ -126,4 +126,14 @@ impl Engine for Timed<'_> {
     fn reconnect(&mut self) -> Result<(), DbError> {
         self.time(|e| e.reconnect())
     }
+    fn session(&self) -> Option<i64> {
+        self.inner.session()
+    }
+    fn still_running(
+        &mut self,
+        session: i64,
+        run: &crate::id::RunId,
+    ) -> Result<Option<String>, DbError> {
+        self.time(|e| e.still_running(session, run))
+    }
 }

@@ -527,16 +527,16 @@ impl Mysql {
     }
 
     fn read_lock_row(conn: &mut Conn, table: &str) -> Option<LockHolder> {
-        let query = |beat: &str| {
+        let query = |later: &str| {
             format!(
-                "SELECT run_id, pid, host, actor, {}, {beat} FROM {table} WHERE id = 1",
+                "SELECT run_id, pid, host, actor, {}, {later} FROM {table} WHERE id = 1",
                 time_col("since")
             )
         };
         // A lock table of an earlier sluice has no heartbeat.
         let row: Option<mysql::Row> = conn
-            .query_first(query(&time_col("heartbeat")))
-            .or_else(|_| conn.query_first(query("NULL")))
+            .query_first(query(&format!("{}, main_session", time_col("heartbeat"))))
+            .or_else(|_| conn.query_first(query("NULL, NULL")))
             .ok()?;
         let v = row?.unwrap();
         Some(LockHolder {
@@ -546,6 +546,7 @@ impl Mysql {
             actor: text(&v[3])?,
             since: time_back(text(&v[4]))?,
             heartbeat: time_back(text(&v[5])),
+            main_session: int(&v[6]),
             session: None,
         })
     }
@@ -722,7 +723,7 @@ impl Mysql {
                 "ALTER TABLE {m} ADD COLUMN IF NOT EXISTS started_statement INT NULL, ADD COLUMN IF NOT EXISTS started_checksum VARCHAR(100) NULL"
             ),
             format!(
-                "ALTER TABLE {l} ADD COLUMN IF NOT EXISTS heartbeat DATETIME(3) NULL, ADD COLUMN IF NOT EXISTS expires DATETIME(3) NULL"
+                "ALTER TABLE {l} ADD COLUMN IF NOT EXISTS heartbeat DATETIME(3) NULL, ADD COLUMN IF NOT EXISTS expires DATETIME(3) NULL, ADD COLUMN IF NOT EXISTS main_session BIGINT NULL"
             ),
         ] {
             self.conn.run(sql).map_err(|e| map_error(&e))?;
@@ -741,6 +742,7 @@ impl Mysql {
             actor: "?".into(),
             since: "?".into(),
             heartbeat: None,
+            main_session: None,
             session: None,
         });
         h.session = Self::holder_session(&mut self.conn, &name);
@@ -843,7 +845,8 @@ impl Engine for Mysql {
                         since DATETIME(3) NOT NULL,
                         connection_id BIGINT NULL,
                         heartbeat DATETIME(3) NULL,
-                        expires DATETIME(3) NULL
+                        expires DATETIME(3) NULL,
+                        main_session BIGINT NULL
                     ) {tbl}"
                 ),
                 format!(
@@ -989,14 +992,15 @@ impl Engine for Mysql {
                 // Holding the lock, any row left here belongs to a run that died.
                 let took_over = Self::read_lock_row(&mut conn, &table);
                 conn.run(format!(
-                    "REPLACE INTO {table} (id, run_id, pid, host, actor, since, connection_id, heartbeat, expires) \
-                     VALUES (1, {}, {}, {}, {}, {}, CONNECTION_ID(), NOW(3), NOW(3) + INTERVAL {} SECOND)",
+                    "REPLACE INTO {table} (id, run_id, pid, host, actor, since, connection_id, heartbeat, expires, main_session) \
+                     VALUES (1, {}, {}, {}, {}, {}, CONNECTION_ID(), NOW(3), NOW(3) + INTERVAL {} SECOND, {})",
                     lit(holder.run_id.as_str()),
                     holder.pid,
                     lit(&holder.host),
                     lit(&holder.actor),
                     time_lit(&holder.since),
                     sluice_core::engine::LEASE.as_secs(),
+                    self.conn.connection_id(),
                 ))
                 .map_err(|e| map_error(&e))?;
                 self.lock_conn = Some(conn.connection_id());
@@ -1415,6 +1419,31 @@ impl Engine for Mysql {
                 .map_err(|e| map_error(&e))?;
         }
         Ok(holder)
+    }
+
+    fn session(&self) -> Option<i64> {
+        Some(i64::from(self.conn.connection_id()))
+    }
+
+    fn still_running(&mut self, session: i64, run: &RunId) -> Result<Option<String>, DbError> {
+        let _ = run; // connection ids are not reused while the server runs
+        let rows = self.rows(&format!(
+            "SELECT ID, COMMAND, TIME, LEFT(COALESCE(INFO, ''), 160) FROM information_schema.PROCESSLIST \
+             WHERE ID = {session} AND COMMAND NOT IN ('Sleep', 'Killed')"
+        ))?;
+        Ok(rows.first().map(|r| {
+            format!(
+                "server connection {} ({}, for {} s): {}",
+                text(&r[0]).unwrap_or_default(),
+                text(&r[1]).unwrap_or_default(),
+                text(&r[2]).unwrap_or_default(),
+                text(&r[3])
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        }))
     }
 
     fn reconnect(&mut self) -> Result<(), DbError> {

@@ -294,6 +294,8 @@ pub struct Postgres {
     in_tx: bool,
     record_stmt: Option<Statement>,
     read_only: bool,
+    /// The backend pid of this engine's own session.
+    backend_pid: i32,
     /// The backend pid of the connection that holds the migration lock, while this engine
     /// holds it: every history write checks that the lock is still held.
     lock_pid: Option<i32>,
@@ -320,10 +322,13 @@ impl Postgres {
         let mut config = target.config.clone();
         config.application_name(app);
         let mut client = open_client(&target, &config)?;
-        let server = client
-            .query_one("SELECT current_setting('server_version')", &[])
-            .map_err(|e| map_error(&e))?
-            .get::<_, String>(0);
+        let row = client
+            .query_one(
+                "SELECT current_setting('server_version'), pg_backend_pid()",
+                &[],
+            )
+            .map_err(|e| map_error(&e))?;
+        let (server, backend_pid): (String, i32) = (row.get(0), row.get(1));
         if read_only {
             client
                 .batch_execute("SET default_transaction_read_only = on")
@@ -339,6 +344,7 @@ impl Postgres {
             in_tx: false,
             record_stmt: None,
             read_only,
+            backend_pid,
             lock_pid: None,
         })
     }
@@ -406,7 +412,7 @@ impl Postgres {
     fn read_lock_row(client: &mut Client, table: &str) -> Option<LockHolder> {
         let row = client
             .query_opt(
-                &format!("SELECT run_id, pid, host, actor, to_char(since AT TIME ZONE 'UTC', {TS}), to_char(heartbeat AT TIME ZONE 'UTC', {TS}) FROM {table} WHERE id = 1"),
+                &format!("SELECT run_id, pid, host, actor, to_char(since AT TIME ZONE 'UTC', {TS}), to_char(heartbeat AT TIME ZONE 'UTC', {TS}), (to_jsonb(l) ->> 'main_session')::int4 FROM {table} l WHERE id = 1"),
                 &[],
             )
             .ok()??;
@@ -417,6 +423,7 @@ impl Postgres {
             actor: row.get(3),
             since: row.get(4),
             heartbeat: row.get(5),
+            main_session: row.get::<_, Option<i32>>(6).map(i64::from),
             session: None,
         })
     }
@@ -446,6 +453,7 @@ impl Postgres {
             actor: "?".into(),
             since: "?".into(),
             heartbeat: None,
+            main_session: None,
             session: None,
         });
         h.session = Self::holder_session(&mut self.client, key)
@@ -570,7 +578,8 @@ impl Engine for Postgres {
                      since timestamptz NOT NULL,
                      heartbeat timestamptz NOT NULL,
                      backend_pid integer,
-                     expires timestamptz
+                     expires timestamptz,
+                     main_session integer
                  );"
             ))
             .map_err(|e| map_error(&e))?;
@@ -678,13 +687,13 @@ impl Engine for Postgres {
                 let took_over = Self::read_lock_row(&mut conn, &table);
                 conn.execute(
                     &format!(
-                        "INSERT INTO {table} (id, run_id, pid, host, actor, since, heartbeat, backend_pid, expires) \
-                         VALUES (1, $1, $2, $3, $4, $5::text::timestamptz, now(), pg_backend_pid(), now() + $6::text::interval) \
+                        "INSERT INTO {table} (id, run_id, pid, host, actor, since, heartbeat, backend_pid, expires, main_session) \
+                         VALUES (1, $1, $2, $3, $4, $5::text::timestamptz, now(), pg_backend_pid(), now() + $6::text::interval, $7) \
                          ON CONFLICT (id) DO UPDATE SET run_id = EXCLUDED.run_id, pid = EXCLUDED.pid, host = EXCLUDED.host, \
                          actor = EXCLUDED.actor, since = EXCLUDED.since, heartbeat = EXCLUDED.heartbeat, backend_pid = EXCLUDED.backend_pid, \
-                         expires = EXCLUDED.expires"
+                         expires = EXCLUDED.expires, main_session = EXCLUDED.main_session"
                     ),
-                    &[&holder.run_id.as_str(), &(holder.pid as i32), &holder.host, &holder.actor, &holder.since, &lease_interval()],
+                    &[&holder.run_id.as_str(), &(holder.pid as i32), &holder.host, &holder.actor, &holder.since, &lease_interval(), &self.backend_pid],
                 )
                 .map_err(|e| map_error(&e))?;
                 self.lock_pid = Some(pid);
@@ -1313,6 +1322,38 @@ impl Engine for Postgres {
         Ok(holder)
     }
 
+    fn session(&self) -> Option<i64> {
+        Some(i64::from(self.backend_pid))
+    }
+
+    fn still_running(&mut self, session: i64, run: &RunId) -> Result<Option<String>, DbError> {
+        self.flush_begin()?;
+        let Ok(pid) = i32::try_from(session) else {
+            return Ok(None);
+        };
+        let row = self
+            .client
+            .query_opt(
+                "SELECT pid, coalesce(state, ''), left(coalesce(query, ''), 160), \
+                 coalesce(extract(epoch FROM now() - query_start)::int8, 0) \
+                 FROM pg_stat_activity WHERE pid = $1 AND application_name = $2 AND state IS DISTINCT FROM 'idle'",
+                &[&pid, &format!("sluice/{run}")],
+            )
+            .map_err(|e| map_error(&e))?;
+        Ok(row.map(|r| {
+            format!(
+                "server session pid {} ({}, for {} s): {}",
+                r.get::<_, i32>(0),
+                r.get::<_, String>(1),
+                r.get::<_, i64>(3),
+                r.get::<_, String>(2)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        }))
+    }
+
     fn reconnect(&mut self) -> Result<(), DbError> {
         let mut config = self.target.config.clone();
         config.application_name(&self.app);
@@ -1322,6 +1363,10 @@ impl Engine for Postgres {
                 .batch_execute("SET default_transaction_read_only = on")
                 .map_err(|e| map_error(&e))?;
         }
+        self.backend_pid = client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .map_err(|e| map_error(&e))?
+            .get(0);
         self.client = client;
         self.pending_begin = false;
         self.in_tx = false;
@@ -1340,12 +1385,12 @@ impl Postgres {
             .query_one(
                 "SELECT count(*) FROM pg_attribute WHERE NOT attisdropped AND \
                  ((attrelid = to_regclass($1) AND attname IN ('started_statement', 'started_checksum')) \
-                  OR (attrelid = to_regclass($2) AND attname = 'expires'))",
+                  OR (attrelid = to_regclass($2) AND attname IN ('expires', 'main_session')))",
                 &[&m, &l],
             )
             .map_err(|e| map_error(&e))?
             .get(0);
-        if have == 3 {
+        if have == 4 {
             return Ok(());
         }
         let create_key = self.lock_key() ^ 1;
@@ -1357,7 +1402,7 @@ impl Postgres {
         .map_err(|e| map_error(&e))?;
         tx.batch_execute(&format!(
             "ALTER TABLE {m} ADD COLUMN IF NOT EXISTS started_statement integer, ADD COLUMN IF NOT EXISTS started_checksum text;
-             ALTER TABLE {l} ADD COLUMN IF NOT EXISTS expires timestamptz;"
+             ALTER TABLE {l} ADD COLUMN IF NOT EXISTS expires timestamptz, ADD COLUMN IF NOT EXISTS main_session integer;"
         ))
         .map_err(|e| map_error(&e))?;
         tx.commit().map_err(|e| map_error(&e))

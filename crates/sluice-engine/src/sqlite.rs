@@ -165,6 +165,7 @@ impl Sqlite {
                     actor: r.get(3)?,
                     since: r.get(4)?,
                     heartbeat: r.get(5)?,
+                    main_session: None,
                     session: None,
                 })
             },
@@ -200,6 +201,7 @@ impl Sqlite {
                 actor: "?".into(),
                 since: "?".into(),
                 heartbeat: None,
+                main_session: None,
                 session: None,
             })
     }

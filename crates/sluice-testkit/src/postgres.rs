@@ -24,6 +24,8 @@ pub struct PgServer {
     pub bin_dir: Option<PathBuf>,
     /// The CA that signed the server's certificate (for `localhost`), when it speaks TLS.
     pub ca_file: Option<PathBuf>,
+    /// The server's log, when the test kit started it.
+    pub log: Option<PathBuf>,
 }
 
 static SERVER: OnceLock<Result<PgServer, String>> = OnceLock::new();
@@ -327,6 +329,7 @@ fn start() -> Result<PgServer, String> {
             base_url: base,
             bin_dir: bin_dir(),
             ca_file: None,
+            log: None,
         });
     }
     let bin = bin_dir().ok_or("initdb was not found on PATH nor in /usr/lib/postgresql/*/bin: install postgresql (apt-get install -y postgresql)")?;
@@ -429,5 +432,188 @@ fn start() -> Result<PgServer, String> {
         base_url,
         bin_dir: Some(bin),
         ca_file: Some(ca),
+        log: Some(log),
     })
+}
+
+/// A PostgreSQL server of one test alone, which the test may stop, restart and crash
+/// (`pg_ctl -m fast | immediate`). Stopped and removed when dropped, and by a reaper when
+/// the test process dies.
+#[derive(Debug)]
+pub struct OwnServer {
+    dir: PathBuf,
+    data: PathBuf,
+    port: u16,
+    user: Option<String>,
+    bin: PathBuf,
+    /// `postgres://postgres@127.0.0.1:<port>` (no database part).
+    pub base_url: String,
+    /// The server's log.
+    pub log: PathBuf,
+}
+
+impl OwnServer {
+    /// Starts a new server; panics with the reason when it cannot.
+    pub fn start(label: &str) -> OwnServer {
+        Self::try_start(label)
+            .unwrap_or_else(|why| panic!("cannot start a PostgreSQL server for {label}: {why}"))
+    }
+
+    fn try_start(label: &str) -> Result<OwnServer, String> {
+        let bin = bin_dir().ok_or("initdb was not found: install postgresql")?;
+        let user = if is_root() {
+            Some(server_user("postgres")?)
+        } else {
+            None
+        };
+        let dir = std::env::temp_dir().join(format!(
+            "sluice-pgown-{label}-{}-{}",
+            std::process::id(),
+            database_name("x")
+        ));
+        std::fs::create_dir_all(dir.join("sock")).map_err(|e| e.to_string())?;
+        if let Some(u) = &user {
+            let st = Command::new("chown")
+                .arg("-R")
+                .arg(u)
+                .arg(&dir)
+                .status()
+                .map_err(|e| e.to_string())?;
+            if !st.success() {
+                return Err(format!("chown {u} {} failed", dir.display()));
+            }
+            let _ = Command::new("chmod")
+                .arg("o+x")
+                .arg(std::env::temp_dir())
+                .status();
+        }
+        let data = dir.join("data");
+        let out = as_user(user.as_deref(), &bin.join("initdb"))
+            .arg("-D")
+            .arg(&data)
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ])
+            .output()
+            .map_err(|e| format!("cannot run initdb: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "initdb failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let port = free_port()?;
+        let server = OwnServer {
+            port,
+            base_url: format!("postgres://postgres@127.0.0.1:{port}"),
+            log: dir.join("server.log"),
+            dir,
+            data,
+            user,
+            bin,
+        };
+        // The reaper: when the test process ends in any way, the server goes too.
+        let run_as: String = as_user_prefix(server.user.as_deref())
+            .iter()
+            .map(|w| format!("{w} "))
+            .collect();
+        let script = format!(
+            "while kill -0 {parent} 2>/dev/null; do sleep 1; done\n\
+             {run_as}{pg_ctl} -D {data} -m immediate stop >/dev/null 2>&1\n\
+             [ -n \"$SLUICE_KEEP_TEMP\" ] || rm -rf {dir}\n",
+            parent = std::process::id(),
+            pg_ctl = server.bin.join("pg_ctl").display(),
+            data = server.data.display(),
+            dir = server.dir.display(),
+        );
+        Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start the reaper: {e}"))?;
+        server.pg_ctl(&["start", "-w", "-t", "30"])?;
+        Ok(server)
+    }
+
+    fn pg_ctl(&self, args: &[&str]) -> Result<(), String> {
+        let opts = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100",
+            self.port,
+            self.dir.join("sock").display()
+        );
+        let out = as_user(self.user.as_deref(), &self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&self.data)
+            .arg("-l")
+            .arg(&self.log)
+            .arg("-o")
+            .arg(opts)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run pg_ctl: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "pg_ctl {} failed: {}{}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+
+    /// Restarts the server: `fast` (sessions are ended, a clean shutdown) or `immediate`
+    /// (a crash: recovery on start). Waits until it answers again.
+    pub fn restart(&self, mode: &str) {
+        self.pg_ctl(&["restart", "-w", "-t", "60", "-m", mode])
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Stops the server (`fast` or `immediate`).
+    pub fn stop(&self, mode: &str) {
+        self.pg_ctl(&["stop", "-w", "-m", mode])
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Starts a stopped server again.
+    pub fn start_again(&self) {
+        self.pg_ctl(&["start", "-w", "-t", "60"])
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// A fresh, empty database named after `label`; its URL.
+    pub fn database(&self, label: &str) -> String {
+        let name = database_name(label);
+        psql(
+            &format!("{}/postgres", self.base_url),
+            &format!("CREATE DATABASE \"{name}\""),
+        )
+        .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+        format!("{}/{name}", self.base_url)
+    }
+
+    /// The server's log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for OwnServer {
+    fn drop(&mut self) {
+        let _ = self.pg_ctl(&["stop", "-m", "immediate"]);
+        if std::env::var_os("SLUICE_KEEP_TEMP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }

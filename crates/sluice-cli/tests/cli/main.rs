@@ -4,6 +4,7 @@ mod adopt;
 mod analysis;
 mod backend;
 mod engines;
+mod faults;
 mod gates;
 mod lint;
 mod my;

@@ -185,7 +185,8 @@ pub(super) fn apply_transactional(
             ev.details["retry_in_ms"] = serde_json::json!(ms(delay));
             events.push(ev);
             let expected = Expected::of(row.as_ref());
-            write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, &expected))?;
+            write(engine, &r, &expected, &events)
+                .map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
             *row = Some(r);
             job.from = State::Applying;
             opts.clock.sleep(delay);
@@ -269,7 +270,7 @@ fn try_in_transaction(
             crate::engine::WriteError::Db(e) if !e.connection_lost => {
                 Ok(Err(Failed::bookkeeping(&m.up, e)))
             }
-            other => Err(write_failed(other, &m.id, &expected)),
+            other => Err(write_failed(other, &m.id, row.as_ref())),
         };
     }
     match engine.commit() {
@@ -314,7 +315,7 @@ fn record_failure(
     ev.duration_ms = Some(ms(elapsed));
     events.push(ev);
     let expected = Expected::of(row.as_ref());
-    write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, &expected))?;
+    write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
     *row = Some(r);
     job.from = to;
     Ok(())
@@ -457,7 +458,7 @@ pub(super) fn apply_step_by_step(
     }
     events.push(first);
     let expected = Expected::of(row.as_ref());
-    write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, &expected))?;
+    write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
     *row = Some(r);
     job.from = State::Applying;
 
@@ -574,7 +575,8 @@ pub(super) fn apply_step_by_step(
                 r.statements_done = (i + 1) as u32;
                 r.done_checksum = Some(prefix_checksum(m, i + 1));
                 let expected = Expected::of(row.as_ref());
-                write(engine, &r, &expected, &[]).map_err(|e| write_failed(e, &m.id, &expected))?;
+                write(engine, &r, &expected, &[])
+                    .map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
                 *row = Some(r);
             }
         }
@@ -615,7 +617,7 @@ fn run_shared(
     let expected = Expected::of(row.as_ref());
     let written = engine
         .record(&r, &expected, &[])
-        .map_err(|e| write_failed(e, &m.id, &expected))
+        .map_err(|e| write_failed(e, &m.id, row.as_ref()))
         .and_then(|()| engine.commit().map_err(RunError::from));
     if let Err(e) = written {
         let _ = engine.rollback();
@@ -650,7 +652,7 @@ fn run_alone(
         r.started_statement = Some((i + 1) as u32);
         r.started_checksum = Some(statement_checksum(m, i + 1));
         let expected = Expected::of(r0);
-        write(engine, &r, &expected, &[]).map_err(|e| write_failed(e, &m.id, &expected))?;
+        write(engine, &r, &expected, &[]).map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
         *row = Some(r);
     }
     Ok(engine.execute(&m.up.statements[i].sql))
@@ -688,14 +690,14 @@ fn finish(
     if in_open {
         let written = engine
             .record(&r, &expected, &events)
-            .map_err(|e| write_failed(e, &m.id, &expected))
+            .map_err(|e| write_failed(e, &m.id, row.as_ref()))
             .and_then(|()| engine.commit().map_err(RunError::from));
         if let Err(e) = written {
             let _ = engine.rollback();
             return Err(e);
         }
     } else {
-        write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, &expected))?;
+        write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
     }
     *row = Some(r);
     Ok(())

@@ -100,7 +100,7 @@ pub fn down(
         return Err(RunError::NoHistory);
     }
     engine.create_state()?; // brings tables of an earlier sluice up to date
-    let mut guard = lock(engine, ctx, lock_wait)?;
+    let mut guard = lock(engine, ctx, lock_wait, &super::SystemClock)?;
     let result = engine
         .set_timeouts(timeouts)
         .map_err(RunError::from)
@@ -171,7 +171,8 @@ fn revert_one(
     let Some(stored) = &entry.record else {
         unreachable!("checked by the caller")
     };
-    let mut expected = Expected::of(Some(stored));
+    let mut last = stored.clone();
+    let mut expected = Expected::of(Some(&last));
     let mut pre: Vec<Event> = entry.takeover_event(ctx).into_iter().collect();
     let from = entry.state;
     let started = Instant::now();
@@ -192,8 +193,9 @@ fn revert_one(
         r.updated_at = Timestamp::now().rfc3339();
         let mut events = std::mem::take(&mut pre);
         events.push(begin_ev.clone());
-        write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, &expected))?;
+        write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, Some(&last)))?;
         expected = Expected::of(Some(&r));
+        last = r;
         statements.iter().enumerate().try_for_each(|(i, sql)| {
             engine.execute(sql).map_err(|error| {
                 Failed::statement(
@@ -239,7 +241,7 @@ fn revert_one(
                 Err(Failed {
                     at: FailedAt::Bookkeeping,
                     line: 0,
-                    error: DbError::msg(write_failed(other, &m.id, &expected).to_string()),
+                    error: DbError::msg(write_failed(other, &m.id, Some(&last)).to_string()),
                 })
             }
         }
@@ -274,7 +276,7 @@ fn revert_one(
     r.started_statement = None;
     r.started_checksum = None;
     r.updated_at = Timestamp::now().rfc3339();
-    write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, &expected))?;
+    write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, Some(&last)))?;
     Err(RunError::MigrationFailed(Box::new(MigrationFailure {
         id: m.id.clone(),
         path: down.file.clone().unwrap_or_else(|| m.path.clone()),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::engine::{DbError, LockError, LockHolder};
-use crate::id::{Checksum, MigrationId};
+use crate::id::{Checksum, MigrationId, RunId};
 use crate::state::State;
 
 /// Why a run stopped. Each message names the object and what to do next.
@@ -168,6 +168,18 @@ pub enum RunError {
         waited: Duration,
         /// What the history records, as far as this run knows.
         standing: String,
+    },
+    /// A run that stopped left its statement running on the server.
+    #[error(
+        "run {run} stopped, but the server still runs its statement: {what}; sluice does not work beside it, and waited {:.0} s. Wait for it to end (pass a longer --lock-wait), or end it on the server, then run again", .waited.as_secs_f64()
+    )]
+    StillRunning {
+        /// The run that stopped.
+        run: RunId,
+        /// What its session runs.
+        what: String,
+        /// How long sluice waited.
+        waited: Duration,
     },
     /// A statement is in doubt and the catalog cannot tell whether it took effect.
     #[error(

@@ -45,7 +45,7 @@ pub fn mark_applied(
     lock_wait: Duration,
 ) -> Result<AdoptSummary, RunError> {
     engine.create_state()?;
-    let guard = lock(engine, ctx, lock_wait)?;
+    let guard = lock(engine, ctx, lock_wait, &super::SystemClock)?;
     let result = (|| {
         let records = engine.records()?;
         let mut next_seq = records
@@ -62,7 +62,7 @@ pub fn mark_applied(
                 return Err(RunError::UnknownId(item.id.to_string()));
             };
             let prior = records.iter().find(|r| r.id == m.id);
-            let expected = Expected::of(prior);
+            let expected = (Expected::of(prior), prior.cloned());
             match prior.map(|r| r.state) {
                 None | Some(State::Pending) => {}
                 Some(State::Applied) => {
@@ -97,10 +97,10 @@ pub fn mark_applied(
             summary.recorded.push(m.id.clone());
         }
         engine.begin()?;
-        for ((r, expected), ev) in rows.iter().zip(&events) {
+        for ((r, (expected, prior)), ev) in rows.iter().zip(&events) {
             if let Err(e) = engine.record(r, expected, std::slice::from_ref(ev)) {
                 let _ = engine.rollback();
-                return Err(write_failed(e, &r.id, expected));
+                return Err(write_failed(e, &r.id, prior.as_ref()));
             }
         }
         engine.commit()?;

@@ -129,6 +129,7 @@ impl RunContext {
             actor: self.actor.clone(),
             since: Timestamp::now().rfc3339(),
             heartbeat: None,
+            main_session: None,
             session: None,
         }
     }
@@ -150,13 +151,23 @@ pub fn record_note(
     in_tx(engine, |e| e.append_event(&ev))
 }
 
-/// Takes the migration lock; a takeover from a dead holder is recorded as an event.
+/// Takes the migration lock; a takeover from a run that is gone is recorded as an event,
+/// after that run's last statement, if the server is still running it, has ended.
 pub(super) fn lock(
     engine: &mut dyn Engine,
     ctx: &RunContext,
     wait: Duration,
+    clock: &dyn Clock,
 ) -> Result<Box<dyn crate::engine::LockGuard>, RunError> {
+    let started = clock.now();
     let guard = engine.lock(&ctx.holder(), wait)?;
+    if let Some(dead) = guard.took_over().cloned()
+        && dead.run_id != ctx.run_id
+        && let Some(session) = dead.main_session
+    {
+        let left = wait.saturating_sub(clock.now() - started);
+        wait_for_session(engine, clock, session, &dead.run_id, left)?;
+    }
     if let Some(dead) = guard.took_over() {
         let mut ev = ctx.event(None, None, None, true);
         ev.reason = Some(if dead.run_id == ctx.run_id {
@@ -167,6 +178,32 @@ pub(super) fn lock(
         in_tx(engine, |e| e.append_event(&ev))?;
     }
     Ok(guard)
+}
+
+/// Waits, up to `wait`, until the server no longer runs a statement for session `session`
+/// of run `run` (killed or cut off, its statement runs on until the server notices): a new
+/// run never works beside it, nor judges a statement that may still take effect.
+pub(super) fn wait_for_session(
+    engine: &mut dyn Engine,
+    clock: &dyn Clock,
+    session: i64,
+    run: &RunId,
+    wait: Duration,
+) -> Result<(), RunError> {
+    let started = clock.now();
+    loop {
+        let Some(what) = engine.still_running(session, run)? else {
+            return Ok(());
+        };
+        if clock.now() - started >= wait {
+            return Err(RunError::StillRunning {
+                run: run.clone(),
+                what,
+                waited: clock.now() - started,
+            });
+        }
+        clock.sleep(Duration::from_millis(200).min(wait));
+    }
 }
 
 pub(super) fn new_record(ctx: &RunContext, m: &Migration, state: State, total: usize) -> Record {
@@ -227,17 +264,18 @@ pub(super) fn write(
 }
 
 /// The error for a history write that was not made, about migration `id`.
-pub(super) fn write_failed(e: WriteError, id: &MigrationId, expected: &Expected) -> RunError {
+/// `row` is the row as this run last saw it (what the write expected).
+pub(super) fn write_failed(e: WriteError, id: &MigrationId, row: Option<&Record>) -> RunError {
     match e {
         WriteError::Db(e) => RunError::from(e),
         WriteError::LockLost => RunError::LockLost {
             during: Some(id.clone()),
             cause: "the lock is no longer held by this run".into(),
-            standing: standing_expected(id, expected),
+            standing: standing(id, row),
         },
         WriteError::Changed { found } => RunError::HistoryChanged {
             id: id.clone(),
-            expected: expected.to_string(),
+            expected: Expected::of(row).to_string(),
             found: found.to_string(),
         },
     }
@@ -294,13 +332,6 @@ pub(super) fn standing(id: &MigrationId, row: Option<&Record>) -> String {
             r.statements_done
         ),
         (s, _) => format!("The history records {id} as {s}."),
-    }
-}
-
-fn standing_expected(id: &MigrationId, expected: &Expected) -> String {
-    match expected {
-        Expected::Absent => format!("The history holds no row for {id}: it is pending."),
-        Expected::Row { state, .. } => format!("The history records {id} as {state}."),
     }
 }
 

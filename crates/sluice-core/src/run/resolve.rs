@@ -37,7 +37,7 @@ pub fn resolve(
         return Err(RunError::UnknownId(id.to_string()));
     };
     engine.create_state()?; // brings tables of an earlier sluice up to date
-    let guard = lock(engine, ctx, lock_wait)?;
+    let guard = lock(engine, ctx, lock_wait, &super::SystemClock)?;
     let result = (|| {
         let records = engine.records()?;
         let next_seq = records
@@ -70,7 +70,7 @@ pub fn resolve(
         ev.reason = Some(format!("resolved by hand: {reason}"));
         ev.details["manual"] = serde_json::json!(true);
         let expected = Expected::of(prior.as_ref());
-        write(engine, &r, &expected, &[ev]).map_err(|e| write_failed(e, &m.id, &expected))?;
+        write(engine, &r, &expected, &[ev]).map_err(|e| write_failed(e, &m.id, prior.as_ref()))?;
         Ok(to)
     })();
     let released = guard.release();
@@ -99,7 +99,7 @@ pub fn resolve_statement(
         return Err(RunError::UnknownId(id.to_string()));
     };
     engine.create_state()?;
-    let guard = lock(engine, ctx, lock_wait)?;
+    let guard = lock(engine, ctx, lock_wait, &super::SystemClock)?;
     let result = (|| {
         let records = engine.records()?;
         let overview = Overview::new(plan, records, &ctx.env, Some(&ctx.run_id));
@@ -134,7 +134,7 @@ pub fn resolve_statement(
         ev.details["statement_done"] = serde_json::json!(done);
         events.push(ev);
         let expected = Expected::of(Some(&stored));
-        write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, &expected))?;
+        write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, Some(&stored)))?;
         Ok(now_done)
     })();
     let released = guard.release();

@@ -216,7 +216,7 @@ pub fn up(
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<UpSummary, RunError> {
     engine.create_state()?;
-    let mut guard = lock(engine, ctx, opts.lock_wait)?;
+    let mut guard = lock(engine, ctx, opts.lock_wait, opts.clock.as_ref())?;
     let result = up_locked(engine, ctx, plan, opts, &mut guard, progress);
     // Release explicitly so a failure to release is seen; the guard also releases on drop.
     let released = guard.release();
@@ -369,6 +369,7 @@ fn reconnect(
     row: &Option<Record>,
 ) -> Result<bool, RunError> {
     let started = opts.clock.now();
+    let old_session = engine.session();
     let mut attempt = 1;
     let mut last = error;
     loop {
@@ -396,10 +397,20 @@ fn reconnect(
             }
         }
     }
-    if guard.held().is_ok() {
+    // Cut off (not restarted), the server may still run this run's last statement.
+    if let Some(s) = old_session {
+        let left = opts.reconnect.saturating_sub(opts.clock.now() - started);
+        super::wait_for_session(engine, opts.clock.as_ref(), s, &ctx.run_id, left)?;
+    }
+    // Still ours only if the server says so (a restart ends the lock's session too, and
+    // the heartbeat may not have noticed yet).
+    let ours = engine
+        .lock_status()?
+        .is_some_and(|h| h.run_id == ctx.run_id);
+    if ours && guard.held().is_ok() {
         return Ok(false);
     }
-    let fresh = lock(engine, ctx, opts.lock_wait)?;
+    let fresh = lock(engine, ctx, opts.lock_wait, opts.clock.as_ref())?;
     let old = std::mem::replace(guard, fresh);
     drop(old);
     Ok(true)

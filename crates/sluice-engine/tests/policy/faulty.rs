@@ -277,6 +277,16 @@ impl<E: Engine> Engine for Faulty<E> {
     fn break_lock(&mut self) -> Result<Option<LockHolder>, DbError> {
         self.inner.break_lock()
     }
+    fn session(&self) -> Option<i64> {
+        self.inner.session()
+    }
+    fn still_running(
+        &mut self,
+        session: i64,
+        run: &sluice_core::RunId,
+    ) -> Result<Option<String>, DbError> {
+        self.inner.still_running(session, run)
+    }
     fn reconnect(&mut self) -> Result<(), DbError> {
         self.reconnects += 1;
         if self.reconnects <= self.faults.reconnect_failures {
