@@ -545,8 +545,9 @@ impl OwnServer {
     }
 
     fn pg_ctl(&self, args: &[&str]) -> Result<(), String> {
+        // Durable as in production: a crash (`-m immediate`) keeps what was committed.
         let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=100",
             self.port,
             self.dir.join("sock").display()
         );

@@ -215,14 +215,48 @@ pub fn up(
     opts: &UpOptions,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<UpSummary, RunError> {
-    engine.create_state()?;
-    let mut guard = lock(engine, ctx, opts.lock_wait, opts.clock.as_ref())?;
+    let mut guard = start(engine, ctx, opts)?;
     let result = up_locked(engine, ctx, plan, opts, &mut guard, progress);
     // Release explicitly so a failure to release is seen; the guard also releases on drop.
     let released = guard.release();
     let summary = result?;
     released?;
     Ok(summary)
+}
+
+/// Creates sluice's tables if needed and takes the lock; when the connection drops on the
+/// way (a restart), reconnects within `opts.reconnect` and starts over: both steps may run
+/// again.
+fn start(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    opts: &UpOptions,
+) -> Result<Box<dyn LockGuard>, RunError> {
+    let started = opts.clock.now();
+    let mut attempt = 1;
+    loop {
+        let result = engine
+            .create_state()
+            .map_err(RunError::from)
+            .and_then(|()| lock(engine, ctx, opts.lock_wait, opts.clock.as_ref()));
+        match result {
+            Err(RunError::ConnectionLost { .. }) if opts.clock.now() - started < opts.reconnect => {
+                opts.clock.sleep(backoff(attempt, Duration::from_secs(2)));
+                attempt += 1;
+                if let Err(e) = engine.reconnect()
+                    && opts.clock.now() - started >= opts.reconnect
+                {
+                    return Err(RunError::ConnectionLost {
+                        during: None,
+                        error: Box::new(e),
+                        waited: opts.clock.now() - started,
+                        standing: "Nothing was applied.".into(),
+                    });
+                }
+            }
+            other => return other,
+        }
+    }
 }
 
 fn next_seq(records: &[Record]) -> i64 {
