@@ -47,6 +47,9 @@ pub struct StatusDoc {
     pub target: Target,
     /// Whether the database (and sluice's tables) exist yet.
     pub initialised: bool,
+    /// Who holds the migration lock now (a run in progress), with its last heartbeat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<String>,
     /// Counts.
     pub summary: Summary,
     /// One row per migration.
@@ -170,6 +173,7 @@ impl StatusDoc {
             schema_version: SCHEMA_VERSION,
             target,
             initialised,
+            lock: None,
             summary: s,
             migrations: rows,
         }
@@ -196,6 +200,9 @@ fn header(out: &mut dyn Write, t: &Target) -> io::Result<()> {
 /// Renders `status` as text.
 pub fn status_text(doc: &StatusDoc, style: Style, out: &mut dyn Write) -> io::Result<()> {
     header(out, &doc.target)?;
+    if let Some(l) = &doc.lock {
+        writeln!(out, "lock         held by {l}")?;
+    }
     writeln!(out)?;
     if doc.migrations.is_empty() {
         return writeln!(out, "no migrations yet: write one with `sluice new <name>`");

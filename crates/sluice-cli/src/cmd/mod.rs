@@ -69,9 +69,16 @@ pub struct History {
     pub server: Option<String>,
     /// Whether sluice's tables exist.
     pub initialised: bool,
-    /// The run that holds the migration lock now, if any: a row left `applying` by any
-    /// other run belongs to a run that stopped.
-    pub live: Option<sluice_core::RunId>,
+    /// Who holds the migration lock now, if anyone: a row left `applying` by any other
+    /// run belongs to a run that stopped.
+    pub live: Option<sluice_core::engine::LockHolder>,
+}
+
+impl History {
+    /// The run that holds the lock now.
+    pub fn live_run(&self) -> Option<&sluice_core::RunId> {
+        self.live.as_ref().map(|h| &h.run_id)
+    }
 }
 
 /// The run that holds the migration lock now (`None` when nobody does, or when it cannot
@@ -97,7 +104,7 @@ fn plan_and_history(s: &Settings) -> Result<(sluice_core::Plan, History), Failur
                     let server = Some(e.info().server);
                     if e.state_exists()? {
                         History {
-                            live: live_run(e.as_mut()),
+                            live: e.lock_status().ok().flatten(),
                             records: e.records()?,
                             server,
                             initialised: true,

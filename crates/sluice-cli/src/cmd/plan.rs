@@ -33,8 +33,14 @@ pub struct Planned {
 
 /// Reads the files and the database and analyses what `up` would apply.
 pub fn prepare(args: &TargetArgs, s: &Settings) -> Result<Planned, Failure> {
-    let (plan, history) = super::plan_and_history(s)?;
-    let overview = Overview::new(&plan, history.records, &s.env, history.live.as_ref());
+    let (plan, mut history) = super::plan_and_history(s)?;
+    let live = history.live_run().cloned();
+    let overview = Overview::new(
+        &plan,
+        std::mem::take(&mut history.records),
+        &s.env,
+        live.as_ref(),
+    );
     let opts = UpOptions {
         to: args.to.clone(),
         count: args.count,

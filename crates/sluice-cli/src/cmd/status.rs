@@ -13,13 +13,20 @@ pub fn run(args: StatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
     if args.all_envs {
         return all_envs(s, out);
     }
-    let (plan, history) = super::plan_and_history(s)?;
-    let overview = Overview::new(&plan, history.records, &s.env, history.live.as_ref());
+    let (plan, mut history) = super::plan_and_history(s)?;
+    let live = history.live_run().cloned();
+    let overview = Overview::new(
+        &plan,
+        std::mem::take(&mut history.records),
+        &s.env,
+        live.as_ref(),
+    );
     let mut doc = StatusDoc::new(
         s.target(history.server),
         history.initialised,
         &overview.entries,
     );
+    doc.lock = history.live.as_ref().map(ToString::to_string);
     if args.check {
         check_in_doubt(s, &overview, &mut doc)?;
     }

@@ -253,3 +253,59 @@ fn effective(r: Option<&Record>, live: Option<&RunId>) -> (State, bool, Option<u
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::Checksum;
+
+    fn row(state: State, run: &str, done: u32, started: Option<u32>) -> Record {
+        Record {
+            id: MigrationId::parse("M1").unwrap(),
+            state,
+            checksum: Checksum::v1("x"),
+            applied_seq: None,
+            applied_at: None,
+            applied_by: None,
+            run_id: RunId::from_recorded(run.into()),
+            duration_ms: None,
+            statements_total: 3,
+            statements_done: done,
+            done_checksum: None,
+            started_statement: started,
+            started_checksum: None,
+            last_error: None,
+            updated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_row_of_a_run_that_is_gone_reads_as_what_it_is() {
+        let live = RunId::from_recorded("run_live".into());
+        let gone = "run_gone";
+        // A statement started and not recorded done: partial, that statement in doubt.
+        let r = row(State::Applying, gone, 1, Some(2));
+        assert_eq!(effective(Some(&r), None), (State::Partial, true, Some(2)));
+        assert_eq!(
+            effective(Some(&r), Some(&live)),
+            (State::Partial, true, Some(2))
+        );
+        // Statements done, none started: partial, nothing in doubt.
+        let r = row(State::Applying, gone, 2, None);
+        assert_eq!(effective(Some(&r), None), (State::Partial, true, None));
+        // None ran (a transactional migration whose run died, or one waiting to retry).
+        let r = row(State::Applying, gone, 0, None);
+        assert_eq!(effective(Some(&r), None), (State::Failed, true, None));
+        // Its own run still holds the lock: in flight, not interrupted.
+        let r = row(State::Applying, "run_live", 1, Some(2));
+        assert_eq!(
+            effective(Some(&r), Some(&live)),
+            (State::Applying, false, Some(2))
+        );
+        let r = row(State::Reverting, gone, 3, None);
+        assert_eq!(effective(Some(&r), None), (State::Reverting, true, None));
+        let r = row(State::Applied, gone, 3, None);
+        assert_eq!(effective(Some(&r), None), (State::Applied, false, None));
+        assert_eq!(effective(None, None), (State::Pending, false, None));
+    }
+}
