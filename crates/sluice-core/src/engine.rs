@@ -273,6 +273,22 @@ pub struct LockHolder {
     pub session: Option<String>,
 }
 
+impl LockHolder {
+    /// A holder the server shows but no lock row names (`why`, in place of the run id).
+    pub fn unknown(why: &str) -> LockHolder {
+        LockHolder {
+            run_id: RunId::from_recorded(format!("({why})")),
+            pid: 0,
+            host: "?".into(),
+            actor: "?".into(),
+            since: "?".into(),
+            heartbeat: None,
+            main_session: None,
+            session: None,
+        }
+    }
+}
+
 impl fmt::Display for LockHolder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -732,19 +732,21 @@ impl Mysql {
         Ok(())
     }
 
+    /// The connection that holds the migration lock, if any.
+    fn lock_user(&mut self) -> Result<Option<i64>, DbError> {
+        let name = self.lock_name("");
+        Ok(self
+            .rows(&format!("SELECT IS_USED_LOCK({})", lit(&name)))?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(int))
+    }
+
     /// The holder named by the lock row, with what the server knows of its session.
     fn describe_holder(&mut self) -> LockHolder {
         let (table, name) = (self.table("lock"), self.lock_name(""));
-        let mut h = Self::read_lock_row(&mut self.conn, &table).unwrap_or_else(|| LockHolder {
-            run_id: RunId::from_recorded("(unknown: no lock row)".into()),
-            pid: 0,
-            host: "?".into(),
-            actor: "?".into(),
-            since: "?".into(),
-            heartbeat: None,
-            main_session: None,
-            session: None,
-        });
+        let mut h = Self::read_lock_row(&mut self.conn, &table)
+            .unwrap_or_else(|| LockHolder::unknown("unknown: no lock row"));
         h.session = Self::holder_session(&mut self.conn, &name);
         h
     }
@@ -1378,23 +1380,11 @@ impl Engine for Mysql {
     }
 
     fn lock_status(&mut self) -> Result<Option<LockHolder>, DbError> {
-        let name = self.lock_name("");
-        let used = self
-            .rows(&format!("SELECT IS_USED_LOCK({})", lit(&name)))?
-            .first()
-            .and_then(|r| r.first())
-            .and_then(int);
-        Ok(used.map(|_| self.describe_holder()))
+        Ok(self.lock_user()?.map(|_| self.describe_holder()))
     }
 
     fn break_lock(&mut self) -> Result<Option<LockHolder>, DbError> {
-        let name = self.lock_name("");
-        let used = self
-            .rows(&format!("SELECT IS_USED_LOCK({})", lit(&name)))?
-            .first()
-            .and_then(|r| r.first())
-            .and_then(int);
-        let holder = match used {
+        let holder = match self.lock_user()? {
             Some(id) => {
                 let h = self.describe_holder();
                 self.conn.run(format!("KILL CONNECTION {id}")).map_err(|e| {

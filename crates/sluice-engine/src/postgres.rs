@@ -446,16 +446,8 @@ impl Postgres {
     fn describe_holder(&mut self, pid: i32) -> LockHolder {
         let table = self.table("lock");
         let key = self.lock_key();
-        let mut h = Self::read_lock_row(&mut self.client, &table).unwrap_or_else(|| LockHolder {
-            run_id: RunId::from_recorded("(unknown: no lock row)".into()),
-            pid: 0,
-            host: "?".into(),
-            actor: "?".into(),
-            since: "?".into(),
-            heartbeat: None,
-            main_session: None,
-            session: None,
-        });
+        let mut h = Self::read_lock_row(&mut self.client, &table)
+            .unwrap_or_else(|| LockHolder::unknown("unknown: no lock row"));
         h.session = Self::holder_session(&mut self.client, key)
             .or_else(|| Some(format!("server session pid {pid}")));
         h

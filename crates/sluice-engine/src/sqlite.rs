@@ -194,16 +194,7 @@ impl Sqlite {
         exists
             .then(|| Self::lock_row(&self.conn).ok().flatten())
             .flatten()
-            .unwrap_or_else(|| LockHolder {
-                run_id: RunId::from_recorded("(unknown: the lock row is not written yet)".into()),
-                pid: 0,
-                host: "?".into(),
-                actor: "?".into(),
-                since: "?".into(),
-                heartbeat: None,
-                main_session: None,
-                session: None,
-            })
+            .unwrap_or_else(|| LockHolder::unknown("unknown: the lock row is not written yet"))
     }
 
     fn state_exists_quietly(&self) -> bool {

@@ -320,29 +320,22 @@ pub(crate) fn make_tls(
     Ok((ca, cert, key))
 }
 
-fn start() -> Result<PgServer, String> {
-    if let Ok(url) = std::env::var("SLUICE_TEST_PG_URL") {
-        let base = url
-            .rsplit_once('/')
-            .map_or(url.clone(), |(b, _)| b.to_string());
-        return Ok(PgServer {
-            base_url: base,
-            bin_dir: bin_dir(),
-            ca_file: None,
-            log: None,
-        });
-    }
+/// A new database cluster in a temp folder named `name`, owned by the server's user.
+struct Cluster {
+    bin: PathBuf,
+    user: Option<String>,
+    dir: PathBuf,
+    data: PathBuf,
+}
+
+fn init_cluster(name: &str) -> Result<Cluster, String> {
     let bin = bin_dir().ok_or("initdb was not found on PATH nor in /usr/lib/postgresql/*/bin: install postgresql (apt-get install -y postgresql)")?;
     let user = if is_root() {
         Some(server_user("postgres")?)
     } else {
         None
     };
-    let dir = std::env::temp_dir().join(format!(
-        "sluice-pg-{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos()
-    ));
+    let dir = std::env::temp_dir().join(name);
     std::fs::create_dir_all(dir.join("sock"))
         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     if let Some(u) = &user {
@@ -382,6 +375,36 @@ fn start() -> Result<PgServer, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
+    Ok(Cluster {
+        bin,
+        user,
+        dir,
+        data,
+    })
+}
+
+fn start() -> Result<PgServer, String> {
+    if let Ok(url) = std::env::var("SLUICE_TEST_PG_URL") {
+        let base = url
+            .rsplit_once('/')
+            .map_or(url.clone(), |(b, _)| b.to_string());
+        return Ok(PgServer {
+            base_url: base,
+            bin_dir: bin_dir(),
+            ca_file: None,
+            log: None,
+        });
+    }
+    let Cluster {
+        bin,
+        user,
+        dir,
+        data,
+    } = init_cluster(&format!(
+        "sluice-pg-{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    ))?;
     let (ca, cert, key) = make_tls(&dir, user.as_deref())?;
     let port = free_port()?;
     let log = dir.join("server.log");
@@ -460,54 +483,16 @@ impl OwnServer {
     }
 
     fn try_start(label: &str) -> Result<OwnServer, String> {
-        let bin = bin_dir().ok_or("initdb was not found: install postgresql")?;
-        let user = if is_root() {
-            Some(server_user("postgres")?)
-        } else {
-            None
-        };
-        let dir = std::env::temp_dir().join(format!(
+        let Cluster {
+            bin,
+            user,
+            dir,
+            data,
+        } = init_cluster(&format!(
             "sluice-pgown-{label}-{}-{}",
             std::process::id(),
             database_name("x")
-        ));
-        std::fs::create_dir_all(dir.join("sock")).map_err(|e| e.to_string())?;
-        if let Some(u) = &user {
-            let st = Command::new("chown")
-                .arg("-R")
-                .arg(u)
-                .arg(&dir)
-                .status()
-                .map_err(|e| e.to_string())?;
-            if !st.success() {
-                return Err(format!("chown {u} {} failed", dir.display()));
-            }
-            let _ = Command::new("chmod")
-                .arg("o+x")
-                .arg(std::env::temp_dir())
-                .status();
-        }
-        let data = dir.join("data");
-        let out = as_user(user.as_deref(), &bin.join("initdb"))
-            .arg("-D")
-            .arg(&data)
-            .args([
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-sync",
-            ])
-            .output()
-            .map_err(|e| format!("cannot run initdb: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "initdb failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
+        ))?;
         let port = free_port()?;
         let server = OwnServer {
             port,

@@ -75,9 +75,15 @@ pub struct History {
 }
 
 impl History {
-    /// The run that holds the lock now.
-    pub fn live_run(&self) -> Option<&sluice_core::RunId> {
-        self.live.as_ref().map(|h| &h.run_id)
+    /// The history merged with the plan (the records move into it), read with the run
+    /// that holds the lock now.
+    pub fn overview<'p>(
+        &mut self,
+        plan: &'p sluice_core::Plan,
+        env: &str,
+    ) -> sluice_core::run::Overview<'p> {
+        let live = self.live.as_ref().map(|h| h.run_id.clone());
+        sluice_core::run::Overview::new(plan, std::mem::take(&mut self.records), env, live.as_ref())
     }
 }
 

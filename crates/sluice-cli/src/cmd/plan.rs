@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use sluice_core::run::{Overview, UpOptions, plan_up};
+use sluice_core::run::{UpOptions, plan_up};
 use sluice_report::{PlanDoc, PlanItem, SCHEMA_VERSION};
 
 use crate::args::TargetArgs;
@@ -34,13 +34,7 @@ pub struct Planned {
 /// Reads the files and the database and analyses what `up` would apply.
 pub fn prepare(args: &TargetArgs, s: &Settings) -> Result<Planned, Failure> {
     let (plan, mut history) = super::plan_and_history(s)?;
-    let live = history.live_run().cloned();
-    let overview = Overview::new(
-        &plan,
-        std::mem::take(&mut history.records),
-        &s.env,
-        live.as_ref(),
-    );
+    let overview = history.overview(&plan, &s.env);
     let opts = UpOptions {
         to: args.to.clone(),
         count: args.count,

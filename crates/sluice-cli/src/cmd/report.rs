@@ -124,13 +124,7 @@ fn pending(s: &Settings, generated_at: String) -> Result<PendingReport, Failure>
 
 fn runbook(s: &Settings, generated_at: String, run_verify: bool) -> Result<RunbookReport, Failure> {
     let (plan, mut history) = super::plan_and_history(s)?;
-    let live = history.live_run().cloned();
-    let overview = Overview::new(
-        &plan,
-        std::mem::take(&mut history.records),
-        &s.env,
-        live.as_ref(),
-    );
+    let overview = history.overview(&plan, &s.env);
     // The order of application: applied ones as recorded, then the rest in plan order.
     let mut applied: Vec<(&Migration, sluice_core::State, i64)> = Vec::new();
     let mut rest: Vec<(&Migration, sluice_core::State)> = Vec::new();

@@ -14,13 +14,7 @@ pub fn run(args: StatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
         return all_envs(s, out);
     }
     let (plan, mut history) = super::plan_and_history(s)?;
-    let live = history.live_run().cloned();
-    let overview = Overview::new(
-        &plan,
-        std::mem::take(&mut history.records),
-        &s.env,
-        live.as_ref(),
-    );
+    let overview = history.overview(&plan, &s.env);
     let mut doc = StatusDoc::new(
         s.target(history.server),
         history.initialised,

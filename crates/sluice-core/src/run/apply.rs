@@ -162,14 +162,12 @@ pub(super) fn apply_transactional(
             FailedAt::Statement(i) => vec![statements[i - 1]],
             _ => statements.clone(),
         };
-        let mut message = failure_text(m, &m.up, &failed);
-        let mut note = None;
-        if failed.error.is_lock_timeout() {
-            let n = lock_note(engine, &failing, attempt, attempts);
-            message.push_str(&format!(" ({n})"));
-            note = Some(n);
-        }
+        let note = failed
+            .error
+            .is_lock_timeout()
+            .then(|| lock_note(engine, &failing, attempt, attempts));
         if failed.error.is_lock_timeout() && attempt < attempts {
+            let message = with_note(failure_text(m, &m.up, &failed), note.as_deref());
             // Nothing of it remains; it stays `applying` while it waits for the next try.
             let delay = backoff(attempt, opts.retry_cap);
             let mut r = new_record(ctx, m, State::Applying, m.up.statements.len());
@@ -193,29 +191,58 @@ pub(super) fn apply_transactional(
             attempt += 1;
             continue;
         }
-        record_failure(
-            engine,
-            ctx,
-            job,
-            row,
-            State::Failed,
-            0,
-            &message,
-            opts.clock.now() - started,
-        )?;
-        return Err(RunError::MigrationFailed(Box::new(MigrationFailure {
-            id: m.id.clone(),
-            path: m.path.clone(),
-            direction: Direction::Up,
-            line: failed.line,
-            at: failed.at,
-            total: m.up.statements.len(),
-            error: failed.error,
-            note,
-            transactional: true,
-            applied_before: Vec::new(),
-        })));
+        let elapsed = opts.clock.now() - started;
+        return Err(stop_at(engine, ctx, job, row, failed, note, true, elapsed));
     }
+}
+
+fn with_note(message: String, note: Option<&str>) -> String {
+    match note {
+        Some(n) => format!("{message} ({n})"),
+        None => message,
+    }
+}
+
+/// Records that the migration stopped at `failed` — `failed` when nothing of it remains
+/// (it ran in one transaction, or its first statement failed), else `partial` with the
+/// statements before it done — and returns the failure to report.
+#[allow(clippy::too_many_arguments)]
+fn stop_at(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    job: &mut Job<'_>,
+    row: &mut Option<Record>,
+    failed: Failed,
+    note: Option<String>,
+    transactional: bool,
+    elapsed: std::time::Duration,
+) -> RunError {
+    let m = job.m;
+    let done = match failed.at {
+        FailedAt::Statement(i) if !transactional => i - 1,
+        _ => 0,
+    };
+    let to = if done == 0 {
+        State::Failed
+    } else {
+        State::Partial
+    };
+    let message = with_note(failure_text(m, &m.up, &failed), note.as_deref());
+    if let Err(e) = record_failure(engine, ctx, job, row, to, done, &message, elapsed) {
+        return e;
+    }
+    RunError::MigrationFailed(Box::new(MigrationFailure {
+        id: m.id.clone(),
+        path: m.path.clone(),
+        direction: Direction::Up,
+        line: failed.line,
+        at: failed.at,
+        total: m.up.statements.len(),
+        error: failed.error,
+        note,
+        transactional,
+        applied_before: Vec::new(),
+    }))
 }
 
 /// One attempt: `Ok(Ok(warnings))` applied, `Ok(Err(failed))` rolled back (to be recorded
@@ -445,6 +472,14 @@ pub(super) fn apply_step_by_step(
     let mut r = new_record(ctx, m, State::Applying, total);
     r.statements_done = next as u32;
     r.done_checksum = Some(prefix_checksum(m, next));
+    let intent_now =
+        next < total && !footprint::shares_transaction(&m.up.statements[next].sql, dialect);
+    if intent_now {
+        // The first statement runs on its own: this write is also its intent (and checked
+        // the lock).
+        r.started_statement = Some((next + 1) as u32);
+        r.started_checksum = Some(statement_checksum(m, next + 1));
+    }
     let mut events = std::mem::take(&mut job.pre);
     let mut first = ctx.step(m, job.from, State::Applying);
     first.details = late_details(ctx, job.late);
@@ -469,7 +504,9 @@ pub(super) fn apply_step_by_step(
     };
     let mut warnings = Vec::new();
     for i in next..total {
-        check_lock(engine, guard, Some(&m.id), row.as_ref())?;
+        if !(intent_now && i == next) {
+            check_lock(engine, guard, Some(&m.id), row.as_ref())?;
+        }
         let s = &m.up.statements[i];
         let last = i + 1 == total;
         let mut shared = footprint::shares_transaction(&s.sql, dialect);
@@ -533,37 +570,8 @@ pub(super) fn apply_step_by_step(
                 line: s.line,
                 error,
             };
-            let mut message = failure_text(m, &m.up, &failed);
-            if let Some(n) = &note {
-                message.push_str(&format!(" ({n})"));
-            }
-            let to = if i == 0 {
-                State::Failed
-            } else {
-                State::Partial
-            };
-            record_failure(
-                engine,
-                ctx,
-                job,
-                row,
-                to,
-                i,
-                &message,
-                opts.clock.now() - started,
-            )?;
-            return Err(RunError::MigrationFailed(Box::new(MigrationFailure {
-                id: m.id.clone(),
-                path: m.path.clone(),
-                direction: Direction::Up,
-                line: s.line,
-                at: failed.at,
-                total,
-                error: failed.error,
-                note,
-                transactional: false,
-                applied_before: Vec::new(),
-            })));
+            let elapsed = opts.clock.now() - started;
+            return Err(stop_at(engine, ctx, job, row, failed, note, false, elapsed));
         }
         if !shared {
             if last {
