@@ -1444,6 +1444,15 @@ impl Engine for Mysql {
         self.in_tx = false;
         self.tail.clear();
         self.warnings.clear();
+        if let Some(lock) = self.lock_conn {
+            // The lock survived: its row names this new session as the one that runs the
+            // statements (a run that takes over waits for it).
+            let table = self.table("lock");
+            let session = self.conn.connection_id();
+            let _ = self.conn.run(format!(
+                "UPDATE {table} SET main_session = {session} WHERE id = 1 AND connection_id = {lock}"
+            ));
+        }
         Ok(())
     }
 }

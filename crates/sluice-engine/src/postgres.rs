@@ -1363,6 +1363,15 @@ impl Engine for Postgres {
         self.pending_begin = false;
         self.in_tx = false;
         self.record_stmt = None;
+        if let Some(lock) = self.lock_pid {
+            // The lock survived: its row names this new session as the one that runs the
+            // statements (a run that takes over waits for it).
+            let table = self.table("lock");
+            let _ = self.client.execute(
+                &format!("UPDATE {table} SET main_session = $1 WHERE id = 1 AND backend_pid = $2"),
+                &[&self.backend_pid, &lock],
+            );
+        }
         Ok(())
     }
 }
