@@ -2,7 +2,7 @@
 //! the project (read in that tool's layout), compare checksums where the tool kept them,
 //! and say exactly what would be recorded — or why adoption must stop.
 //!
-//! Nothing here writes: [`crate::run::adopt`] records the result.
+//! Nothing here writes: [`crate::run::mark_applied`] records the result.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;

@@ -7,18 +7,18 @@
 //!
 //! On an engine with transactional DDL a migration, its history row and its events commit
 //! together; a failure rolls all of it back and then records `failed` with the error, in
-//! a transaction of its own. A migration that cannot run in one transaction runs step by
-//! step ([`apply`]): each statement either commits together with the record of its
+//! a transaction of its own (`transactional`). A migration that cannot run in one
+//! transaction runs step by step (`steps`): each statement either commits together with the record of its
 //! progress, or — when it cannot run inside a transaction (`CREATE INDEX CONCURRENTLY`,
 //! DDL on MySQL) — is recorded as *started* before it runs and *done* after. A run that
-//! dies between the two leaves that statement *in doubt*; [`doubt`] decides from the live
+//! dies between the two leaves that statement *in doubt*; `doubt` decides from the live
 //! catalog whether it took effect, and never guesses where the catalog cannot tell.
 //!
-//! The modules, by concern: [`overview`] merges the plan with the history (and says which
-//! rows belong to a run that is gone), [`up`] chooses and applies under the lock and
-//! reconnects when the connection drops, [`apply`] runs one migration, [`doubt`]
-//! reconciles a statement in doubt, [`down`], [`resolve`], [`verify`] and [`mark`] the other
-//! acts, [`error`] the ways a run stops.
+//! The modules, by concern: `overview` merges the plan with the history (and says which
+//! rows belong to a run that is gone), `up` chooses and applies under the lock and
+//! reconnects when the connection drops, `transactional` and `steps` apply one
+//! migration (with what they share in `apply`), `doubt` reconciles a statement in doubt, `down`, `resolve`, `verify` and `mark` the other
+//! acts, `error` the ways a run stops.
 
 mod apply;
 mod doubt;
@@ -27,6 +27,8 @@ mod error;
 mod mark;
 mod overview;
 mod resolve;
+mod steps;
+mod transactional;
 mod up;
 mod verify;
 

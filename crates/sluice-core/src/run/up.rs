@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::apply::{Job, apply_step_by_step, apply_transactional, in_transaction};
+use super::apply::{Job, in_transaction};
+use super::steps::apply_step_by_step;
+use super::transactional::apply_transactional;
 use super::{Clock, Overview, RunContext, RunError, SystemClock, check_lock, lock, standing};
 use crate::config::LatePolicy;
 use crate::engine::{DbError, Engine, Expected, LockGuard, Record, Timeouts};
