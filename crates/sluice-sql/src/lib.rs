@@ -570,6 +570,31 @@ fn is_word_char(c: u8) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn control_characters_outside_strings_are_refused() {
+        let kind = |s: &str| {
+            split(s, Dialect::Postgres)
+                .map(|_| ())
+                .map_err(|e| (e.line, e.kind))
+        };
+        assert_eq!(kind("SELECT 'a\u{1}b';"), Ok(()));
+        assert_eq!(kind("SELECT \"a\u{7f}b\";"), Ok(()));
+        assert_eq!(kind("SELECT 1;\n\tSELECT 2;\r\n\u{c}"), Ok(()));
+        assert_eq!(
+            kind("SELECT 1;\nSELECT\u{1b} 2;"),
+            Err((2, SplitErrorKind::ControlCharacter(0x1b)))
+        );
+        assert_eq!(
+            kind("-- a comment\u{7}\nSELECT 1;"),
+            Err((1, SplitErrorKind::ControlCharacter(7)))
+        );
+        // A NUL byte, even in a string: the C API stops reading there.
+        assert_eq!(
+            kind("SELECT 1;\nSELECT 'a\0b';"),
+            Err((2, SplitErrorKind::ControlCharacter(0)))
+        );
+    }
+
     fn texts(sql: &str, d: Dialect) -> Vec<&str> {
         split(sql, d).unwrap().into_iter().map(|s| s.text).collect()
     }
