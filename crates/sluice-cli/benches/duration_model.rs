@@ -24,6 +24,7 @@ fn engine(url: &str, dir: &Path) -> Box<dyn Engine> {
         access: sluice_engine::Access::Create,
         application: "sluice/bench".into(),
         state: "sluice".into(),
+        session: Vec::new(),
     };
     sluice_engine::open(url, dir, &opts)
         .expect("open")

@@ -49,6 +49,8 @@ pub struct Settings {
     pub retry_cap: Duration,
     /// How long to try to reconnect when the connection drops mid-run.
     pub reconnect: Duration,
+    /// The environment's session settings, made on every connection.
+    pub session: Vec<String>,
     /// Output format.
     pub format: Format,
     /// The environment's `scratch_url`, resolved.
@@ -229,6 +231,10 @@ impl Settings {
             retries,
             retry_cap,
             reconnect,
+            session: env_cfg
+                .as_ref()
+                .map(|e| e.session.clone())
+                .unwrap_or_default(),
             format: g.format,
             style,
             connect: g.env.is_some() || g.url.is_some(),
@@ -277,6 +283,7 @@ impl Settings {
             access,
             application: format!("sluice/{who}"),
             state: self.state.clone(),
+            session: self.session.clone(),
         };
         Ok(sluice_engine::open(&self.url, &self.project, &opts)?)
     }
@@ -300,6 +307,7 @@ impl Settings {
             git_commit: whoami::git_commit(&self.project),
             ci_run: whoami::ci_run(),
             env: self.env.clone(),
+            session: self.session.clone(),
         }
     }
 }

@@ -112,6 +112,10 @@ pub struct EnvConfig {
     /// stops at once).
     #[serde(default)]
     pub reconnect: Option<String>,
+    /// Session settings made on every connection sluice opens for this environment (and
+    /// its scratch databases): `SET …` statements, or SQLite `PRAGMA`s.
+    #[serde(default)]
+    pub session: Vec<String>,
     /// The longest wait between two attempts (default 30s).
     #[serde(default)]
     pub retry_cap: Option<String>,
@@ -321,6 +325,22 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
                 return Err(ConfigError::Value {
                     path: path.into(),
                     message: format!("[environments.{name}] {key}: {e}"),
+                });
+            }
+        }
+        let dialect = cfg.dialect(path)?;
+        for s in &env.session {
+            if !sluice_sql::footprint::is_session_setting(s, dialect) {
+                return Err(ConfigError::Value {
+                    path: path.into(),
+                    message: format!(
+                        "[environments.{name}] session: `{s}` is not a session setting: write `SET name = value`{} (statements that change the schema belong in migrations)",
+                        if dialect == Dialect::Sqlite {
+                            " or `PRAGMA name = value`"
+                        } else {
+                            ""
+                        }
+                    ),
                 });
             }
         }

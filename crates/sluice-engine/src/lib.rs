@@ -43,6 +43,9 @@ pub enum OpenError {
     /// The URL is malformed or has a parameter sluice does not know.
     #[error(transparent)]
     BadUrl(DbError),
+    /// A session setting of the environment failed.
+    #[error("{0}: fix the environment's `session` in sluice.toml")]
+    Session(DbError),
     /// The database failed to open.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -84,6 +87,9 @@ pub struct OpenOptions {
     pub application: String,
     /// The name of sluice's state: the schema on PostgreSQL.
     pub state: String,
+    /// Session settings made on the connection when it opens (and reopens): the
+    /// environment's `session`.
+    pub session: Vec<String>,
 }
 
 /// Opens the database at `url`; `Ok(None)` when it does not exist and `access` does not
@@ -104,20 +110,30 @@ pub fn open(
             let path = sqlite_path(url, base).ok_or(OpenError::UnknownScheme {
                 url: masked.clone(),
             })?;
-            Ok(sqlite::Sqlite::open(&path, &masked, opts.access)?
-                .map(|e| Box::new(e) as Box<dyn Engine>))
+            let Some(mut e) = sqlite::Sqlite::open(&path, &masked, opts.access)? else {
+                return Ok(None);
+            };
+            e.set_session(&opts.session).map_err(OpenError::Session)?;
+            Ok(Some(Box::new(e)))
         }
         Some(Dialect::Postgres) => {
             let target = postgres::parse_url(url).map_err(OpenError::BadUrl)?;
             let read_only = opts.access == Access::ReadOnly;
-            let engine =
+            let mut engine =
                 postgres::Postgres::connect(target, &opts.application, &opts.state, read_only)?;
+            engine
+                .set_session(&opts.session)
+                .map_err(OpenError::Session)?;
             Ok(Some(Box::new(engine)))
         }
         Some(Dialect::MySql) => {
             let target = mysql::parse_url(url).map_err(OpenError::BadUrl)?;
             let read_only = opts.access == Access::ReadOnly;
-            let engine = mysql::Mysql::connect(target, &opts.application, &opts.state, read_only)?;
+            let mut engine =
+                mysql::Mysql::connect(target, &opts.application, &opts.state, read_only)?;
+            engine
+                .set_session(&opts.session)
+                .map_err(OpenError::Session)?;
             Ok(Some(Box::new(engine)))
         }
         None => Err(OpenError::UnknownScheme { url: masked }),

@@ -249,6 +249,17 @@ fn session_setup(conn: &mut Conn, read_only: bool) -> Result<(), DbError> {
     Ok(())
 }
 
+fn apply_session(conn: &mut Conn, session: &[String]) -> Result<(), DbError> {
+    for s in session {
+        conn.run(s).map_err(|e| {
+            let mut d = map_error(&e);
+            d.message = format!("session setting `{s}` failed: {}", d.message);
+            d
+        })?;
+    }
+    Ok(())
+}
+
 /// Runs SQL that may hold several statements and reads every result, so that an error in
 /// any of them is returned (`query_drop` would drop the results after the first, errors
 /// included, and leave a transaction open behind a failed statement).
@@ -419,6 +430,8 @@ pub struct Mysql {
     lock_conn: Option<u32>,
     /// Whether the history table has the columns added after its first release.
     has_started: Option<bool>,
+    /// The environment's session settings, made again on every new connection.
+    session: Vec<String>,
 }
 
 impl std::fmt::Debug for Mysql {
@@ -466,11 +479,19 @@ impl Mysql {
             read_only,
             lock_conn: None,
             has_started: None,
+            session: Vec::new(),
         })
     }
 
     fn table(&self, name: &str) -> String {
         quote_ident(&format!("{}_{name}", self.prefix))
+    }
+
+    /// Makes the environment's session settings (`SET …`) on this connection, and on every
+    /// one it opens again.
+    pub fn set_session(&mut self, session: &[String]) -> Result<(), DbError> {
+        self.session = session.to_vec();
+        apply_session(&mut self.conn, session)
     }
 
     /// The name of the migration lock (at most 64 characters, as GET_LOCK wants).
@@ -1439,6 +1460,7 @@ impl Engine for Mysql {
     fn reconnect(&mut self) -> Result<(), DbError> {
         let mut conn = open_conn(&self.target, &self.app)?;
         session_setup(&mut conn, self.read_only)?;
+        apply_session(&mut conn, &self.session)?;
         self.conn = conn;
         self.pending = None;
         self.in_tx = false;

@@ -210,6 +210,17 @@ fn open_client(target: &Target, config: &Config) -> Result<Client, DbError> {
     })
 }
 
+fn apply_session(client: &mut Client, session: &[String]) -> Result<(), DbError> {
+    for s in session {
+        client.batch_execute(s).map_err(|e| {
+            let mut d = map_error(&e);
+            d.message = format!("session setting `{s}` failed: {}", d.message);
+            d
+        })?;
+    }
+    Ok(())
+}
+
 /// Percent-decoding of URL parts.
 pub(crate) fn decode(s: &str) -> Result<String, String> {
     let b = s.as_bytes();
@@ -296,6 +307,8 @@ pub struct Postgres {
     read_only: bool,
     /// The backend pid of this engine's own session.
     backend_pid: i32,
+    /// The environment's session settings, made again on every new connection.
+    session: Vec<String>,
     /// The backend pid of the connection that holds the migration lock, while this engine
     /// holds it: every history write checks that the lock is still held.
     lock_pid: Option<i32>,
@@ -345,12 +358,20 @@ impl Postgres {
             record_stmt: None,
             read_only,
             backend_pid,
+            session: Vec::new(),
             lock_pid: None,
         })
     }
 
     fn table(&self, name: &str) -> String {
         format!("{}.{}", quote_ident(&self.schema), quote_ident(name))
+    }
+
+    /// Makes the environment's session settings (`SET …`) on this connection, and on every
+    /// one it opens again.
+    pub fn set_session(&mut self, session: &[String]) -> Result<(), DbError> {
+        self.session = session.to_vec();
+        apply_session(&mut self.client, session)
     }
 
     fn lock_key(&self) -> i32 {
@@ -1355,6 +1376,7 @@ impl Engine for Postgres {
                 .batch_execute("SET default_transaction_read_only = on")
                 .map_err(|e| map_error(&e))?;
         }
+        apply_session(&mut client, &self.session)?;
         self.backend_pid = client
             .query_one("SELECT pg_backend_pid()", &[])
             .map_err(|e| map_error(&e))?

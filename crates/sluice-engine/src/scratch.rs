@@ -84,6 +84,7 @@ fn connect(url: &str) -> Result<Box<dyn Engine>, OpenError> {
         access: Access::Existing,
         application: "sluice/scratch".into(),
         state: "sluice".into(),
+        session: Vec::new(),
     };
     crate::open(url, Path::new("."), &opts)?.ok_or_else(|| {
         OpenError::Db(DbError::msg(format!(

@@ -111,6 +111,18 @@ pub enum Access {
 }
 
 impl Sqlite {
+    /// Makes the session settings (`PRAGMA …`) of the environment on this connection.
+    pub fn set_session(&mut self, session: &[String]) -> Result<(), DbError> {
+        for s in session {
+            self.conn.execute_batch(s).map_err(|e| {
+                let mut d = map_error(e);
+                d.message = format!("session setting `{s}` failed: {}", d.message);
+                d
+            })?;
+        }
+        Ok(())
+    }
+
     /// Opens `path`; `None` when the file is missing and `access` does not create it.
     pub fn open(path: &Path, url: &str, access: Access) -> Result<Option<Sqlite>, DbError> {
         let exists = path.exists();

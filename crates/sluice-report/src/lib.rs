@@ -336,6 +336,9 @@ pub struct PlanDoc {
     pub skipped: Vec<String>,
     /// The environment's gates for this plan: PASS or BLOCKED, and why.
     pub gates: Vec<sluice_core::gates::Gate>,
+    /// The environment's session settings, made on every connection.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub session: Vec<String>,
 }
 
 /// One migration in `plan`.
@@ -472,6 +475,9 @@ impl PlanItem {
 /// Renders `plan` as text: the SQL that `up` would run, in order.
 pub fn plan_text(doc: &PlanDoc, style: Style, out: &mut dyn Write) -> io::Result<()> {
     header(out, &doc.target)?;
+    for s in &doc.session {
+        writeln!(out, "session      {s}")?;
+    }
     writeln!(out)?;
     if doc.migrations.is_empty() {
         writeln!(out, "nothing to apply: the database is up to date")?;

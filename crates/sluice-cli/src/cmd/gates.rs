@@ -37,6 +37,7 @@ pub fn read_env_full(s: &Settings, name: &str) -> Result<EnvRead, String> {
         access: sluice_engine::Access::ReadOnly,
         application: "sluice/read".into(),
         state: s.state.clone(),
+        session: env.session.clone(),
     };
     let mut read = EnvRead {
         database: sluice_core::config::mask_url(&url),

@@ -222,6 +222,8 @@ fn open_scratch(
         access: sluice_engine::Access::Create,
         application: format!("sluice/{who}"),
         state: s.state.clone(),
+        // The migrations need on a scratch database what they need in the environment.
+        session: s.session.clone(),
     };
     sluice_engine::open(url, &s.project, &opts)?
         .ok_or_else(|| Failure::new(Exit::Database, "the scratch database did not open"))

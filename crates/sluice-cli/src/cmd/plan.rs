@@ -74,6 +74,7 @@ pub fn prepare(args: &TargetArgs, s: &Settings) -> Result<Planned, Failure> {
             .map(|m| m.id.to_string())
             .collect(),
         gates,
+        session: s.session.clone(),
     };
     drop(chosen);
     drop(overview);

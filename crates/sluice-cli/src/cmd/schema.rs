@@ -143,6 +143,7 @@ fn snapshot_of(s: &Settings, url: &str, stats: bool) -> Result<Snapshot, Failure
         access: Access::ReadOnly,
         application: "sluice/schema".into(),
         state: s.state.clone(),
+        session: Vec::new(),
     };
     let Some(mut engine) = sluice_engine::open(url, &s.project, &opts)? else {
         return Err(Failure::new(

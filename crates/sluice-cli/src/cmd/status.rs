@@ -80,6 +80,7 @@ fn all_envs(s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
                 access: sluice_engine::Access::ReadOnly,
                 application: "sluice/status".into(),
                 state: s.state.clone(),
+                session: e.session.clone(),
             };
             match sluice_engine::open(&url, &s.project, &opts).map_err(|e| e.to_string())? {
                 None => Ok(Vec::new()),

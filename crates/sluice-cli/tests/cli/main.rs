@@ -11,6 +11,7 @@ mod my;
 mod pg;
 mod proof;
 mod reports;
+mod session;
 mod support;
 
 use std::path::Path;

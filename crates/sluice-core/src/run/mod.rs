@@ -87,6 +87,8 @@ pub struct RunContext {
     pub ci_run: Option<String>,
     /// The environment's name.
     pub env: String,
+    /// The environment's session settings (recorded in the run's first event).
+    pub session: Vec<String>,
 }
 
 impl RunContext {
@@ -169,6 +171,12 @@ pub(super) fn lock(
     {
         let left = wait.saturating_sub(clock.now() - started);
         wait_for_session(engine, clock, session, &dead.run_id, left)?;
+    }
+    if !ctx.session.is_empty() {
+        let mut ev = ctx.event(None, None, None, true);
+        ev.reason = Some(format!("session settings: {}", ctx.session.join("; ")));
+        ev.details["session"] = serde_json::json!(ctx.session);
+        in_tx(engine, |e| e.append_event(&ev))?;
     }
     if let Some(dead) = guard.took_over() {
         let mut ev = ctx.event(None, None, None, true);

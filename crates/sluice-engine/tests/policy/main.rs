@@ -37,6 +37,7 @@ fn ctx(n: u8) -> RunContext {
         git_commit: None,
         ci_run: None,
         env: "dev".into(),
+        session: Vec::new(),
     }
 }
 
