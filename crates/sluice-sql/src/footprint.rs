@@ -426,6 +426,16 @@ pub fn shares_transaction(sql: &str, dialect: Dialect) -> bool {
     }
 }
 
+pub use crate::parse::Tx;
+
+/// The transaction control `sql` is (`BEGIN`, `COMMIT`, `ROLLBACK`, a savepoint), if any.
+pub fn transaction_control(sql: &str, dialect: Dialect) -> Option<Tx> {
+    match parse::parse(sql, dialect) {
+        Ok(Stmt::Transaction(t)) => Some(t),
+        _ => None,
+    }
+}
+
 /// Whether `sql` only changes settings of the session (`SET x = …` but not `SET LOCAL`;
 /// SQLite's `PRAGMA`): what a resumed run in a new session applies again before it goes on.
 pub fn is_session_setting(sql: &str, dialect: Dialect) -> bool {

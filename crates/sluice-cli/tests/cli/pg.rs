@@ -408,3 +408,45 @@ fn tls_modes_behave_like_libpq() {
             .contains("cannot read sslrootcert /nonexistent.pem")
     );
 }
+
+#[test]
+fn a_file_of_two_transaction_blocks_runs_as_two_blocks() {
+    let b = Backend::postgres("twoblocks");
+    let url = b.url();
+    let p = Project::new("pg-twoblocks");
+    p.config("[project]\nlayout = \"golang-migrate\"\ndialect = \"postgres\"\n");
+    std::fs::write(
+        p.migrations().join("1_two.up.sql"),
+        "BEGIN;\nCREATE TABLE a (x int);\nINSERT INTO a VALUES (1);\nCOMMIT;\nBEGIN;\nCREATE TABLE b (x int);\nINSERT INTO b VALUES (1);\nCOMMIT;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.migrations().join("1_two.down.sql"),
+        "DROP TABLE IF EXISTS b;\nDROP TABLE IF EXISTS a;\n",
+    )
+    .unwrap();
+    let lint = crate::support::sluice(p.path(), &["lint"]).code(0);
+    assert!(
+        !lint.stdout.contains("never committed") && lint.stdout.contains("8 statement(s)"),
+        "{}",
+        lint.stdout
+    );
+    crate::support::sluice(p.path(), &["--url", &url, "up"]).code(0);
+    assert_eq!(
+        psql(
+            &url,
+            "SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b)"
+        )
+        .unwrap(),
+        "2"
+    );
+    let m = b.t("migrations");
+    assert_eq!(
+        b.q(
+            p.path(),
+            &format!("SELECT state || ' ' || statements_done FROM {m}")
+        ),
+        ["applied 8"]
+    );
+    crate::support::sluice(p.path(), &["--url", &url, "down"]).code(0);
+}

@@ -369,7 +369,8 @@ fn first_words(sql: &str) -> (String, String) {
 }
 
 /// Removes a `BEGIN` first and a `COMMIT` (or, for verify scripts, `ROLLBACK`) last that
-/// wrap the whole script; says whether it did.
+/// wrap the whole script — one block, with no other transaction control between them (a
+/// file of two `BEGIN … COMMIT` blocks keeps both); says whether it did.
 fn unwrap_transaction(stmts: &mut Vec<Stmt>, closing: &[&str]) -> bool {
     let opens = stmts.first().is_some_and(|s| {
         let (a, b) = first_words(&s.sql);
@@ -381,7 +382,11 @@ fn unwrap_transaction(stmts: &mut Vec<Stmt>, closing: &[&str]) -> bool {
             let (a, _) = first_words(&s.sql);
             file::is_transaction_control(&s.sql) && closing.contains(&a.as_str())
         });
-    if opens && closes {
+    let one_block = stmts.len() >= 2
+        && !stmts[1..stmts.len() - 1]
+            .iter()
+            .any(|s| file::is_transaction_control(&s.sql));
+    if opens && closes && one_block {
         stmts.pop();
         stmts.remove(0);
         true

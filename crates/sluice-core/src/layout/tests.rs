@@ -401,3 +401,37 @@ fn detect_names_the_layout_and_why() {
     assert_eq!(found[0].layout, Layout::GolangMigrate);
     assert!(found[0].why.contains("go.mod"));
 }
+
+#[test]
+fn a_file_of_two_transaction_blocks_keeps_both() {
+    let d = Dir::new("twoblocks");
+    d.put(
+        "1_two.up.sql",
+        "BEGIN;\nCREATE TABLE a (x int);\nCOMMIT;\nBEGIN;\nCREATE TABLE b (x int);\nCOMMIT;\n",
+    )
+    .put("1_two.down.sql", "DROP TABLE b;\nDROP TABLE a;\n");
+    let loaded = load(
+        Layout::GolangMigrate,
+        std::slice::from_ref(&d.0),
+        Dialect::Postgres,
+    )
+    .unwrap();
+    let m = &loaded.migrations[0];
+    let sqls: Vec<&str> = m.up.statements.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        sqls,
+        [
+            "BEGIN",
+            "CREATE TABLE a (x int)",
+            "COMMIT",
+            "BEGIN",
+            "CREATE TABLE b (x int)",
+            "COMMIT"
+        ],
+        "no wrapper to strip: block 1 keeps its BEGIN, block 2 its COMMIT"
+    );
+    assert!(
+        !m.meta.transaction,
+        "the file's own blocks: it runs step by step"
+    );
+}

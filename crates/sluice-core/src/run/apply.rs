@@ -153,12 +153,14 @@ pub(super) fn stop_at(
     row: &mut Option<Record>,
     failed: Failed,
     note: Option<String>,
-    transactional: bool,
+    kept: Kept,
     elapsed: std::time::Duration,
 ) -> RunError {
     let m = job.m;
-    let done = match failed.at {
-        FailedAt::Statement(i) if !transactional => i - 1,
+    let transactional = kept == Kept::Nothing;
+    let done = match (kept, failed.at) {
+        (Kept::Upto(n), _) => n,
+        (Kept::Before, FailedAt::Statement(i)) => i - 1,
         _ => 0,
     };
     let to = if done == 0 {
@@ -182,6 +184,17 @@ pub(super) fn stop_at(
         transactional,
         applied_before: Vec::new(),
     }))
+}
+
+/// What of a migration that failed stays done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kept {
+    /// Nothing: it ran in one transaction, rolled back.
+    Nothing,
+    /// The statements before the one that failed.
+    Before,
+    /// Statements 1…n (the failed statement's transaction block, from n + 1, rolled back).
+    Upto(usize),
 }
 
 /// Records that the migration stopped at statement `done + 1`: `failed` (nothing of it

@@ -57,6 +57,12 @@ pub fn judge(engine: &mut dyn Engine, m: &Migration, k: u32) -> Result<Verdict, 
         )));
     };
     let dialect = engine.info().dialect;
+    if footprint::transaction_control(&s.sql, dialect) == Some(footprint::Tx::Begin) {
+        return Ok(Verdict::NotDone(
+            "a transaction block of the file commits together with the record of its progress, and that record says it did not commit"
+                .into(),
+        ));
+    }
     let marks = match footprint::footprint(&s.sql, dialect) {
         Footprint::Rerunnable(why) => {
             return Ok(Verdict::Rerun(format!(

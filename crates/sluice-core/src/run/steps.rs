@@ -7,7 +7,7 @@ use std::time::Instant;
 use sluice_sql::footprint;
 
 use super::apply::{
-    Failed, Job, late_details, lock_note, prefix_checksum, statement_checksum, stop_at,
+    Failed, Job, Kept, late_details, lock_note, prefix_checksum, statement_checksum, stop_at,
 };
 use super::doubt::{self, Verdict};
 use super::up::{Progress, UpOptions, backoff};
@@ -172,12 +172,76 @@ pub(super) fn apply_step_by_step(
         1
     };
     let mut warnings = Vec::new();
+    // The file's own `BEGIN … COMMIT` block in progress: where it began.
+    let mut block: Option<usize> = None;
     for i in next..total {
-        if !(intent_now && i == next) {
+        if !(intent_now && i == next) && block.is_none() {
             check_lock(engine, guard, Some(&m.id), row.as_ref())?;
         }
         let s = &m.up.statements[i];
         let last = i + 1 == total;
+        let control = footprint::transaction_control(&s.sql, dialect);
+        if let Some(b) = block {
+            // Inside the file's own transaction: statements run as written, and the record
+            // of the block's progress travels inside it, so the two commit together.
+            let elapsed = opts.clock.now() - started;
+            match in_block(engine, ctx, job, row, i, control, started, opts)? {
+                Ok(ended) => {
+                    if ended {
+                        block = None;
+                    }
+                    continue;
+                }
+                Err(error) => {
+                    let failed = Failed {
+                        at: FailedAt::Statement(i + 1),
+                        line: s.line,
+                        error,
+                    };
+                    let note = Some(format!(
+                        "its transaction block, statements {}–{}, was rolled back",
+                        b + 1,
+                        i + 1
+                    ));
+                    return Err(stop_at(
+                        engine,
+                        ctx,
+                        job,
+                        row,
+                        failed,
+                        note,
+                        Kept::Upto(b),
+                        elapsed,
+                    ));
+                }
+            }
+        }
+        if control == Some(footprint::Tx::Begin) {
+            // Recorded as started; what comes next runs in the file's own transaction.
+            if let Err(error) = run_alone(engine, ctx, job, row, i)? {
+                if error.connection_lost {
+                    return Err(RunError::from(error));
+                }
+                let failed = Failed {
+                    at: FailedAt::Statement(i + 1),
+                    line: s.line,
+                    error,
+                };
+                let elapsed = opts.clock.now() - started;
+                return Err(stop_at(
+                    engine,
+                    ctx,
+                    job,
+                    row,
+                    failed,
+                    None,
+                    Kept::Before,
+                    elapsed,
+                ));
+            }
+            block = Some(i);
+            continue;
+        }
         let mut shared = footprint::shares_transaction(&s.sql, dialect);
         let mut outcome;
         let mut attempt = 1;
@@ -240,11 +304,29 @@ pub(super) fn apply_step_by_step(
                 error,
             };
             let elapsed = opts.clock.now() - started;
-            return Err(stop_at(engine, ctx, job, row, failed, note, false, elapsed));
+            return Err(stop_at(
+                engine,
+                ctx,
+                job,
+                row,
+                failed,
+                note,
+                Kept::Before,
+                elapsed,
+            ));
         }
         if !shared {
             if last {
-                finish(engine, ctx, job, row, started, opts, &warnings, false)?;
+                finish(
+                    engine,
+                    ctx,
+                    job,
+                    row,
+                    started,
+                    opts,
+                    &warnings,
+                    Finish::Alone,
+                )?;
             } else if footprint::shares_transaction(&m.up.statements[i + 1].sql, dialect) {
                 // The next statement's record comes only when it commits: say now that
                 // this one is done.
@@ -260,9 +342,88 @@ pub(super) fn apply_step_by_step(
     }
     if total == next {
         // Nothing left to run (the statement in doubt was the last, and it took effect).
-        finish(engine, ctx, job, row, started, opts, &warnings, false)?;
+        finish(
+            engine,
+            ctx,
+            job,
+            row,
+            started,
+            opts,
+            &warnings,
+            Finish::Alone,
+        )?;
     }
     Ok(warnings)
+}
+
+/// Runs statement `i` inside the file's own transaction block, which began at statement
+/// `b`: its `COMMIT` carries the record of the block's progress (the final record when it
+/// is the last statement), so they commit together; a `ROLLBACK` ends it with nothing of it
+/// done. `Ok(Ok(ended))`: ran, and whether the block ended; `Ok(Err(e))`: the statement
+/// failed and the block was rolled back.
+#[allow(clippy::too_many_arguments)]
+fn in_block(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    job: &Job<'_>,
+    row: &mut Option<Record>,
+    i: usize,
+    control: Option<footprint::Tx>,
+    started: Instant,
+    opts: &UpOptions,
+) -> Result<Result<bool, DbError>, RunError> {
+    let m = job.m;
+    let total = m.up.statements.len();
+    let sql = &m.up.statements[i].sql;
+    match control {
+        Some(footprint::Tx::Commit) => {
+            if i + 1 == total {
+                finish(
+                    engine,
+                    ctx,
+                    job,
+                    row,
+                    started,
+                    opts,
+                    &[],
+                    Finish::InBlock(sql),
+                )?;
+            } else {
+                let mut r = new_record(ctx, m, State::Applying, total);
+                r.statements_done = (i + 1) as u32;
+                r.done_checksum = Some(prefix_checksum(m, i + 1));
+                let expected = Expected::of(row.as_ref());
+                engine
+                    .record(&r, &expected, &[])
+                    .map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
+                if let Err(e) = engine.execute(sql) {
+                    let _ = engine.execute("ROLLBACK");
+                    return Ok(Err(e));
+                }
+                *row = Some(r);
+            }
+            Ok(Ok(true))
+        }
+        Some(footprint::Tx::Rollback) => {
+            engine.execute(sql)?;
+            // Nothing of the block is done; the statements through this one ran.
+            let mut r = new_record(ctx, m, State::Applying, total);
+            r.statements_done = (i + 1) as u32;
+            r.done_checksum = Some(prefix_checksum(m, i + 1));
+            let expected = Expected::of(row.as_ref());
+            write(engine, &r, &expected, &[]).map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
+            *row = Some(r);
+            Ok(Ok(true))
+        }
+        _ => match engine.execute(sql) {
+            Ok(()) => Ok(Ok(false)),
+            Err(e) if e.connection_lost => Err(RunError::from(e)),
+            Err(e) => {
+                let _ = engine.execute("ROLLBACK");
+                Ok(Err(e))
+            }
+        },
+    }
 }
 
 /// Runs statement `i` in one transaction with the record of its progress (the final record
@@ -285,7 +446,16 @@ fn run_shared(
     }
     if i + 1 == total {
         let warnings = engine.take_warnings();
-        finish(engine, ctx, job, row, started, opts, &warnings, true)?;
+        finish(
+            engine,
+            ctx,
+            job,
+            row,
+            started,
+            opts,
+            &warnings,
+            Finish::Open,
+        )?;
         return Ok(Ok(()));
     }
     let mut r = new_record(ctx, m, State::Applying, total);
@@ -345,7 +515,7 @@ fn finish(
     started: Instant,
     opts: &UpOptions,
     warnings: &[String],
-    in_open: bool,
+    how: Finish<'_>,
 ) -> Result<(), RunError> {
     let m = job.m;
     let total = m.up.statements.len();
@@ -364,20 +534,42 @@ fn finish(
     }
     let events = [ev];
     let expected = Expected::of(row.as_ref());
-    if in_open {
-        let written = engine
-            .record(&r, &expected, &events)
-            .map_err(|e| write_failed(e, &m.id, row.as_ref()))
-            .and_then(|()| engine.commit().map_err(RunError::from));
-        if let Err(e) = written {
-            let _ = engine.rollback();
-            return Err(e);
+    match how {
+        Finish::Open => {
+            let written = engine
+                .record(&r, &expected, &events)
+                .map_err(|e| write_failed(e, &m.id, row.as_ref()))
+                .and_then(|()| engine.commit().map_err(RunError::from));
+            if let Err(e) = written {
+                let _ = engine.rollback();
+                return Err(e);
+            }
         }
-    } else {
-        write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
+        Finish::InBlock(commit) => {
+            // The file's own COMMIT, the last statement, commits the record with its block.
+            engine
+                .record(&r, &expected, &events)
+                .map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
+            engine.execute(commit)?;
+        }
+        Finish::Alone => {
+            write(engine, &r, &expected, &events)
+                .map_err(|e| write_failed(e, &m.id, row.as_ref()))?;
+        }
     }
     *row = Some(r);
     Ok(())
+}
+
+/// How the final record is written.
+#[derive(Clone, Copy, Debug)]
+enum Finish<'a> {
+    /// In a transaction of its own.
+    Alone,
+    /// In the transaction open with the last statement, then committed.
+    Open,
+    /// Before the file's own `COMMIT` (this statement), which commits it with its block.
+    InBlock(&'a str),
 }
 
 /// `up --resume` of a migration whose statements done (or the one in doubt) changed in the

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::apply::{Failed, Job, failure_text, late_details, lock_note, stop_at, with_note};
+use super::apply::{Failed, Job, Kept, failure_text, late_details, lock_note, stop_at, with_note};
 use super::up::{UpOptions, backoff};
 use super::{FailedAt, RunContext, RunError};
 use super::{ms, new_record, write, write_failed};
@@ -68,7 +68,16 @@ pub(super) fn apply_transactional(
             continue;
         }
         let elapsed = opts.clock.now() - started;
-        return Err(stop_at(engine, ctx, job, row, failed, note, true, elapsed));
+        return Err(stop_at(
+            engine,
+            ctx,
+            job,
+            row,
+            failed,
+            note,
+            Kept::Nothing,
+            elapsed,
+        ));
     }
 }
 

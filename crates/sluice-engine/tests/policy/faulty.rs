@@ -116,10 +116,9 @@ impl<E: Engine> Faulty<E> {
             if after {
                 self.inner.execute(sql)?;
             }
-            if self.in_tx {
-                self.inner.rollback()?;
-                self.in_tx = false;
-            }
+            // Whatever transaction was open (sluice's or the file's own) goes with it.
+            self.inner.rollback()?;
+            self.in_tx = false;
             self.connected = false;
             return Err(DbError::lost(
                 "server closed the connection unexpectedly (injected)",

@@ -661,3 +661,86 @@ fn the_lock_file_is_taken_over_when_its_holder_is_gone() {
     assert!(notes[0].contains("pod-7f9c"), "{notes:?}");
     assert_eq!(q(&p, "SELECT count(*) FROM sluice_lock"), ["0"]);
 }
+
+/// A step-by-step migration made of the file's own `BEGIN … COMMIT` blocks.
+fn two_blocks(p: &Project) {
+    p.migration(
+        "M1",
+        "-- transaction: false\n-- sluice:up\nBEGIN;\nCREATE TABLE a (x);\nINSERT INTO a VALUES (1);\nCOMMIT;\nBEGIN;\nCREATE TABLE b (x);\nINSERT INTO b VALUES (1);\nCOMMIT;\n-- sluice:down\nDROP TABLE IF EXISTS b;\nDROP TABLE IF EXISTS a;\n",
+    );
+}
+
+#[test]
+fn the_files_own_transaction_blocks_commit_with_their_record() {
+    let p = Project::new("pol-blocks");
+    two_blocks(&p);
+    let clock = FakeClock::new();
+    assert_eq!(up(&mut sqlite(&p), &p, 1, &opts(&clock)).unwrap(), ["M1"]);
+    assert_eq!(state(&p, "M1"), "applied 8 -");
+    assert_eq!(tables(&p), ["a", "b"]);
+}
+
+#[test]
+fn a_failure_inside_a_block_rolls_the_block_back_and_records_the_block_before() {
+    let p = Project::new("pol-blocks-fail");
+    two_blocks(&p);
+    let clock = FakeClock::new();
+    let mut e = Faulty::new(
+        sqlite(&p),
+        Faults {
+            fail_statement: Some(("INSERT INTO b".into(), DbError::msg("boom"))),
+            ..Faults::default()
+        },
+    );
+    let err = up(&mut e, &p, 1, &opts(&clock)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("its transaction block, statements 5–7, was rolled back"),
+        "{err}"
+    );
+    assert_eq!(state(&p, "M1"), "partial 4 -");
+    assert_eq!(tables(&p), ["a"], "block 2 went back as a whole");
+    let resume = UpOptions {
+        resume: true,
+        ..opts(&clock)
+    };
+    assert_eq!(up(&mut sqlite(&p), &p, 2, &resume).unwrap(), ["M1"]);
+    assert_eq!(tables(&p), ["a", "b"]);
+    assert_eq!(q(&p, "SELECT count(*) FROM b"), ["1"]);
+}
+
+#[test]
+fn a_crash_inside_a_block_leaves_it_not_done_and_resume_runs_it() {
+    let p = Project::new("pol-blocks-crash");
+    two_blocks(&p);
+    let clock = FakeClock::new();
+    let no_reconnect = UpOptions {
+        reconnect: Duration::ZERO,
+        ..opts(&clock)
+    };
+    let mut e = Faulty::new(
+        sqlite(&p),
+        Faults {
+            drop_at: Some(("INSERT INTO b".into(), true)),
+            ..Faults::default()
+        },
+    );
+    up(&mut e, &p, 1, &no_reconnect).unwrap_err();
+    drop(e);
+    // The connection went inside block 2: its transaction with it.
+    assert_eq!(state(&p, "M1"), "applying 4 5");
+    assert_eq!(tables(&p), ["a"]);
+    let mut e = sqlite(&p);
+    let pl = plan(&p);
+    assert!(matches!(
+        run::judge(&mut e, pl.get("M1").unwrap(), 5).unwrap(),
+        run::Verdict::NotDone(_)
+    ));
+    let resume = UpOptions {
+        resume: true,
+        ..opts(&clock)
+    };
+    assert_eq!(up(&mut e, &p, 2, &resume).unwrap(), ["M1"]);
+    assert_eq!(tables(&p), ["a", "b"]);
+    assert_eq!(q(&p, "SELECT count(*) FROM a"), ["1"], "block 1 ran once");
+}
