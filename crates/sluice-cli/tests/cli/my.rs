@@ -619,3 +619,37 @@ fn tls_modes_behave_like_the_mysql_client() {
         unknown.stderr
     );
 }
+
+#[test]
+fn a_down_whose_first_statement_fails_names_its_own_file_and_leaves_it_applied() {
+    let b = Backend::mysql("downfile");
+    let url = b.url();
+    let p = Project::new("my-downfile");
+    p.config("[project]\nlayout = \"golang-migrate\"\ndialect = \"mysql\"\n");
+    std::fs::write(
+        p.migrations().join("1_t.up.sql"),
+        "CREATE TABLE t (x INT);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.migrations().join("1_t.down.sql"),
+        "DROP TABLE nope;\nDROP TABLE t;\n",
+    )
+    .unwrap();
+    crate::support::sluice(p.path(), &["--url", &url, "up"]).code(0);
+    let run = crate::support::sluice(p.path(), &["--url", &url, "down"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("migrations/1_t.down.sql:1")
+            && run.stderr.contains("nothing of the down section ran"),
+        "{}",
+        run.stderr
+    );
+    let st = crate::support::sluice(p.path(), &["--url", &url, "status"]).code(0);
+    assert!(
+        st.stdout.contains("applied") && st.stdout.contains("1_t.down.sql:1"),
+        "{}",
+        st.stdout
+    );
+    assert!(!st.stdout.contains("1_t.up.sql:1"), "{}", st.stdout);
+}

@@ -64,18 +64,20 @@ impl Failed {
 }
 
 pub(super) fn failure_text(m: &Migration, section: &Section, failed: &Failed) -> String {
+    // A down section may live in a file of its own (another tool's layout).
+    let path = section.file.as_deref().unwrap_or(&m.path);
     match failed.at {
         FailedAt::Bookkeeping => format!("bookkeeping failed: {}", failed.error.short()),
         FailedAt::Statement(i) => format!(
             "statement {i}/{} at {}:{}: {}",
             section.statements.len(),
-            m.path.display(),
+            path.display(),
             failed.line,
             failed.error.short()
         ),
         FailedAt::Unidentified => format!(
             "a statement of {} (not identified: the server did not say which): {}",
-            m.path.display(),
+            path.display(),
             failed.error.short()
         ),
     }

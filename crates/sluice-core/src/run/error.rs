@@ -312,6 +312,9 @@ impl std::fmt::Display for MigrationFailure {
             (Direction::Down, true) => {
                 "the rollback was itself rolled back: the migration is still applied, untouched. Fix its down section and run `sluice down` again"
             }
+            (Direction::Down, false) if self.at == FailedAt::Statement(1) => {
+                "nothing of the down section ran (its first statement failed, and a failed statement changes nothing): the migration is still as it was. Fix its down section and run `sluice down` again"
+            }
             (Direction::Down, false) => {
                 "it ran outside a transaction, so the down statements before it stay done; its state is now partial"
             }
