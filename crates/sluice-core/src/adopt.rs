@@ -105,6 +105,35 @@ pub fn default_table(tool: Layout) -> &'static str {
     }
 }
 
+/// Whether a schema object is the history another tool keeps for the project's layout (its
+/// table, that table's indexes and triggers, Sqitch's whole `sqitch` schema): not part of
+/// the schema the migrations make, so `drift` leaves it out.
+pub fn is_tool_history(tool: Layout, o: &crate::schema::SchemaObject) -> bool {
+    if tool == Layout::Sluice {
+        return false;
+    }
+    let table = default_table(tool);
+    let unquote = |s: &str| s.trim_matches(['"', '`']).to_string();
+    let parts: Vec<String> = o.name.split('.').map(unquote).collect();
+    if tool == Layout::Sqitch {
+        return parts.first().is_some_and(|s| s == "sqitch");
+    }
+    let last = parts.last().map(String::as_str).unwrap_or("");
+    if o.kind == "table" || o.kind == "sequence" {
+        return last == table;
+    }
+    // An index or trigger of that table: `… ON public.schema_migrations …`.
+    let def = o.definition.replace(['"', '`'], "");
+    [
+        format!(" ON {table} "),
+        format!(".{table} "),
+        format!(" ON {table}("),
+    ]
+    .iter()
+    .any(|needle| def.contains(needle.as_str()))
+        && matches!(o.kind.as_str(), "index" | "trigger")
+}
+
 fn read(
     engine: &mut dyn Engine,
     tool: Layout,

@@ -53,8 +53,11 @@ pub fn run(args: DriftArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, F
         }
     }
     let dialect = live.info().dialect.name();
-    let (objects, _) = live.snapshot(false)?;
+    let (mut objects, _) = live.snapshot(false)?;
     drop(live);
+    // The history table of the tool whose layout this is (kept after `adopt`) is that
+    // tool's, not the migrations'.
+    objects.retain(|o| !sluice_core::adopt::is_tool_history(s.layout, o));
     let actual = Snapshot::new(dialect, objects);
     let expected = build_expected(s, args.scratch_url.as_deref(), &to_apply, dialect)?;
     let diffs = schema::diff(&expected, &actual);

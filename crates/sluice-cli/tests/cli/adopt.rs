@@ -110,6 +110,10 @@ fn dbmate_history_is_taken_over_and_sluice_goes_on_alone() {
     );
     let st = sluice(p, &["status"]).code(0);
     assert!(st.stdout.contains("2 applied, 0 pending"), "{}", st.stdout);
+    // dbmate's own history table is dbmate's: not drift.
+    let scratch = format!("{}/postgres", server().base_url());
+    let drift = sluice(p, &["drift", "--scratch-url", &scratch]);
+    assert_eq!(drift.code, 0, "{}{}", drift.stdout, drift.stderr);
     let log = sluice(p, &["log"]).code(0);
     assert_eq!(
         log.stdout
@@ -175,6 +179,8 @@ fn dbmate_history_is_taken_over_and_sluice_goes_on_alone() {
     sluice(p, &["adopt", "--from", "dbmate"]).code(0);
     let st = sluice(p, &["status"]).code(0);
     assert!(st.stdout.contains("1 applied, 0 pending"), "{}", st.stdout);
+    let drift = sluice(p, &["drift"]);
+    assert_eq!(drift.code, 0, "{}{}", drift.stdout, drift.stderr);
 }
 
 const PLAN_HEAD: &str =
