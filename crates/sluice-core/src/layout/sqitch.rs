@@ -2,8 +2,10 @@
 //! `revert/<name>.sql` and `verify/<name>.sql`. Dependencies come in brackets:
 //! `[users !legacy other_project:roles users@v1.0]` (requires, conflicts, a change of
 //! another project, a change as of a tag). A reworked change appears twice in the plan;
-//! the earlier version's scripts are `deploy/<name>@<tag>.sql`, `<tag>` being the first
-//! tag after it. Its sluice id is `<name>@<tag>`; the latest one is `<name>`.
+//! the earlier version's scripts are `deploy/<name>@<tag>.sql`, `<tag>` being, as Sqitch
+//! looks it up, the first of the tags between that version and its rework whose deploy
+//! script exists (the first of them when none does). Its sluice id is `<name>@<tag>`; the
+//! latest one is `<name>`.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -147,10 +149,28 @@ pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
         };
         let reworked = last_index[c.name.as_str()] != i;
         let (id, file_stem) = if reworked {
-            let tag = items[i + 1..].iter().find_map(|x| match x {
-                Item::Tag(t) => Some(t.clone()),
-                Item::Change(_) => None,
-            });
+            // The tags between this version and its rework, in plan order.
+            let rework_at = items[i + 1..]
+                .iter()
+                .position(|x| matches!(x, Item::Change(o) if o.name == c.name))
+                .map_or(items.len(), |p| i + 1 + p);
+            let between: Vec<&String> = items[i + 1..rework_at]
+                .iter()
+                .filter_map(|x| match x {
+                    Item::Tag(t) => Some(t),
+                    Item::Change(_) => None,
+                })
+                .collect();
+            let exists = |t: &str| {
+                dir.join("deploy")
+                    .join(format!("{}@{t}.sql", c.name))
+                    .is_file()
+            };
+            let tag = between
+                .iter()
+                .find(|t| exists(t))
+                .or(between.first())
+                .map(|t| t.to_string());
             let Some(tag) = tag else {
                 found.errors.push(FileError {
                     path: plan_path.clone(),

@@ -435,3 +435,37 @@ fn a_file_of_two_transaction_blocks_keeps_both() {
         "the file's own blocks: it runs step by step"
     );
 }
+
+#[test]
+fn sqitch_finds_a_reworked_script_under_any_tag_before_its_rework() {
+    let d = Dir::new("sqitch-tags");
+    // users is reworked after three tags; its old scripts were named after the second,
+    // as Sqitch does when the change was reworked at that point.
+    d.put(
+        "sqitch.plan",
+        "%project=flipr\nusers 2024-01-01T00:00:00Z A <a@x>\n@v1.0 2024-01-01T00:00:01Z A <a@x>\nposts 2024-01-01T00:00:02Z A <a@x>\n@v1.1 2024-01-01T00:00:03Z A <a@x>\n@v2.0 2024-01-01T00:00:04Z A <a@x>\nusers [users@v2.0] 2024-01-01T00:00:05Z A <a@x>\n@v2.5.0 2024-01-01T00:00:06Z A <a@x>\n",
+    );
+    for (f, t) in [
+        ("deploy/users@v1.1.sql", "CREATE TABLE users (n text);"),
+        ("revert/users@v1.1.sql", "DROP TABLE users;"),
+        ("deploy/posts.sql", "CREATE TABLE posts (n text);"),
+        ("deploy/users.sql", "ALTER TABLE users ADD COLUMN f text;"),
+    ] {
+        d.put(f, t);
+    }
+    assert_eq!(
+        ids(Layout::Sqitch, &[&d.0], Dialect::Postgres),
+        ["users@v1.1", "posts", "users"]
+    );
+    let l = load(
+        Layout::Sqitch,
+        std::slice::from_ref(&d.0),
+        Dialect::Postgres,
+    )
+    .unwrap();
+    assert!(l.migrations[0].down.is_some(), "the revert of the same tag");
+    // No script under any of the tags: the error names the first, as Sqitch would.
+    std::fs::remove_file(d.0.join("deploy/users@v1.1.sql")).unwrap();
+    let e = err(Layout::Sqitch, &d.0);
+    assert!(e.contains("deploy/users@v1.0.sql"), "{e}");
+}
