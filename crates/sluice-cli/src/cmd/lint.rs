@@ -95,8 +95,17 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
             // Files given by path: every table's size and the server's version.
             super::analysis::connect(&mut options, e.as_mut(), None)?;
         }
+        // Files in the project's own migrations folders are run by sluice, which bounds
+        // every statement's lock wait; anything else may be run by anything.
+        let ours: Vec<PathBuf> = std::iter::once(&s.migrations)
+            .chain(&s.locations)
+            .filter_map(|d| d.canonicalize().ok())
+            .collect();
         for path in paths {
-            files.push(lint_file(&path, dialect, &options)?);
+            let by_sluice = path
+                .canonicalize()
+                .is_ok_and(|p| ours.iter().any(|d| p.starts_with(d)));
+            files.push(lint_file(&path, dialect, &options, by_sluice)?);
         }
     }
 
@@ -184,7 +193,12 @@ fn sql_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn lint_file(path: &Path, dialect: Dialect, options: &Options) -> Result<Linted, Failure> {
+fn lint_file(
+    path: &Path,
+    dialect: Dialect,
+    options: &Options,
+    by_sluice: bool,
+) -> Result<Linted, Failure> {
     let source = std::fs::read_to_string(path)
         .map_err(|e| Failure::new(Exit::Input, format!("{}: {e}", path.display())))?;
     let shown = path.display().to_string();
@@ -214,10 +228,13 @@ fn lint_file(path: &Path, dialect: Dialect, options: &Options) -> Result<Linted,
             .collect(),
         transactional: true,
     };
-    // Its runner is not sluice: nothing bounds its lock waits but the file itself.
+    // Outside the project's migrations, its runner is not sluice: nothing bounds its lock
+    // waits but the file itself.
     let mut o = options.clone();
-    o.runner_lock_timeout = false;
-    o.runner_statement_timeout = false;
+    if !by_sluice {
+        o.runner_lock_timeout = false;
+        o.runner_statement_timeout = false;
+    }
     let report = sluice_sql::lint::check(&m, &o, &[]);
     Ok(Linted {
         path: shown,

@@ -169,3 +169,28 @@ fn plain_sql_files_and_explain() {
     )
     .code(2);
 }
+
+#[test]
+fn files_of_the_project_that_sluice_runs_need_no_lock_timeout_of_their_own() {
+    let p = sluice_testkit::Project::new("lint-ours");
+    p.config("[project]\nlayout = \"golang-migrate\"\ndialect = \"postgres\"\n");
+    let up = "ALTER TABLE t ADD COLUMN x int;\n";
+    std::fs::write(p.migrations().join("1_a.up.sql"), up).unwrap();
+    std::fs::write(
+        p.migrations().join("1_a.down.sql"),
+        "ALTER TABLE t DROP COLUMN IF EXISTS x;\n",
+    )
+    .unwrap();
+    std::fs::create_dir(p.path().join("elsewhere")).unwrap();
+    std::fs::write(p.path().join("elsewhere/a.sql"), up).unwrap();
+    let run = sluice(p.path(), &["lint", "migrations", "elsewhere"]);
+    // sluice sets lock_timeout for every statement of the project it runs; a file it does
+    // not run may be run by anything.
+    assert_eq!(
+        run.stdout.matches("[missing-lock-timeout]").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("elsewhere/a.sql:1:1"), "{}", run.stdout);
+}

@@ -1234,10 +1234,13 @@ impl<'a> Parser<'a, '_> {
             name,
             ..Column::default()
         };
-        // SQLite columns may have no type.
+        // SQLite columns may have no type. `CHARACTER` starts a type (`character
+        // varying(255)`, `character(3)`) unless `SET` follows (MySQL's charset clause).
+        let charset_clause = self.peek().is_some_and(|t| t.is("CHARACTER"))
+            && self.t.get(self.i + 1).is_some_and(|t| t.is("SET"));
         if let Some(t) = self.peek()
             && matches!(t.kind, Kind::Word | Kind::Quoted)
-            && !Self::COLUMN_STOP.iter().any(|w| t.is(w))
+            && (t.is("CHARACTER") && !charset_clause || !Self::COLUMN_STOP.iter().any(|w| t.is(w)))
         {
             col.ty = Some(self.data_type()?);
         }
