@@ -97,6 +97,10 @@ pub struct Sqlite {
     conn: Connection,
     path: PathBuf,
     url: String,
+    /// The environment's session settings, made again on a new connection.
+    session: Vec<String>,
+    /// How it was opened (a new connection opens it the same way, never creating it).
+    flags: OpenFlags,
 }
 
 /// How to open the file.
@@ -113,6 +117,7 @@ pub enum Access {
 impl Sqlite {
     /// Makes the session settings (`PRAGMA …`) of the environment on this connection.
     pub fn set_session(&mut self, session: &[String]) -> Result<(), DbError> {
+        self.session = session.to_vec();
         for s in session {
             self.conn.execute_batch(s).map_err(|e| {
                 let mut d = map_error(e);
@@ -129,6 +134,10 @@ impl Sqlite {
         if !exists && access != Access::Create {
             return Ok(None);
         }
+        // A file that is there but empty is new too (a runner stopped as it made it).
+        let empty = std::fs::metadata(path)
+            .map(|m| m.len() == 0)
+            .unwrap_or(true);
         let flags = match access {
             Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
             Access::Existing => OpenFlags::SQLITE_OPEN_READ_WRITE,
@@ -142,7 +151,12 @@ impl Sqlite {
             ))
         })?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
-        if !exists {
+        let conn = if access == Access::ReadOnly {
+            recover_hot_journal(conn, path)?
+        } else {
+            conn
+        };
+        if empty && access == Access::Create {
             // A new database: WAL lets readers run while a migration writes.
             set_wal(&conn)?;
         }
@@ -150,6 +164,8 @@ impl Sqlite {
             conn,
             path: path.to_path_buf(),
             url: url.to_string(),
+            session: Vec::new(),
+            flags: flags - OpenFlags::SQLITE_OPEN_CREATE,
         }))
     }
 
@@ -295,6 +311,56 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 }
 
 /// Maps a SQLite error to a [`DbError`] with a SQLSTATE where one fits.
+/// SQLITE_READONLY_ROLLBACK: a read-only connection found a hot journal.
+const READONLY_ROLLBACK: i32 = 776;
+
+/// A writer killed inside a transaction of a rollback-journal database leaves a hot
+/// journal, and a read-only connection cannot read until some connection rolls it
+/// back. That rollback is SQLite's own recovery (it puts back the last committed
+/// state, which is what every reader must see), so a reader that may write does it
+/// once, then reads read-only as asked.
+fn recover_hot_journal(conn: Connection, path: &Path) -> Result<Connection, DbError> {
+    let first = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    });
+    match first {
+        Err(rusqlite::Error::SqliteFailure(f, _)) if f.extended_code == READONLY_ROLLBACK => {}
+        _ => return Ok(conn),
+    }
+    drop(conn);
+    let cannot = |e: rusqlite::Error| {
+        let journal = format!("{}-journal", path.display());
+        DbError::msg(format!(
+            "SQLite database {} has a hot journal {journal} left by a writer that stopped \
+             inside a transaction, and rolling it back needs write access: {}. Open the \
+             database once with write access (any `sluice up`, or `sqlite3 {} 'SELECT 1'`) \
+             and SQLite puts back the last committed state",
+            path.display(),
+            map_error(e).message,
+            path.display()
+        ))
+    };
+    let writer = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(cannot)?;
+    writer.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
+    writer
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(cannot)?;
+    drop(writer);
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(map_error)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
+    Ok(conn)
+}
+
 pub fn map_error(e: rusqlite::Error) -> DbError {
     map_error_ref(&e)
 }
@@ -314,6 +380,7 @@ fn map_error_ref(e: &rusqlite::Error) -> DbError {
                 5 | 261 | 517 => ("SQLITE_BUSY", Some("55P03")),
                 6 => ("SQLITE_LOCKED", Some("55P03")),
                 8 => ("SQLITE_READONLY", Some("25006")),
+                READONLY_ROLLBACK => ("SQLITE_READONLY_ROLLBACK", Some("25006")),
                 1 => ("SQLITE_ERROR", sqlstate_from_message(&message)),
                 _ => ("SQLITE_ERROR", None),
             };
@@ -365,6 +432,16 @@ fn id_col(s: String) -> rusqlite::Result<MigrationId> {
 }
 
 impl Engine for Sqlite {
+    /// A new connection to the same file: what a new process would have (no temporary
+    /// tables, no `PRAGMA`s but the environment's session settings).
+    fn reconnect(&mut self) -> Result<(), DbError> {
+        let conn = Connection::open_with_flags(&self.path, self.flags).map_err(map_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
+        self.conn = conn;
+        let session = std::mem::take(&mut self.session);
+        self.set_session(&session)
+    }
+
     fn info(&self) -> EngineInfo {
         EngineInfo {
             dialect: Dialect::Sqlite,

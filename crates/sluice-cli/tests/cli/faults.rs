@@ -465,3 +465,44 @@ fn a_runner_killed_while_its_index_build_waits_is_resumed_after_the_build_ends()
         ["applied"]
     );
 }
+
+#[test]
+fn a_hot_journal_left_by_a_killed_writer_does_not_stop_status() {
+    // An application's database in rollback-journal mode (sluice creates WAL databases,
+    // but it adopts whatever it is given).
+    let p = Project::new("sqlite-hot-journal");
+    let live = p.path().join("app.db");
+    let conn = rusqlite::Connection::open(&live).unwrap();
+    conn.execute_batch("PRAGMA journal_mode = DELETE; CREATE TABLE app_setting (k TEXT)")
+        .unwrap();
+    drop(conn);
+    let url = format!("sqlite:{}", live.display());
+    p.simple("M1", &[], &["CREATE TABLE t (x)"], &["DROP TABLE t"]);
+    sluice(p.path(), &["--url", &url, "up"]).code(0);
+    // A writer stops inside a transaction whose pages spilled to the file: what is on
+    // disk is then a database with a hot journal. Copy it as a killed writer leaves it.
+    let conn = rusqlite::Connection::open(&live).unwrap();
+    conn.execute_batch(
+        "PRAGMA cache_size = 10;
+         BEGIN;
+         INSERT INTO t WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20000)
+             SELECT randomblob(200) FROM c;",
+    )
+    .unwrap();
+    let crashed = p.path().join("crashed.db");
+    std::fs::copy(&live, &crashed).unwrap();
+    let journal = p.path().join("app.db-journal");
+    assert!(journal.exists(), "the transaction spilled to the file");
+    std::fs::copy(&journal, p.path().join("crashed.db-journal")).unwrap();
+    drop(conn); // rolls the live one back
+    let url = format!("sqlite:{}", crashed.display());
+    let out = sluice(p.path(), &["--url", &url, "status"]).code(0);
+    assert!(out.stdout.contains("M1"), "{}", out.stdout);
+    // The last committed state: the table the migration made, without the rows.
+    let conn = crate::support::db(&crashed);
+    assert_eq!(
+        crate::support::strings(&conn, "SELECT count(*) FROM t"),
+        ["0"]
+    );
+    assert!(!p.path().join("crashed.db-journal").exists());
+}
