@@ -180,7 +180,8 @@ pub enum ConfigAction {
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// A server where a scratch database is created and dropped (PostgreSQL, MySQL)
-    /// [default: the environment's scratch_url; SQLite: a temp file].
+    /// [default: the environment's scratch_url, else a temporary database on the
+    /// environment's own server unless it is protected; SQLite: a temp file].
     #[arg(long, value_name = "URL")]
     pub scratch_url: Option<String>,
     /// Also run up twice for migrations marked `idempotent: true`; the second must change
@@ -191,12 +192,18 @@ pub struct TestArgs {
     /// its up did not create.
     #[arg(long)]
     pub with_data: bool,
+    /// Stop at the first migration with a finding (by default every migration is proven
+    /// and every finding reported, going on from a fresh scratch database where a step
+    /// left the last one unusable).
+    #[arg(long)]
+    pub fail_fast: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct DriftArgs {
     /// A server where the expected schema is built in a scratch database (PostgreSQL,
-    /// MySQL) [default: the environment's scratch_url; SQLite: a temp file].
+    /// MySQL) [default: the environment's scratch_url, else a temporary database on the
+    /// environment's own server unless it is protected; SQLite: a temp file].
     #[arg(long, value_name = "URL")]
     pub scratch_url: Option<String>,
 }

@@ -16,12 +16,14 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::engine::DbError;
 use crate::engine::{Engine, Timeouts};
-use crate::file::Migration;
+use crate::file::{Migration, Section};
 use crate::plan::Plan;
 use crate::run::{self, DownTarget, RunContext, RunError, UpOptions};
 use crate::schema::{self, Snapshot};
 use crate::testdata;
+use crate::timed::Timed;
 
 /// What to prove beyond the round trip.
 #[derive(Clone, Copy, Debug, Default)]
@@ -30,6 +32,9 @@ pub struct TestOptions {
     pub idempotent: bool,
     /// Fill tables with generated rows and check that `down` keeps them.
     pub with_data: bool,
+    /// Stop at the first migration with a finding (by default every migration is
+    /// proven, from a fresh scratch database where a step left the last one unusable).
+    pub fail_fast: bool,
 }
 
 /// A step's verdict.
@@ -42,6 +47,15 @@ pub enum Verdict {
     Fail,
     /// It did not apply (and why is in the detail).
     Skip,
+    /// The down does nothing (no statements) although the up changed the schema.
+    Noop,
+}
+
+impl Verdict {
+    /// Whether this verdict fails the proof.
+    pub fn fails(self) -> bool {
+        matches!(self, Verdict::Fail | Verdict::Noop)
+    }
 }
 
 /// One step of one migration.
@@ -71,12 +85,15 @@ pub struct TestReport {
     /// Time spent in snapshots (catalog reads).
     #[serde(skip)]
     pub snapshot_time: Duration,
+    /// Time spent inside the database (every engine call).
+    #[serde(skip)]
+    pub database_time: Duration,
 }
 
 impl TestReport {
     /// Whether every step passed or was skipped.
     pub fn passed(&self) -> bool {
-        self.steps.iter().all(|s| s.verdict != Verdict::Fail)
+        !self.steps.iter().any(|s| s.verdict.fails())
     }
 
     fn push(
@@ -104,8 +121,9 @@ impl TestReport {
         step: &str,
         (want, got): (&Snapshot, &Snapshot),
         (pass, fail): (&str, &str),
-    ) {
+    ) -> bool {
         let diffs = schema::diff(want, got);
+        let same = diffs.is_empty();
         let (verdict, detail, diff) = if diffs.is_empty() {
             (
                 Verdict::Pass,
@@ -127,6 +145,7 @@ impl TestReport {
             diff,
             duration_ms: 0,
         });
+        same
     }
 }
 
@@ -145,40 +164,60 @@ fn snapshot(engine: &mut dyn Engine, report: &mut TestReport) -> Result<Snapshot
     Ok(Snapshot::new(dialect, objects))
 }
 
+/// The error in one line: its first, and the server's DETAIL and HINT lines.
 fn error_text(e: &RunError) -> String {
-    e.to_string().lines().next().unwrap_or_default().to_string()
+    let text = e.to_string();
+    let mut lines = text.lines().map(str::trim);
+    let mut out = lines.next().unwrap_or_default().to_string();
+    for l in lines {
+        if l.starts_with("DETAIL:") || l.starts_with("HINT:") {
+            out.push(' ');
+            out.push_str(l);
+        }
+    }
+    out
 }
 
-/// Proves every migration of `plan` for `ctx.env` on the scratch database `engine`.
+/// Makes a new, empty scratch database (for going on after a step left the last one
+/// unusable).
+pub type Fresh<'a> = dyn FnMut() -> Result<Box<dyn Engine>, DbError> + 'a;
+
+/// What a migration's proof left behind.
+enum After {
+    /// The scratch database holds this migration applied, as the next one expects.
+    Usable,
+    /// It holds something else (a down that failed half-way, an up again that failed):
+    /// the next migration starts on a fresh one.
+    Unusable,
+    /// The migration did not apply at all: the ones after it cannot be proven.
+    NotApplied,
+}
+
+/// Proves every migration of `plan` for `ctx.env`, starting on the scratch database
+/// `engine` and going on from a `fresh` one when a step leaves it unusable, so that one
+/// run reports every finding (or, with `fail_fast`, stops at the first).
 pub fn test(
-    engine: &mut dyn Engine,
+    mut engine: Box<dyn Engine>,
+    fresh: &mut Fresh<'_>,
     ctx: &RunContext,
     plan: &Plan,
     opts: TestOptions,
     limits: &Limits,
 ) -> Result<TestReport, RunError> {
-    let mut report = TestReport::default();
-    let dialect = engine.info().dialect;
-    let transactional = engine.capabilities().transactional_ddl;
-    let up_opts = |id: &str| UpOptions {
-        to: Some(id.to_string()),
-        count: None,
-        late: Some(crate::config::LatePolicy::Allow),
-        lock_wait: Duration::from_secs(10),
-        resume: false,
-        lock_timeout: limits.timeouts.lock,
-        statement_timeout: limits.timeouts.statement,
-        retries: 0,
-        retry_cap: Duration::from_secs(1),
-        only: None,
-        reconnect: Duration::ZERO,
-        ..UpOptions::default()
+    let mut p = Prover {
+        report: TestReport::default(),
+        filled: BTreeSet::new(),
+        ctx,
+        plan,
+        opts,
+        limits,
     };
-    let mut filled: BTreeSet<String> = BTreeSet::new();
     let mut stopped: Option<String> = None;
+    let mut unusable: Option<String> = None;
+    let mut last_applied: Option<&str> = None;
     for m in plan.migrations() {
         if let Some(why) = &stopped {
-            report.push(
+            p.report.push(
                 m,
                 "up",
                 Verdict::Skip,
@@ -188,7 +227,7 @@ pub fn test(
             continue;
         }
         if !m.meta.environments.is_empty() && !m.meta.environments.contains(&ctx.env) {
-            report.push(
+            p.report.push(
                 m,
                 "up",
                 Verdict::Skip,
@@ -197,156 +236,311 @@ pub fn test(
             );
             continue;
         }
-        let s0 = snapshot(engine, &mut report)?;
+        if let Some(by) = unusable.take() {
+            let started = Instant::now();
+            engine = fresh()?;
+            p.filled.clear();
+            let mut timed = Timed::new(engine.as_mut());
+            let brought = match last_applied {
+                Some(prev) => run::up(&mut timed, ctx, plan, &p.up_opts(prev), &mut |_| {})
+                    .map(|s| (prev, s.applied.len())),
+                None => Ok(("nothing", 0)),
+            };
+            p.report.database_time += timed.spent;
+            match brought {
+                Ok((prev, n)) => p.report.push(
+                    m,
+                    "fresh scratch",
+                    Verdict::Pass,
+                    format!(
+                        "{by} left the scratch database unusable: going on from a new one, {n} migration(s) applied (up to {prev})"
+                    ),
+                    started,
+                ),
+                Err(e) => {
+                    p.report.push(
+                        m,
+                        "fresh scratch",
+                        Verdict::Fail,
+                        format!(
+                            "{by} left the scratch database unusable, and a new one could not be brought up to {}: {}",
+                            last_applied.unwrap_or("nothing"),
+                            error_text(&e)
+                        ),
+                        started,
+                    );
+                    stopped = Some("no usable scratch database".into());
+                    continue;
+                }
+            }
+        }
+        let before = p.report.steps.len();
+        let mut timed = Timed::new(engine.as_mut());
+        let after = p.prove(&mut timed, m);
+        p.report.database_time += timed.spent;
+        let id = m.id.as_str();
+        match after? {
+            After::Usable => last_applied = Some(id),
+            After::Unusable => {
+                last_applied = Some(id);
+                unusable = Some(id.to_string());
+            }
+            After::NotApplied => stopped = Some(format!("{id} did not apply")),
+        }
+        if opts.fail_fast
+            && stopped.is_none()
+            && p.report.steps[before..].iter().any(|s| s.verdict.fails())
+        {
+            stopped = Some(format!("{id} failed (--fail-fast)"));
+        }
+    }
+    Ok(p.report)
+}
+
+struct Prover<'a> {
+    report: TestReport,
+    /// Tables already filled with generated rows on this scratch database.
+    filled: BTreeSet<String>,
+    ctx: &'a RunContext,
+    plan: &'a Plan,
+    opts: TestOptions,
+    limits: &'a Limits,
+}
+
+impl Prover<'_> {
+    fn up_opts(&self, id: &str) -> UpOptions {
+        UpOptions {
+            to: Some(id.to_string()),
+            count: None,
+            late: Some(crate::config::LatePolicy::Allow),
+            lock_wait: Duration::from_secs(10),
+            resume: false,
+            lock_timeout: self.limits.timeouts.lock,
+            statement_timeout: self.limits.timeouts.statement,
+            retries: 0,
+            retry_cap: Duration::from_secs(1),
+            only: None,
+            reconnect: Duration::ZERO,
+            ..UpOptions::default()
+        }
+    }
+
+    /// Fills the tables not filled yet; returns every table's fingerprint.
+    fn fill(
+        &mut self,
+        engine: &mut dyn Engine,
+        m: &Migration,
+        s0: &Snapshot,
+    ) -> Result<Vec<(String, testdata::Fingerprint)>, RunError> {
+        let dialect = engine.info().dialect;
+        let transactional = engine.capabilities().transactional_ddl;
         let tables: Vec<String> = s0
             .objects
             .iter()
             .filter(|o| o.kind == "table")
             .map(|o| o.name.clone())
             .collect();
-        let mut before = Vec::new();
-        if opts.with_data {
-            let started = Instant::now();
-            let mut problems = Vec::new();
-            // Passes, so that tables referenced by foreign keys are filled first.
-            // Each table once: filled, or reported as not fillable.
-            let mut todo: Vec<String> = tables
-                .iter()
-                .filter(|t| !filled.contains(*t))
-                .cloned()
-                .collect();
-            filled.extend(todo.iter().cloned());
-            let new_tables = todo.len();
-            loop {
-                let mut left = Vec::new();
-                problems.clear();
-                for t in &todo {
-                    match testdata::fill(engine, dialect, t, transactional) {
-                        Ok(()) => {}
-                        Err(e) => {
-                            problems.push(format!("{t}: {e}"));
-                            left.push(t.clone());
-                        }
-                    }
+        let started = Instant::now();
+        let mut problems = Vec::new();
+        // Passes, so that tables referenced by foreign keys are filled first.
+        // Each table once: filled, or reported as not fillable.
+        let mut todo: Vec<String> = tables
+            .iter()
+            .filter(|t| !self.filled.contains(*t))
+            .cloned()
+            .collect();
+        self.filled.extend(todo.iter().cloned());
+        let new_tables = todo.len();
+        loop {
+            let mut left = Vec::new();
+            problems.clear();
+            for t in &todo {
+                if let Err(e) = testdata::fill(engine, dialect, t, transactional) {
+                    problems.push(format!("{t}: {e}"));
+                    left.push(t.clone());
                 }
-                if left.len() == todo.len() {
-                    break;
-                }
-                todo = left;
             }
-            let detail = if problems.is_empty() {
-                format!("{new_tables} new table(s) hold generated rows")
-            } else {
-                format!("could not fill {}", problems.join("; "))
-            };
-            let verdict = if problems.is_empty() {
-                Verdict::Pass
-            } else {
-                Verdict::Skip
-            };
-            if new_tables > 0 {
-                report.push(m, "fill", verdict, detail, started);
+            if left.len() == todo.len() {
+                break;
             }
-            for t in &tables {
-                before.push((t.clone(), testdata::fingerprint(engine, dialect, t)?));
-            }
+            todo = left;
         }
+        let (verdict, detail) = if problems.is_empty() {
+            (
+                Verdict::Pass,
+                format!("{new_tables} new table(s) hold generated rows"),
+            )
+        } else {
+            (
+                Verdict::Skip,
+                format!("could not fill {}", problems.join("; ")),
+            )
+        };
+        if new_tables > 0 {
+            self.report.push(m, "fill", verdict, detail, started);
+        }
+        let mut before = Vec::new();
+        for t in &tables {
+            before.push((t.clone(), testdata::fingerprint(engine, dialect, t)?));
+        }
+        Ok(before)
+    }
+
+    /// Runs `up` a second time and compares.
+    fn idempotent(
+        &mut self,
+        engine: &mut dyn Engine,
+        m: &Migration,
+        s1: &Snapshot,
+    ) -> Result<bool, RunError> {
+        let started = Instant::now();
+        let in_tx = engine.capabilities().transactional_ddl && m.meta.transaction;
+        let again = (|| {
+            if in_tx {
+                engine.begin()?;
+            }
+            for s in &m.up.statements {
+                engine.execute(&s.sql)?;
+            }
+            if in_tx {
+                engine.commit()?;
+            }
+            Ok::<(), DbError>(())
+        })();
+        if let Err(e) = again {
+            if in_tx {
+                let _ = engine.rollback();
+            }
+            self.report.push(
+                m,
+                "idempotent",
+                Verdict::Fail,
+                format!("the second up failed: {}", e.short()),
+                started,
+            );
+            return Ok(in_tx);
+        }
+        let s = snapshot(engine, &mut self.report)?;
+        Ok(self.report.compare(
+            m,
+            "idempotent",
+            (s1, &s),
+            (
+                "a second up changed nothing",
+                "the schema after the first up",
+            ),
+        ))
+    }
+
+    /// Whether the down kept every value its up did not create.
+    fn data_kept(
+        &mut self,
+        engine: &mut dyn Engine,
+        m: &Migration,
+        before: &[(String, testdata::Fingerprint)],
+        s2: &Snapshot,
+    ) -> Result<(), RunError> {
+        let dialect = engine.info().dialect;
+        let mut lost = Vec::new();
+        for (t, fp) in before {
+            let now = if s2.objects.iter().any(|o| o.kind == "table" && &o.name == t) {
+                testdata::fingerprint(engine, dialect, t)?
+            } else {
+                testdata::Fingerprint::new()
+            };
+            lost.extend(testdata::lost(t, fp, &now));
+        }
+        let (verdict, detail) = if lost.is_empty() {
+            (
+                Verdict::Pass,
+                format!("{} table(s) as before up", before.len()),
+            )
+        } else {
+            (
+                Verdict::Fail,
+                format!(
+                    "down destroyed data its up did not create: {}",
+                    lost.join("; ")
+                ),
+            )
+        };
+        self.report
+            .push(m, "data kept", verdict, detail, Instant::now());
+        Ok(())
+    }
+
+    /// Proves one migration on `engine`, which holds every migration before it.
+    fn prove(&mut self, engine: &mut dyn Engine, m: &Migration) -> Result<After, RunError> {
+        let s0 = snapshot(engine, &mut self.report)?;
+        let before = if self.opts.with_data {
+            self.fill(engine, m, &s0)?
+        } else {
+            Vec::new()
+        };
         let id = m.id.as_str();
         let started = Instant::now();
-        match run::up(engine, ctx, plan, &up_opts(id), &mut |_| {}) {
-            Ok(_) => report.push(
-                m,
-                "up",
-                Verdict::Pass,
-                format!("{} statement(s)", m.up.statements.len()),
-                started,
-            ),
-            Err(e) => {
-                report.push(m, "up", Verdict::Fail, error_text(&e), started);
-                stopped = Some(format!("{id} did not apply"));
-                continue;
-            }
+        if let Err(e) = run::up(engine, self.ctx, self.plan, &self.up_opts(id), &mut |_| {}) {
+            self.report
+                .push(m, "up", Verdict::Fail, error_text(&e), started);
+            return Ok(After::NotApplied);
         }
-        let started = Instant::now();
-        let checks = run::verify(engine, plan, &ctx.env, &[id.to_string()]);
-        match checks {
-            Ok(c) if c.is_empty() => {
-                report.push(m, "verify", Verdict::Skip, "no checks".into(), started)
-            }
-            Ok(c) => {
-                let failed: Vec<String> = c
-                    .iter()
-                    .filter(|r| !r.passed)
-                    .map(|r| format!("line {}: {} ({})", r.line, r.expect, r.detail))
-                    .collect();
-                if failed.is_empty() {
-                    report.push(
-                        m,
-                        "verify",
-                        Verdict::Pass,
-                        format!("{} check(s)", c.len()),
-                        started,
-                    );
-                } else {
-                    report.push(m, "verify", Verdict::Fail, failed.join("; "), started);
-                }
-            }
-            Err(e) => report.push(m, "verify", Verdict::Fail, error_text(&e), started),
+        self.report.push(
+            m,
+            "up",
+            Verdict::Pass,
+            format!("{} statement(s)", m.up.statements.len()),
+            started,
+        );
+        self.verify(engine, m);
+        let s1 = snapshot(engine, &mut self.report)?;
+        let mut usable = true;
+        if self.opts.idempotent && m.meta.idempotent {
+            usable = self.idempotent(engine, m, &s1)?;
         }
-        let s1 = snapshot(engine, &mut report)?;
-        if opts.idempotent && m.meta.idempotent {
-            let started = Instant::now();
-            let in_tx = transactional && m.meta.transaction;
-            let again = (|| {
-                if in_tx {
-                    engine.begin()?;
-                }
-                for s in &m.up.statements {
-                    engine.execute(&s.sql)?;
-                }
-                if in_tx {
-                    engine.commit()?;
-                }
-                Ok::<(), crate::engine::DbError>(())
-            })();
-            match again {
-                Err(e) => {
-                    if in_tx {
-                        let _ = engine.rollback();
-                    }
-                    report.push(
-                        m,
-                        "idempotent",
-                        Verdict::Fail,
-                        format!("the second up failed: {}", e.short()),
-                        started,
-                    );
-                }
-                Ok(()) => {
-                    let s = snapshot(engine, &mut report)?;
-                    report.compare(
-                        m,
-                        "idempotent",
-                        (&s1, &s),
-                        (
-                            "a second up changed nothing",
-                            "the schema after the first up",
-                        ),
-                    );
-                }
-            }
-        }
-
-        if m.down.is_none() {
-            report.push(
+        let Some(down) = &m.down else {
+            self.report.push(
                 m,
                 "down",
                 Verdict::Skip,
                 "irreversible: no down to prove".into(),
                 Instant::now(),
             );
-            continue;
+            return Ok(if usable {
+                After::Usable
+            } else {
+                After::Unusable
+            });
+        };
+        if down.statements.is_empty() {
+            // A down file with nothing to run (another tool's empty `down.sql`, a `--
+            // noop`): said once, as what it is, and the migration stays applied.
+            let file = down_file(m, down);
+            let changed = !schema::diff(&s0, &s1).is_empty();
+            let (verdict, detail) = if changed {
+                (
+                    Verdict::Noop,
+                    format!(
+                        "the down does nothing ({file} has no statements) but the up changed the schema"
+                    ),
+                )
+            } else {
+                (
+                    Verdict::Skip,
+                    format!(
+                        "the down does nothing ({file} has no statements), and the up changed no schema"
+                    ),
+                )
+            };
+            self.report.push(m, "down", verdict, detail, Instant::now());
+            return Ok(if usable {
+                After::Usable
+            } else {
+                After::Unusable
+            });
         }
+        // The down runs on a session of its own, as `sluice down` would: what the up left
+        // in its session (temporary tables, settings) is gone.
+        engine.reconnect()?;
         let started = Instant::now();
         let target = DownTarget::One {
             id: id.to_string(),
@@ -354,81 +548,61 @@ pub fn test(
         };
         if let Err(e) = run::down(
             engine,
-            ctx,
-            plan,
+            self.ctx,
+            self.plan,
             &target,
-            (Duration::from_secs(10), limits.timeouts),
+            (Duration::from_secs(10), self.limits.timeouts),
             &mut |_| {},
         ) {
-            report.push(m, "down", Verdict::Fail, error_text(&e), started);
-            stopped = Some(format!("the down of {id} failed"));
-            continue;
+            self.report
+                .push(m, "down", Verdict::Fail, error_text(&e), started);
+            return Ok(After::Unusable);
         }
-        report.push(
+        self.report.push(
             m,
             "down",
             Verdict::Pass,
-            format!(
-                "{} statement(s)",
-                m.down.as_ref().map_or(0, |d| d.statements.len())
-            ),
+            format!("{} statement(s)", down.statements.len()),
             started,
         );
-        let s2 = snapshot(engine, &mut report)?;
-        report.compare(
+        let s2 = snapshot(engine, &mut self.report)?;
+        let restored = self.report.compare(
             m,
             "schema restored",
             (&s0, &s2),
             ("the schema is as before up", "the schema before up"),
         );
-        if opts.with_data {
-            let mut lost = Vec::new();
-            for (t, fp) in &before {
-                let now = if s2.objects.iter().any(|o| o.kind == "table" && &o.name == t) {
-                    testdata::fingerprint(engine, dialect, t)?
-                } else {
-                    testdata::Fingerprint::new()
-                };
-                lost.extend(testdata::lost(t, fp, &now));
-            }
-            if lost.is_empty() {
-                report.push(
-                    m,
-                    "data kept",
-                    Verdict::Pass,
-                    format!("{} table(s) as before up", before.len()),
-                    Instant::now(),
-                );
-            } else {
-                report.push(
-                    m,
-                    "data kept",
-                    Verdict::Fail,
-                    format!(
-                        "down destroyed data its up did not create: {}",
-                        lost.join("; ")
-                    ),
-                    Instant::now(),
-                );
-            }
+        if self.opts.with_data {
+            self.data_kept(engine, m, &before, &s2)?;
         }
+        // And up again on another, as the next `sluice up` would.
+        engine.reconnect()?;
         let started = Instant::now();
-        match run::up(engine, ctx, plan, &up_opts(id), &mut |_| {}) {
-            Ok(_) => report.push(
-                m,
-                "up again",
-                Verdict::Pass,
-                "applied after its down".into(),
-                started,
-            ),
-            Err(e) => {
-                report.push(m, "up again", Verdict::Fail, error_text(&e), started);
-                stopped = Some(format!("{id} did not apply again"));
-                continue;
-            }
+        if let Err(e) = run::up(engine, self.ctx, self.plan, &self.up_opts(id), &mut |_| {}) {
+            let (verdict, detail) = if restored {
+                (Verdict::Fail, error_text(&e))
+            } else {
+                // The consequence of the difference reported above, not a finding of its own.
+                (
+                    Verdict::Skip,
+                    format!(
+                        "not proven: the down left the schema changed, and up failed on it: {}",
+                        error_text(&e)
+                    ),
+                )
+            };
+            self.report.push(m, "up again", verdict, detail, started);
+            return Ok(After::Unusable);
         }
-        let s3 = snapshot(engine, &mut report)?;
-        report.compare(
+        self.report.push(
+            m,
+            "up again",
+            Verdict::Pass,
+            "applied after its down".into(),
+            started,
+        );
+        let s3 = snapshot(engine, &mut self.report)?;
+        let same = self.report.compare(
             m,
             "same schema",
             (&s1, &s3),
@@ -437,6 +611,53 @@ pub fn test(
                 "the schema after the first up",
             ),
         );
+        Ok(if same && usable {
+            After::Usable
+        } else {
+            After::Unusable
+        })
     }
-    Ok(report)
+
+    /// The verify step.
+    fn verify(&mut self, engine: &mut dyn Engine, m: &Migration) {
+        let started = Instant::now();
+        let id = m.id.as_str();
+        match run::verify(engine, self.plan, &self.ctx.env, &[id.to_string()]) {
+            Ok(c) if c.is_empty() => {
+                self.report
+                    .push(m, "verify", Verdict::Skip, "no checks".into(), started)
+            }
+            Ok(c) => {
+                let failed: Vec<String> = c
+                    .iter()
+                    .filter(|r| !r.passed)
+                    .map(|r| format!("line {}: {} ({})", r.line, r.expect, r.detail))
+                    .collect();
+                if failed.is_empty() {
+                    self.report.push(
+                        m,
+                        "verify",
+                        Verdict::Pass,
+                        format!("{} check(s)", c.len()),
+                        started,
+                    );
+                } else {
+                    self.report
+                        .push(m, "verify", Verdict::Fail, failed.join("; "), started);
+                }
+            }
+            Err(e) => self
+                .report
+                .push(m, "verify", Verdict::Fail, error_text(&e), started),
+        }
+    }
+}
+
+/// The file a migration's down comes from (its own file in another tool's layout).
+fn down_file(m: &Migration, down: &Section) -> String {
+    down.file
+        .as_deref()
+        .unwrap_or(&m.path)
+        .display()
+        .to_string()
 }

@@ -136,7 +136,9 @@ pub enum Difference {
         kind: String,
         /// Its name.
         name: String,
-        /// Lines prefixed `- ` (first only) and `+ ` (second only), in order.
+        /// Lines prefixed `- ` (first only) and `+ ` (second only), in order; a line
+        /// that only moved, or differs only in white space, is one line prefixed `~ `
+        /// that says so.
         lines: Vec<String>,
     },
 }
@@ -162,7 +164,7 @@ pub fn diff(a: &Snapshot, b: &Snapshot) -> Vec<Difference> {
             (Some(x), Some(y)) if x.definition != y.definition => Some(Difference::Changed {
                 kind: k.1,
                 name: k.2,
-                lines: line_diff(&x.definition, &y.definition),
+                lines: explain(&x.definition, &y.definition),
             }),
             _ => None,
         })
@@ -201,6 +203,144 @@ pub fn line_diff(a: &str, b: &str) -> Vec<String> {
     out
 }
 
+/// `text` with its white space shown: `·` for a space, `→` for a tab, `⏎` for a
+/// trailing line end.
+fn visible(text: &str) -> String {
+    text.replace(' ', "·").replace('\t', "→").replace('\r', "␍")
+}
+
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What is around the outer parentheses, and the parts inside them (split at the commas
+/// outside nested parentheses and quotes) in sorted order: equal for two definitions that
+/// differ only in the order of their columns and clauses.
+fn reordered(text: &str) -> Option<(String, String, Vec<String>)> {
+    let open = text.find('(')?;
+    let close = text.rfind(')')?;
+    if close < open {
+        return None;
+    }
+    let body = &text[open + 1..close];
+    let (mut parts, mut depth, mut quote, mut part) = (Vec::new(), 0i32, None, String::new());
+    for c in body.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"' | '`') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(squeeze(&part));
+                part.clear();
+                continue;
+            }
+            _ => {}
+        }
+        part.push(c);
+    }
+    parts.push(squeeze(&part));
+    parts.sort();
+    Some((squeeze(&text[..open]), squeeze(&text[close + 1..]), parts))
+}
+
+/// [`line_diff`], said so people see what differs: two definitions that differ only in
+/// white space say so (and show it); a line removed in one place and added unchanged in
+/// another is one `~ moved` line with both positions; a line replaced by one that
+/// differs only in white space is one `~ white space` line.
+pub fn explain(a: &str, b: &str) -> Vec<String> {
+    let raw = line_diff(a, b);
+    let x: Vec<&str> = a.lines().collect();
+    let y: Vec<&str> = b.lines().collect();
+    let mut out = Vec::new();
+    if squeeze(a) == squeeze(b) {
+        out.push("~ only white space differs".to_string());
+        if raw.is_empty() {
+            // Line ends alone: the texts split into the same lines.
+            out.push(format!(
+                "~ line ends: {} line(s) before, {} after",
+                a.split('\n').count(),
+                b.split('\n').count()
+            ));
+        }
+    }
+    // A definition on one line (SQLite keeps the CREATE statement as written).
+    let reorder =
+        squeeze(a) != squeeze(b) && reordered(a).is_some() && reordered(a) == reordered(b);
+    let removed: Vec<&str> = raw.iter().filter_map(|l| l.strip_prefix("- ")).collect();
+    let added: Vec<&str> = raw.iter().filter_map(|l| l.strip_prefix("+ ")).collect();
+    let position =
+        |lines: &[&str], l: &str| lines.iter().position(|x| *x == l).map_or(0, |i| i + 1);
+    let mut used_added = vec![false; added.len()];
+    let mut partner: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
+    let mut removed_done = vec![false; removed.len()];
+    // The same line (but for its separator) in another place: moved.
+    let key = |l: &str| l.trim().trim_end_matches(',').trim_end().to_string();
+    for (ri, r) in removed.iter().enumerate() {
+        if let Some(ai) = (0..added.len()).find(|&ai| {
+            !used_added[ai]
+                && key(added[ai]) == key(r)
+                && position(&y, added[ai]) != position(&x, r)
+        }) {
+            used_added[ai] = true;
+            removed_done[ri] = true;
+            partner.insert(
+                ri,
+                format!(
+                    "~ moved from line {} to line {}: {}",
+                    position(&x, r),
+                    position(&y, added[ai]),
+                    key(r)
+                ),
+            );
+        }
+    }
+    // Same words, other white space.
+    for (ri, r) in removed.iter().enumerate() {
+        if removed_done[ri] {
+            continue;
+        }
+        if let Some(ai) =
+            (0..added.len()).find(|&ai| !used_added[ai] && squeeze(added[ai]) == squeeze(r))
+        {
+            used_added[ai] = true;
+            removed_done[ri] = true;
+            partner.insert(
+                ri,
+                format!(
+                    "~ white space of line {}: {} is now {}",
+                    position(&x, r),
+                    visible(r),
+                    visible(added[ai])
+                ),
+            );
+        }
+    }
+    let (mut ri, mut ai) = (0, 0);
+    for l in &raw {
+        if l.starts_with("- ") {
+            match partner.remove(&ri) {
+                Some(said) => out.push(said),
+                None => out.push(l.clone()),
+            }
+            ri += 1;
+        } else {
+            if !used_added[ai] {
+                out.push(l.clone());
+            }
+            ai += 1;
+        }
+    }
+    if reorder && !out.iter().any(|l| l.starts_with("~ moved")) {
+        out.insert(
+            0,
+            "~ the same parts, in another order (a column or clause moved)".to_string(),
+        );
+    }
+    out
+}
+
 /// The differences as text for people.
 pub fn render_diff(diffs: &[Difference]) -> String {
     let mut out = String::new();
@@ -233,6 +373,37 @@ mod tests {
             name: name.into(),
             definition: def.into(),
         }
+    }
+
+    #[test]
+    fn a_moved_line_and_white_space_are_said() {
+        // A column that only moved (the separators move with it).
+        let moved = explain(
+            "CREATE TABLE t (\n  a int,\n  b text,\n  c date\n);",
+            "CREATE TABLE t (\n  a int,\n  c date,\n  b text\n);",
+        );
+        assert!(
+            moved.iter().all(|l| l.starts_with("~ moved from line ")),
+            "{moved:?}"
+        );
+        assert!(
+            moved.contains(&"~ moved from line 4 to line 3: c date".to_string())
+                || moved.contains(&"~ moved from line 3 to line 4: b text".to_string()),
+            "{moved:?}"
+        );
+        let ws = explain("BEGIN\n  RETURN 1;\nEND", "BEGIN\n    RETURN 1;\nEND");
+        assert_eq!(
+            ws,
+            [
+                "~ only white space differs",
+                "~ white space of line 2: ··RETURN·1; is now ····RETURN·1;"
+            ]
+        );
+        let one_line = explain("CREATE TABLE a (x, y, z)", "CREATE TABLE a (x, z, y)");
+        assert_eq!(one_line.len(), 3, "{one_line:?}");
+        assert!(one_line[0].starts_with("~ the same parts, in another order"));
+        let real = explain("a int", "a bigint");
+        assert_eq!(real, ["- a int", "+ a bigint"]);
     }
 
     #[test]

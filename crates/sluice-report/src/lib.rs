@@ -794,6 +794,8 @@ pub struct TestDoc {
     pub failed: usize,
     /// Steps skipped.
     pub skipped: usize,
+    /// Downs that do nothing although their up changed the schema (verdict NOOP).
+    pub noop: usize,
     /// Wall time of the proof, in milliseconds.
     pub duration_ms: u64,
     /// Of that, time spent inside the database (every engine call), in milliseconds.
@@ -819,6 +821,7 @@ impl TestDoc {
             passed: count(Verdict::Pass),
             failed: count(Verdict::Fail),
             skipped: count(Verdict::Skip),
+            noop: count(Verdict::Noop),
             duration_ms,
             database_ms,
             steps: report.steps.clone(),
@@ -837,6 +840,7 @@ pub fn test_text(doc: &TestDoc, style: Style, out: &mut dyn Write) -> io::Result
             Verdict::Pass => ("PASS", Color::Green),
             Verdict::Fail => ("FAIL", Color::Red),
             Verdict::Skip => ("SKIP", Color::Yellow),
+            Verdict::Noop => ("NOOP", Color::Red),
         };
         t.row([
             (s.migration.clone(), None),
@@ -854,14 +858,19 @@ pub fn test_text(doc: &TestDoc, style: Style, out: &mut dyn Write) -> io::Result
         }
     }
     writeln!(out)?;
-    let color = if doc.failed == 0 {
+    let color = if doc.failed + doc.noop == 0 {
         Color::Green
     } else {
         Color::Red
     };
+    let noop = match doc.noop {
+        0 => String::new(),
+        1 => ", 1 down does nothing".to_string(),
+        n => format!(", {n} downs do nothing"),
+    };
     writeln!(
         out,
-        "verdict: {} — {} passed, {} failed, {} skipped ({} ms, {} ms of it in the database; the scratch database was dropped)",
+        "verdict: {} — {} passed, {} failed{noop}, {} skipped ({} ms, {} ms of it in the database; the scratch database was dropped)",
         style.paint(doc.verdict, color),
         doc.passed,
         doc.failed,
@@ -893,7 +902,7 @@ pub fn test_junit(doc: &TestDoc, out: &mut dyn Write) -> io::Result<()> {
         out,
         r#"<testsuites name="sluice test" tests="{}" failures="{}" skipped="{}" time="{:.3}">"#,
         doc.steps.len(),
-        doc.failed,
+        doc.failed + doc.noop,
         doc.skipped,
         doc.duration_ms as f64 / 1000.0
     )?;
@@ -901,7 +910,7 @@ pub fn test_junit(doc: &TestDoc, out: &mut dyn Write) -> io::Result<()> {
         out,
         r#"  <testsuite name="sluice test" tests="{}" failures="{}" skipped="{}">"#,
         doc.steps.len(),
-        doc.failed,
+        doc.failed + doc.noop,
         doc.skipped
     )?;
     for s in &doc.steps {
@@ -919,7 +928,7 @@ pub fn test_junit(doc: &TestDoc, out: &mut dyn Write) -> io::Result<()> {
                 ">\n      <skipped message=\"{}\"/>\n    </testcase>",
                 xml(&s.detail)
             )?,
-            Verdict::Fail => writeln!(
+            Verdict::Fail | Verdict::Noop => writeln!(
                 out,
                 ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
                 xml(&s.detail),

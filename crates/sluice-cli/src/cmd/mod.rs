@@ -30,9 +30,12 @@ use crate::settings::Settings;
 /// Runs the command; returns the exit code of a run that did not fail outright.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
     // `lint` works offline unless told which database to read (`--env`, `--url`).
-    let offline = matches!(cli.command, Command::Lint(_))
+    // `test` uses a scratch database only: the environment's URL is needed only when the
+    // scratch database goes on its server.
+    let offline = (matches!(cli.command, Command::Lint(_))
         && cli.global.env.is_none()
-        && cli.global.url.is_none();
+        && cli.global.url.is_none())
+        || matches!(cli.command, Command::Test(_));
     let settings = Settings::resolve(&cli.global, offline)?;
     match cli.command {
         Command::Init(a) => init::run(a, &settings, out),
@@ -163,8 +166,16 @@ fn unsupported(command: &str, format: &str) -> Failure {
 /// that is an environment's `url` is refused: a scratch server is never a real database.
 /// Ctrl-C drops it before sluice exits.
 fn scratch(s: &Settings, flag: Option<&str>) -> Result<sluice_engine::scratch::Scratch, Failure> {
-    let server = flag.map(str::to_string).or_else(|| s.scratch_url.clone());
-    if let Some(u) = &server {
+    let given = flag.map(str::to_string).or_else(|| s.scratch_url.clone());
+    let server = match given {
+        Some(u) => Some(u),
+        None if s.dialect == sluice_sql::Dialect::Sqlite => None,
+        None => Some(default_scratch_server(s)?),
+    };
+    if let Some(u) = server
+        .as_deref()
+        .filter(|_| flag.is_some() || s.scratch_url.is_some())
+    {
         let bare = |x: &str| {
             x.split('?')
                 .next()
@@ -210,6 +221,52 @@ fn scratch(s: &Settings, flag: Option<&str>) -> Result<sluice_engine::scratch::S
         s.dialect,
         server.as_deref(),
     )?)
+}
+
+/// Where a scratch database goes when none was given: a temporary database on the
+/// environment's own server (as Prisma's shadow database), unless the environment is
+/// `protected`.
+fn default_scratch_server(s: &Settings) -> Result<String, Failure> {
+    let give = "give --scratch-url or set `scratch_url` for the environment in sluice.toml";
+    if s.env_cfg.as_ref().is_some_and(|e| e.protected) {
+        return Err(Failure::new(
+            Exit::Input,
+            format!(
+                "environment {} is protected: sluice makes no scratch database on its server; {give}",
+                s.env
+            ),
+        ));
+    }
+    if s.url.is_empty() {
+        return Err(Failure::new(
+            Exit::Input,
+            format!(
+                "a scratch {} database needs a server, and the URL of environment {} is not set: {give}, or set the environment's URL so sluice makes one on that server",
+                s.dialect.name(),
+                s.env
+            ),
+        ));
+    }
+    if sluice_engine::dialect_of(&s.url) != Some(s.dialect) {
+        return Err(Failure::new(
+            Exit::Input,
+            format!(
+                "a scratch {} database needs a server, and environment {}'s URL {} is not one: {give}",
+                s.dialect.name(),
+                s.env,
+                s.masked_url()
+            ),
+        ));
+    }
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        eprintln!(
+            "note: the scratch database is a temporary one on the server of environment {} ({}), dropped afterwards",
+            s.env,
+            s.masked_url()
+        )
+    });
+    Ok(s.url.clone())
 }
 
 /// Opens a scratch database created by [`scratch`].

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use sluice_core::engine::Timeouts;
+use sluice_core::engine::{DbError, Timeouts};
 use sluice_core::proof::{self, Limits, TestOptions};
 use sluice_report::TestDoc;
 
@@ -14,35 +14,47 @@ use crate::settings::Settings;
 pub fn run(args: TestArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     let plan = s.plan()?;
     let started = Instant::now();
-    let scratch = super::scratch(s, args.scratch_url.as_deref())?;
     let ctx = s.run_context();
-    let (report, database) = {
-        let mut engine = super::open_scratch(s, &scratch.url, ctx.run_id.as_str())?;
-        let mut timed = sluice_core::timed::Timed::new(engine.as_mut());
-        let report = proof::test(
-            &mut timed,
-            &ctx,
-            &plan,
-            TestOptions {
-                idempotent: args.idempotent,
-                with_data: args.with_data,
-            },
-            &Limits {
-                timeouts: Timeouts {
-                    lock: s.lock_timeout,
-                    statement: s.statement_timeout,
-                },
-            },
-        )?;
-        (report, timed.spent)
+    let first = super::scratch(s, args.scratch_url.as_deref())?;
+    let engine = super::open_scratch(s, &first.url, ctx.run_id.as_str())?;
+    let shown = sluice_core::config::mask_url(&first.url);
+    // More scratch databases when a step leaves one unusable; all dropped at the end.
+    let mut more: Vec<sluice_engine::scratch::Scratch> = Vec::new();
+    let mut fresh = || -> Result<Box<dyn sluice_core::Engine>, DbError> {
+        let next = super::scratch(s, args.scratch_url.as_deref())
+            .map_err(|f| DbError::msg(format!("a new scratch database: {}", f.error)))?;
+        let engine = super::open_scratch(s, &next.url, ctx.run_id.as_str())
+            .map_err(|f| DbError::msg(format!("a new scratch database: {}", f.error)))?;
+        more.push(next);
+        Ok(engine)
     };
-    let shown = sluice_core::config::mask_url(&scratch.url);
-    scratch.remove()?;
+    let report = proof::test(
+        engine,
+        &mut fresh,
+        &ctx,
+        &plan,
+        TestOptions {
+            idempotent: args.idempotent,
+            with_data: args.with_data,
+            fail_fast: args.fail_fast,
+        },
+        &Limits {
+            timeouts: Timeouts {
+                lock: s.lock_timeout,
+                statement: s.statement_timeout,
+            },
+        },
+    );
+    first.remove()?;
+    for m in &more {
+        m.remove()?;
+    }
+    let report = report?;
     let doc = TestDoc::new(
         shown,
         &report,
         started.elapsed().as_millis() as u64,
-        database.as_millis() as u64,
+        report.database_time.as_millis() as u64,
     );
     match s.format {
         Format::Text => sluice_report::test_text(&doc, s.style, out)?,

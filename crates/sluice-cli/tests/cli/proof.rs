@@ -49,14 +49,18 @@ on_both!(test_names_a_down_that_forgets_an_index, |b| {
     let (pid, code, stdout, stderr) = test_run(&b, &p, &[]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     let fail: Vec<&str> = stdout.lines().filter(|l| l.contains("  FAIL  ")).collect();
-    assert_eq!(fail.len(), 2, "{stdout}");
+    assert_eq!(fail.len(), 1, "one finding, reported once: {stdout}");
     assert!(
         fail[0].starts_with("M2") && fail[0].contains("schema restored"),
         "{stdout}"
     );
     assert!(
-        fail[1].starts_with("M2") && fail[1].contains("up again") && fail[1].contains("t_y"),
-        "the index survived the down, so up again fails on it: {stdout}"
+        stdout.lines().any(|l| l.starts_with("M2")
+            && l.contains("up again")
+            && l.contains("SKIP")
+            && l.contains("the down left the schema changed")
+            && l.contains("t_y")),
+        "the index survived the down, so up again fails on it: said, not counted again: {stdout}"
     );
     // The difference, readable: the index that the down left behind.
     assert!(
@@ -65,12 +69,29 @@ on_both!(test_names_a_down_that_forgets_an_index, |b| {
             .any(|l| l.trim_start().starts_with("+ index") && l.contains("t_y")),
         "{stdout}"
     );
+    // M3 is proven all the same, on a new scratch database holding M1 and M2.
+    assert!(
+        stdout.lines().any(|l| l.starts_with("M3")
+            && l.contains("fresh scratch")
+            && l.contains("2 migration(s) applied (up to M2)")),
+        "{stdout}"
+    );
     assert!(
         stdout
             .lines()
-            .any(|l| l.starts_with("M3") && l.contains("not run: M2 did not apply again")),
+            .any(|l| l.starts_with("M3") && l.contains("same schema") && l.contains("PASS")),
+        "{stdout}"
+    );
+    // --fail-fast stops at M2 and says why M3 was not proven.
+    let (pid2, code, stdout, stderr) = test_run(&b, &p, &["--fail-fast"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("M3") && l.contains("not run: M2 failed (--fail-fast)")),
         "what was not tested says why: {stdout}"
     );
+    assert!(b.scratch_left(pid2).is_empty());
     assert!(
         b.scratch_left(pid).is_empty(),
         "the scratch database of a failed run is gone"
@@ -223,22 +244,71 @@ on_both!(drift_names_what_was_changed_by_hand, |b| {
 });
 
 #[test]
-fn scratch_is_never_an_environment_database() {
+fn scratch_is_never_an_environment_database_but_defaults_to_its_server() {
     let b = Backend::postgres("notscratch");
     let p = Project::new("t-notscratch");
     let url = b.url();
     p.config(&format!(
-        "[project]\ndialect = \"postgres\"\n\n[environments.dev]\nurl = \"{url}\"\n"
+        "[project]\ndialect = \"postgres\"\n\n[environments.dev]\nurl = \"{url}\"\n\n[environments.prod]\nurl = \"{url}\"\nprotected = true\n\n[environments.ci]\nurl = \"env:SLUICE_TEST_UNSET_URL\"\n"
     ));
-    p.simple("M1", &[], &["SELECT 1"], &["SELECT 1"]);
+    p.simple(
+        "M1",
+        &[],
+        &["CREATE TABLE t (x INTEGER)"],
+        &["DROP TABLE t"],
+    );
     let run = crate::support::sluice(p.path(), &["test", "--scratch-url", &url]).code(4);
     assert!(
         run.stderr.contains("is the url of environment dev"),
         "{}",
         run.stderr
     );
-    let run = crate::support::sluice(p.path(), &["test"]).code(6);
-    assert!(run.stderr.contains("--scratch-url"), "{}", run.stderr);
+    // No scratch server given: a temporary database on the environment's own server,
+    // said, and dropped; the environment's database is not touched.
+    let (pid, code, stdout, stderr) = {
+        let child = sluice_cmd(p.path(), &["test"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let out = child.wait_with_output().unwrap();
+        (
+            pid,
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("a temporary one on the server of environment dev"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("scratch  postgres://"), "{stdout}");
+    assert!(b.scratch_left(pid).is_empty());
+    assert!(b.user_tables(p.path()).is_empty());
+    // Never on a protected environment's server.
+    let run = crate::support::sluice(p.path(), &["--env", "prod", "test"]).code(2);
+    assert!(
+        run.stderr.contains("environment prod is protected")
+            && run.stderr.contains("--scratch-url"),
+        "{}",
+        run.stderr
+    );
+    // An environment whose URL is not set: test needs it only for the default scratch.
+    let run = crate::support::sluice(p.path(), &["--env", "ci", "test"]).code(2);
+    assert!(
+        run.stderr.contains("the URL of environment ci is not set"),
+        "{}",
+        run.stderr
+    );
+    let scratch = format!("{}/postgres", sluice_testkit::postgres::server().base_url());
+    crate::support::sluice(
+        p.path(),
+        &["--env", "ci", "test", "--scratch-url", &scratch],
+    )
+    .code(0);
 }
 
 #[test]
@@ -353,4 +423,133 @@ fn quickstart_passes_sluice_test() {
         !dir.path().join("quickstart.db").exists(),
         "the project's database is untouched"
     );
+}
+
+/// One `sluice test --format json` reports every finding of a project: downs that fail
+/// (with the server's DETAIL), downs that do nothing, a down that moves a column, and
+/// goes on past each of them; a down that needs a session of its own has one.
+#[test]
+fn test_reports_every_finding_in_one_run() {
+    let b = Backend::postgres("allfindings");
+    let p = Project::new("t-allfindings");
+    // In golang-migrate's layout, whose down files may be empty.
+    p.config(
+        "[project]\nmigrations = \"db\"\nlayout = \"golang-migrate\"\ndialect = \"postgres\"\n",
+    );
+    let db = p.path().join("db");
+    std::fs::create_dir_all(&db).unwrap();
+    let files = [
+        (
+            "1_a",
+            "CREATE TABLE a (id INTEGER PRIMARY KEY, b TEXT, c INTEGER);",
+            "DROP TABLE a;",
+        ),
+        ("2_d", "ALTER TABLE a ADD COLUMN d INTEGER;", "-- noop\n"),
+        // Its down drops the wrong table: the server refuses, and says why in DETAIL.
+        (
+            "3_child",
+            "CREATE TABLE child (id INTEGER REFERENCES a (id));",
+            "DROP TABLE a;",
+        ),
+        // The up leaves a temporary table in its session; the down makes it again.
+        (
+            "4_m4",
+            "CREATE TEMPORARY TABLE scratch_rows AS SELECT 1 AS x;\nCREATE TABLE m4 (x INTEGER);",
+            "CREATE TEMPORARY TABLE scratch_rows AS SELECT 1 AS x;\nDROP TABLE m4;",
+        ),
+        // Its down puts the column back at the end.
+        (
+            "5_c",
+            "ALTER TABLE a DROP COLUMN c;",
+            "ALTER TABLE a ADD COLUMN c INTEGER;",
+        ),
+        ("6_index", "CREATE INDEX a_b ON a (b);", ""),
+        ("7_m7", "CREATE TABLE m7 (x INTEGER);", "DROP TABLE m7;"),
+    ];
+    for (name, up, down) in files {
+        std::fs::write(db.join(format!("{name}.up.sql")), up).unwrap();
+        std::fs::write(db.join(format!("{name}.down.sql")), down).unwrap();
+    }
+    let (pid, code, json, stderr) = test_run(&b, &p, &["--format", "json"]);
+    assert_eq!(code, 1, "{json}{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let steps = v["steps"].as_array().unwrap();
+    let step = |m: &str, name: &str| -> &serde_json::Value {
+        steps
+            .iter()
+            .find(|s| s["migration"] == m && s["step"] == name)
+            .unwrap_or_else(|| panic!("no step {m} {name}: {json}"))
+    };
+    assert_eq!(step("2_d", "down")["verdict"], "NOOP", "{json}");
+    assert!(
+        step("2_d", "down")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("the down does nothing"),
+        "{json}"
+    );
+    assert_eq!(step("6_index", "down")["verdict"], "NOOP", "{json}");
+    let m3 = step("3_child", "down");
+    assert_eq!(m3["verdict"], "FAIL", "{json}");
+    assert!(
+        m3["detail"].as_str().unwrap().contains("DETAIL:")
+            && m3["detail"].as_str().unwrap().contains("child"),
+        "the server's DETAIL names what depends on the table: {json}"
+    );
+    // M4 goes on from a new scratch database, and its down runs on a session of its own.
+    assert_eq!(step("4_m4", "fresh scratch")["verdict"], "PASS", "{json}");
+    assert_eq!(step("4_m4", "down")["verdict"], "PASS", "{json}");
+    assert_eq!(step("4_m4", "same schema")["verdict"], "PASS", "{json}");
+    let m5 = step("5_c", "schema restored");
+    assert_eq!(m5["verdict"], "FAIL", "{json}");
+    let diff = m5["diff"].as_str().unwrap();
+    assert!(
+        diff.contains("~ moved from line") && diff.contains("c integer"),
+        "the diff says the column moved: {diff}"
+    );
+    assert_eq!(step("7_m7", "same schema")["verdict"], "PASS", "{json}");
+    assert_eq!(v["noop"], 2, "{json}");
+    assert_eq!(v["failed"], 2, "3_child's down and 5_c's schema: {json}");
+    assert!(
+        b.scratch_left(pid).is_empty(),
+        "every scratch database is dropped"
+    );
+}
+
+/// Another tool's empty down files: one verdict each, not a failure of the step after.
+#[test]
+fn empty_down_files_of_another_layout_are_said_once() {
+    let p = Project::new("t-golang-noop");
+    p.config("[project]\nmigrations = \"db\"\nlayout = \"golang-migrate\"\n");
+    let db = p.path().join("db");
+    std::fs::create_dir_all(&db).unwrap();
+    let files = [
+        ("1_a.up.sql", "CREATE TABLE a (x INTEGER);"),
+        ("1_a.down.sql", "DROP TABLE a;"),
+        ("2_b.up.sql", "CREATE TABLE b (x INTEGER);"),
+        ("2_b.down.sql", ""),
+        ("3_seed.up.sql", "INSERT INTO a VALUES (1);"),
+        ("3_seed.down.sql", "-- noop\n"),
+        ("4_c.up.sql", "CREATE TABLE c (x INTEGER);"),
+        ("4_c.down.sql", "  \n-- nothing to undo\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(db.join(name), text).unwrap();
+    }
+    let run = crate::support::sluice(p.path(), &["test"]).code(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let noop: Vec<&&str> = lines.iter().filter(|l| l.contains("  NOOP  ")).collect();
+    assert_eq!(noop.len(), 2, "{}", run.stdout);
+    assert!(noop[0].starts_with('2') && noop[0].contains("2_b.down.sql has no statements"));
+    assert!(noop[1].starts_with('4'), "{}", run.stdout);
+    assert!(
+        lines.iter().any(|l| l.starts_with('3')
+            && l.contains("down")
+            && l.contains("SKIP")
+            && l.contains("the up changed no schema")),
+        "a data-only up with a no-op down is not a finding: {}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("  FAIL  "), "{}", run.stdout);
+    assert!(run.stdout.contains("2 downs do nothing"), "{}", run.stdout);
 }
