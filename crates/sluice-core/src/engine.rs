@@ -513,6 +513,13 @@ pub trait Engine {
         Ok(())
     }
 
+    /// Whether this session holds something a new one would not have (temporary tables):
+    /// `true` when the engine cannot tell, so that a caller that needs a clean session
+    /// opens a new one ([`Engine::reconnect`]).
+    fn session_has_state(&mut self) -> Result<bool, DbError> {
+        Ok(true)
+    }
+
     /// The server's id of this engine's session (PostgreSQL backend pid, MySQL connection
     /// id); `None` for an embedded database.
     fn session(&self) -> Option<i64> {

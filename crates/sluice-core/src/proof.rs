@@ -540,7 +540,7 @@ impl Prover<'_> {
         }
         // The down runs on a session of its own, as `sluice down` would: what the up left
         // in its session (temporary tables, settings) is gone.
-        engine.reconnect()?;
+        new_session(engine, &m.up)?;
         let started = Instant::now();
         let target = DownTarget::One {
             id: id.to_string(),
@@ -576,7 +576,7 @@ impl Prover<'_> {
             self.data_kept(engine, m, &before, &s2)?;
         }
         // And up again on another, as the next `sluice up` would.
-        engine.reconnect()?;
+        new_session(engine, down)?;
         let started = Instant::now();
         if let Err(e) = run::up(engine, self.ctx, self.plan, &self.up_opts(id), &mut |_| {}) {
             let (verdict, detail) = if restored {
@@ -651,6 +651,21 @@ impl Prover<'_> {
                 .push(m, "verify", Verdict::Fail, error_text(&e), started),
         }
     }
+}
+
+/// Gives the statements after `section` a session as a new process would have: a new
+/// connection when `section` changed a session setting or the session holds temporary
+/// objects (a new connection is dear on SQLite, where it parses the whole schema again).
+fn new_session(engine: &mut dyn Engine, section: &Section) -> Result<(), DbError> {
+    let dialect = engine.info().dialect;
+    let settings = section
+        .statements
+        .iter()
+        .any(|s| sluice_sql::footprint::is_session_setting(&s.sql, dialect));
+    if settings || engine.session_has_state()? {
+        engine.reconnect()?;
+    }
+    Ok(())
 }
 
 /// The file a migration's down comes from (its own file in another tool's layout).

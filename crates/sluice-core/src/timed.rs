@@ -126,6 +126,9 @@ impl Engine for Timed<'_> {
     fn reconnect(&mut self) -> Result<(), DbError> {
         self.time(|e| e.reconnect())
     }
+    fn session_has_state(&mut self) -> Result<bool, DbError> {
+        self.time(|e| e.session_has_state())
+    }
     fn session(&self) -> Option<i64> {
         self.inner.session()
     }

@@ -442,6 +442,16 @@ impl Engine for Sqlite {
         self.set_session(&session)
     }
 
+    /// Temporary tables, views, triggers and indexes live in the connection.
+    fn session_has_state(&mut self) -> Result<bool, DbError> {
+        self.conn
+            .query_row("SELECT count(*) FROM temp.sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n > 0)
+            .map_err(map_error)
+    }
+
     fn info(&self) -> EngineInfo {
         EngineInfo {
             dialect: Dialect::Sqlite,

@@ -553,3 +553,20 @@ fn empty_down_files_of_another_layout_are_said_once() {
     assert!(!run.stdout.contains("  FAIL  "), "{}", run.stdout);
     assert!(run.stdout.contains("2 downs do nothing"), "{}", run.stdout);
 }
+
+/// On SQLite the down gets a new connection when the up left something in its session
+/// (a temporary table, a PRAGMA), as `sluice down` in a new process would.
+#[test]
+fn the_down_of_an_up_that_leaves_session_state_runs_on_a_new_connection() {
+    let p = Project::new("t-temp-sqlite");
+    p.migration(
+        "001_a",
+        "-- sluice:up\nCREATE TEMP TABLE tmp AS SELECT 1 AS x;\nCREATE TABLE a (x);\n-- sluice:down\nCREATE TEMP TABLE tmp AS SELECT 1 AS x;\nDROP TABLE a;\n",
+    );
+    p.migration(
+        "002_b",
+        "-- sluice:up\nPRAGMA foreign_keys = OFF;\nCREATE TABLE b (x);\n-- sluice:down\nDROP TABLE b;\n",
+    );
+    let run = crate::support::sluice(p.path(), &["test"]).code(0);
+    assert!(run.stdout.contains("verdict: PASS"), "{}", run.stdout);
+}
