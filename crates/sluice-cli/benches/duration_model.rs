@@ -50,7 +50,7 @@ fn run(dialect: Dialect, e: &mut dyn Engine, setup: &[String], cases: &[Case]) {
             }],
             transactional: false,
         };
-        let report = lint::check(&m, &o, &[]);
+        let report = lint::check(&m, &o, &lint::Before::new());
         let est = report.statements[0]
             .estimate
             .clone()

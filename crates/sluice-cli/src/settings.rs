@@ -248,6 +248,21 @@ impl Settings {
 
     /// Loads the migrations folder and orders it; notes ignored files on stderr.
     pub fn plan(&self) -> Result<Plan, Failure> {
+        let plan = self.plan_to_lint()?;
+        let errors: Vec<_> = plan
+            .migrations()
+            .iter()
+            .filter_map(sluice_core::Migration::missing_down)
+            .collect();
+        if !errors.is_empty() {
+            return Err(sluice_core::load::LoadError { errors }.into());
+        }
+        Ok(plan)
+    }
+
+    /// The plan, with files that have no rollback kept (`lint` reports them; every other
+    /// command refuses them through [`Settings::plan`]).
+    pub fn plan_to_lint(&self) -> Result<Plan, Failure> {
         let Loaded {
             migrations,
             ignored,

@@ -120,9 +120,21 @@ pub struct Migration {
     pub checksum: Checksum,
     /// Where a migration read from another tool's layout came from; `None` for sluice's own.
     pub origin: Option<crate::layout::Origin>,
+    /// Neither a `down` section nor `irreversible: true`: `lint` reports it, every other
+    /// command refuses the plan ([`Migration::missing_down`]).
+    pub down_missing: bool,
 }
 
 impl Migration {
+    /// The refusal for a file with neither a `down` section nor `irreversible: true`.
+    pub fn missing_down(&self) -> Option<FileError> {
+        self.down_missing.then(|| FileError {
+            path: self.path.clone(),
+            line: self.up.marker_line,
+            message: MISSING_DOWN.into(),
+        })
+    }
+
     /// Whether this migration runs in environment `env`.
     pub fn runs_in(&self, env: &str) -> bool {
         self.meta.environments.is_empty() || self.meta.environments.iter().any(|e| e == env)
@@ -321,14 +333,9 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
             }
             Some(s)
         }
-        None if meta.irreversible => None,
-        None => {
-            return Err(err(
-                up_line,
-                "this migration has no `-- sluice:down` section: write the rollback SQL under `-- sluice:down`, or declare `-- irreversible: true` in the header".into(),
-            ));
-        }
+        None => None,
     };
+    let down_missing = down.is_none() && !meta.irreversible;
 
     let verify = match sections.iter().find(|s| s.0 == SectionKind::Verify) {
         Some(&(_, _, start, end)) => parse_verify(path, text, start, end, dialect)?,
@@ -344,8 +351,12 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
         down,
         verify,
         origin: None,
+        down_missing,
     })
 }
+
+/// What a file with neither a `down` section nor `irreversible: true` is told.
+pub const MISSING_DOWN: &str = "this migration has no `-- sluice:down` section: write the rollback SQL under `-- sluice:down`, or declare `-- irreversible: true` in the header";
 
 /// The PostgreSQL statements that refuse to run inside a transaction block, by their words.
 pub(crate) fn outside_transaction_only(sql: &str) -> Option<&'static str> {
@@ -715,7 +726,6 @@ mod tests {
                 1,
                 "`up` section is empty",
             ),
-            ("-- sluice:up\nSELECT 1;", 1, "no `-- sluice:down` section"),
             (
                 "SELECT 1;\n-- sluice:up\nSELECT 1;",
                 1,
@@ -763,6 +773,13 @@ mod tests {
             assert_eq!(e.line, *line, "{text:?}: {e}");
             assert!(e.to_string().contains(needle), "{text:?}: {e}");
         }
+        // No rollback: read (lint reports it), and refused by every other command.
+        let m = p("-- sluice:up\nSELECT 1;").unwrap();
+        let e = m.missing_down().expect("refused");
+        assert_eq!(e.line, 1);
+        assert!(e.to_string().contains("no `-- sluice:down` section"), "{e}");
+        let m = p("-- irreversible: true\n-- sluice:up\nSELECT 1;").unwrap();
+        assert!(m.missing_down().is_none());
     }
 
     #[test]

@@ -5,9 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sluice_sql::lint::{self as analysis, Input};
+use sluice_sql::lint::{self as analysis, Before, Input};
 pub use sluice_sql::lint::{Finding, Options, Report, Severity, TableSize, Version, rules};
-use sluice_sql::parse::Name;
 
 use crate::config::LintConfig;
 use crate::engine::{DbError, Engine};
@@ -85,10 +84,10 @@ fn severity_of(r: Risk) -> Severity {
     }
 }
 
-/// Analyses the `up` section of `m`. `created_before` names tables created by earlier
-/// migrations of the same plan. Adds `risk-understated` when the header claims less than
-/// the findings (allowed findings do not count).
-pub fn check(m: &Migration, options: &Options, created_before: &[Name]) -> Report {
+/// Analyses the `up` section of `m`. `before` is what the earlier migrations of the same
+/// plan left. Adds `risk-understated` when the header claims less than the findings
+/// (allowed findings do not count).
+pub fn check(m: &Migration, options: &Options, before: &Before) -> Report {
     let input = analysis::Migration {
         statements: m
             .up
@@ -101,7 +100,7 @@ pub fn check(m: &Migration, options: &Options, created_before: &[Name]) -> Repor
             .collect(),
         transactional: m.meta.transaction,
     };
-    let mut report = analysis::check(&input, options, created_before);
+    let mut report = analysis::check(&input, options, before);
     if let Some(claimed) = m.meta.risk.map(severity_of) {
         let found = report.risk();
         let rule = rules::find("risk-understated").expect("registered");
@@ -141,19 +140,43 @@ pub fn check(m: &Migration, options: &Options, created_before: &[Name]) -> Repor
             );
         }
     }
+    // Not a risk of the change: after `risk-understated`, which must not count it.
+    let rule = rules::find("missing-down").expect("registered");
+    if m.down_missing && options.enabled(rule) {
+        report.findings.insert(
+            0,
+            Finding {
+                rule: rule.id,
+                severity: options.ratings.get(rule.id).copied().unwrap_or(rule.severity),
+                message: "no `-- sluice:down` section and no `irreversible: true`: every command but lint refuses this file".into(),
+                why: rule.why,
+                instead: rule.instead,
+                statement: 0,
+                line: m.up.marker_line,
+                column: 1,
+                width: "-- sluice:up".len(),
+                allowed: None,
+                rated: None,
+            },
+        );
+    }
     report
 }
 
-/// Analyses migrations in plan order, each knowing the tables the earlier ones create.
+/// Analyses migrations in plan order, each knowing the column types the earlier ones
+/// declare. `in_one_run`: the plan is applied in one go, so the tables the earlier ones
+/// create are still empty; otherwise (offline `lint`) each migration is analysed as if
+/// those before it were applied long ago, their tables grown.
 pub fn check_plan<'a>(
     migrations: impl IntoIterator<Item = &'a Migration>,
     options: &Options,
+    in_one_run: bool,
 ) -> Vec<(&'a Migration, Report)> {
-    let mut created: Vec<Name> = Vec::new();
+    let mut before = Before::new();
     let mut out = Vec::new();
     for m in migrations {
-        let r = check(m, options, &created);
-        created.extend(r.created_tables.iter().cloned());
+        let r = check(m, options, &before);
+        before.learn(&r, in_one_run);
         out.push((m, r));
     }
     out

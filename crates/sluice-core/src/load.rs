@@ -153,6 +153,9 @@ pub fn load_dir(dir: &Path, dialect: Dialect) -> Result<Loaded, LoadError> {
         }
     }
     if !errors.is_empty() {
+        // Every problem at once: the files without a rollback too.
+        errors.extend(migrations.iter().filter_map(Migration::missing_down));
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
         return Err(LoadError { errors });
     }
     migrations.sort_by(|a, b| a.id.cmp(&b.id));

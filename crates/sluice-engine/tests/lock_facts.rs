@@ -28,7 +28,7 @@ fn analyse(sql: &str, dialect: Dialect, version: Version) -> Effects {
         statements: vec![lint::Input { sql, line: 1 }],
         transactional: false,
     };
-    let report = lint::check(&m, &o, &[]);
+    let report = lint::check(&m, &o, &lint::Before::new());
     report.statements[0]
         .effects
         .clone()
@@ -503,7 +503,7 @@ fn postgres_refuses_what_the_analysis_predicts() {
                 .collect(),
             transactional,
         };
-        let report = lint::check(&m, &Options::new(Dialect::Postgres), &[]);
+        let report = lint::check(&m, &Options::new(Dialect::Postgres), &lint::Before::new());
         if !report.findings.iter().any(|f| f.rule == rule) {
             failures.push(format!("{stmts:?}: the analysis does not flag {rule}"));
         }

@@ -3,6 +3,12 @@
 //! those findings must equal `bad.<dialect>.txt` (bless with `SLUICE_BLESS=1`);
 //! `ok.<dialect>.sql` must give none. One pair per dialect the rule applies to.
 //!
+//! More pairs may sit beside them, named `ok-<case>.<dialect>.sql` (silent: a near miss of
+//! a false alarm) and `bad-<case>.<dialect>.sql` (must fire, rendered to `.txt`).
+//! A line `-- next migration` starts another migration of the same project: the parts are
+//! analysed in order, each knowing what the earlier ones declared (as offline `lint` of a
+//! project does), and the findings of every part count.
+//!
 //! A fixture's leading comments may set `-- transaction: false`,
 //! `-- server-version: 14.2` and live table sizes as a connected run reads them:
 //! `-- table-size: orders rows=5000000 bytes=900000000 row-versions=60`.
@@ -12,8 +18,9 @@ use std::path::Path;
 use sluice_sql::Dialect;
 use sluice_sql::lint::{self, Input, Migration, Options, Version, rules};
 
-/// Rules a whole project is needed for (the `risk:` header lives in sluice-core).
-const NOT_HERE: [&str; 1] = ["risk-understated"];
+/// Rules a whole file is needed for (the `risk:` header and the sections live in
+/// sluice-core).
+const NOT_HERE: [&str; 2] = ["risk-understated", "missing-down"];
 
 fn run(rule: &str, d: Dialect, path: &Path) -> (Vec<lint::Finding>, String) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -47,22 +54,27 @@ fn run(rule: &str, d: Dialect, path: &Path) -> (Vec<lint::Finding>, String) {
         }
     }
     let stmts = sluice_sql::split(&text, d).unwrap();
-    let m = Migration {
-        statements: stmts
-            .iter()
-            .map(|s| Input {
-                sql: s.text,
-                line: s.line,
-            })
-            .collect(),
-        transactional,
-    };
-    let report = lint::check(&m, &options, &[]);
-    let mine: Vec<lint::Finding> = report
-        .findings
-        .into_iter()
-        .filter(|f| f.rule == rule)
-        .collect();
+    let mut parts: Vec<Vec<Input>> = vec![Vec::new()];
+    for s in &stmts {
+        if s.text.lines().any(|l| l.trim() == "-- next migration") {
+            parts.push(Vec::new());
+        }
+        parts.last_mut().unwrap().push(Input {
+            sql: s.text,
+            line: s.line,
+        });
+    }
+    let mut before = lint::Before::new();
+    let mut mine = Vec::new();
+    for statements in parts {
+        let m = Migration {
+            statements,
+            transactional,
+        };
+        let report = lint::check(&m, &options, &before);
+        before.learn(&report, false);
+        mine.extend(report.findings.into_iter().filter(|f| f.rule == rule));
+    }
     (mine, text)
 }
 
@@ -89,40 +101,46 @@ fn every_rule_has_fixtures_that_pass_and_fail() {
                 ));
                 continue;
             }
-            let (found, text) = run(rule.id, *d, &bad);
-            if found.is_empty() {
-                problems.push(format!("{}: {} gives no finding", rule.id, bad.display()));
-            }
-            let mut rendered = Vec::new();
-            lint::render::text(
-                &mut rendered,
-                &format!("bad.{}.sql", d.name()),
-                &text,
-                &found,
-            )
-            .unwrap();
-            let rendered = String::from_utf8(rendered).unwrap();
-            let snap = dir.join(format!("bad.{}.txt", d.name()));
-            if bless {
-                std::fs::write(&snap, &rendered).unwrap();
-            } else {
-                let want = std::fs::read_to_string(&snap).unwrap_or_default();
-                if want != rendered {
-                    problems.push(format!(
-                        "{}: rendering differs from {} (SLUICE_BLESS=1 to accept):\n{rendered}",
-                        rule.id,
-                        snap.display()
-                    ));
+            let suffix = format!(".{}.sql", d.name());
+            let mut cases: Vec<String> = std::fs::read_dir(&dir)
+                .unwrap()
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.ends_with(&suffix))
+                .collect();
+            cases.sort();
+            for case in cases {
+                let path = dir.join(&case);
+                let (found, text) = run(rule.id, *d, &path);
+                if case.starts_with("ok") {
+                    if !found.is_empty() {
+                        problems.push(format!(
+                            "{}: {} gives {:?}",
+                            rule.id,
+                            path.display(),
+                            found.iter().map(|f| &f.message).collect::<Vec<_>>()
+                        ));
+                    }
+                    continue;
                 }
-            }
-            let (found, _) = run(rule.id, *d, &ok);
-            if !found.is_empty() {
-                problems.push(format!(
-                    "{}: {} gives {:?}",
-                    rule.id,
-                    ok.display(),
-                    found.iter().map(|f| &f.message).collect::<Vec<_>>()
-                ));
+                if found.is_empty() {
+                    problems.push(format!("{}: {} gives no finding", rule.id, path.display()));
+                }
+                let mut rendered = Vec::new();
+                lint::render::text(&mut rendered, &case, &text, &found).unwrap();
+                let rendered = String::from_utf8(rendered).unwrap();
+                let snap = path.with_extension("txt");
+                if bless {
+                    std::fs::write(&snap, &rendered).unwrap();
+                } else {
+                    let want = std::fs::read_to_string(&snap).unwrap_or_default();
+                    if want != rendered {
+                        problems.push(format!(
+                            "{}: rendering differs from {} (SLUICE_BLESS=1 to accept):\n{rendered}",
+                            rule.id,
+                            snap.display()
+                        ));
+                    }
+                }
             }
             checked += 1;
         }

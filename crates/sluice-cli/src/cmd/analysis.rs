@@ -54,7 +54,7 @@ pub fn analyse_plan(
     engine: Option<&mut dyn Engine>,
 ) -> Result<Vec<Report>, Failure> {
     let run = |o: &Options| -> Vec<Report> {
-        lint::check_plan(ms.iter().copied(), o)
+        lint::check_plan(ms.iter().copied(), o, true)
             .into_iter()
             .map(|(_, r)| r)
             .collect()

@@ -63,7 +63,7 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
 
     let mut files = Vec::new();
     if args.paths.is_empty() {
-        let plan = s.plan()?;
+        let plan = s.plan_to_lint()?;
         let migrations: Vec<&sluice_core::Migration> = match engine.as_mut() {
             Some(e) => pending(s, &plan, e.as_mut(), out)?,
             None => plan.migrations().iter().collect(),
@@ -74,10 +74,11 @@ pub fn run(args: LintArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
             super::analysis::analyse_plan(&migrations, &mut options, Some(e.as_mut()))?
         } else {
             // Offline, each migration is analysed as if those before it were applied long
-            // ago: their tables exist and may be large.
-            migrations
-                .iter()
-                .map(|m| lint::check(m, &options, &[]))
+            // ago: their tables exist and may be large (the column types they declare
+            // still hold).
+            lint::check_plan(migrations.iter().copied(), &options, false)
+                .into_iter()
+                .map(|(_, r)| r)
                 .collect()
         };
         for (m, report) in migrations.into_iter().zip(reports) {
@@ -206,7 +207,7 @@ fn lint_file(
         let m = sluice_core::file::parse(path, &source, dialect)
             .map_err(|e| Failure::new(Exit::Input, e.to_string()))?;
         super::analysis::check_allows(std::iter::once(&m))?;
-        let report = lint::check(&m, options, &[]);
+        let report = lint::check(&m, options, &sluice_sql::lint::Before::new());
         return Ok(Linted {
             path: shown,
             id: Some(m.id.to_string()),
@@ -235,7 +236,7 @@ fn lint_file(
         o.runner_lock_timeout = false;
         o.runner_statement_timeout = false;
     }
-    let report = sluice_sql::lint::check(&m, &o, &[]);
+    let report = sluice_sql::lint::check(&m, &o, &sluice_sql::lint::Before::new());
     Ok(Linted {
         path: shown,
         source,

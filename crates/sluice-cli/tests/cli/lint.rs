@@ -194,3 +194,66 @@ fn files_of_the_project_that_sluice_runs_need_no_lock_timeout_of_their_own() {
     );
     assert!(run.stdout.contains("elsewhere/a.sql:1:1"), "{}", run.stdout);
 }
+
+/// A file without a rollback is a finding of `lint`, next to the others of the project;
+/// every other command refuses the plan with the same words.
+#[test]
+fn a_missing_down_is_reported_by_lint_and_refused_by_the_rest() {
+    let p = sluice_testkit::Project::new("lint-no-down");
+    p.config("[project]\ndialect = \"postgres\"\n");
+    p.migration(
+        "001_users",
+        "-- sluice:up\nCREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n\n-- sluice:down\nDROP TABLE users;\n",
+    );
+    p.migration(
+        "002_wider",
+        "-- risk: low\n-- sluice:up\nALTER TABLE users ALTER COLUMN email TYPE varchar(255);\n",
+    );
+    p.migration(
+        "003_narrower",
+        "-- sluice:up\nALTER TABLE users ALTER COLUMN email TYPE varchar(50);\n\n-- sluice:down\nALTER TABLE users ALTER COLUMN email TYPE varchar(255);\n",
+    );
+    let run = sluice(p.path(), &["lint"]).code(1);
+    assert!(
+        run.stdout
+            .contains("high[missing-down]: no `-- sluice:down` section"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("migrations/002_wider.sql:2:1"),
+        "{}",
+        run.stdout
+    );
+    // The widening of 002 knows 001's type: no rewrite, no narrowing, and its `risk: low`
+    // stands. 003 narrows it.
+    assert!(!run.stdout.contains("risk-understated"), "{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches("[change-column-type]").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("high[narrowing-type-change]: users.email becomes varchar(50)"),
+        "{}",
+        run.stdout
+    );
+    // The same file on the embedded default, for the commands that open the database.
+    let p = sluice_testkit::Project::new("no-down");
+    p.migration(
+        "002_wider",
+        "-- sluice:up\nCREATE TABLE t (id integer PRIMARY KEY);\n",
+    );
+    for cmd in [&["plan"][..], &["up"], &["status"], &["test"]] {
+        let run = sluice(p.path(), cmd).code(2);
+        assert!(
+            run.stderr.contains(
+                "migrations/002_wider.sql:1: this migration has no `-- sluice:down` section"
+            ),
+            "{cmd:?}: {}",
+            run.stderr
+        );
+    }
+}

@@ -485,6 +485,7 @@ pub(crate) fn build(p: Parts<'_>, dialect: Dialect) -> Result<Migration, FileErr
         verify,
         checksum: Checksum::v1(p.up.text),
         origin: Some(p.origin),
+        down_missing: false,
     })
 }
 

@@ -185,6 +185,20 @@ pub struct Object {
     pub detail: Option<String>,
 }
 
+impl Object {
+    /// Its own name, lower-case, without schema, table, arguments or `on table`: what a
+    /// `DROP` of the same object names.
+    pub fn bare_name(&self) -> String {
+        let n = self.name.split('(').next().unwrap_or("");
+        let n = n.split(" on ").next().unwrap_or("");
+        n.rsplit('.')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    }
+}
+
 impl fmt::Display for Object {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.kind.as_str(), self.name)
@@ -890,6 +904,87 @@ fn explicit(a: &Action) -> Option<LockMode> {
     }
 }
 
+/// How a column's new type relates to the type an earlier migration declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeChange {
+    /// The same type: nothing to convert.
+    Same,
+    /// Every old value fits the new type; `rewrite`: the server still rewrites or copies
+    /// the table to change it.
+    Wider {
+        /// The table is rewritten (PostgreSQL) or copied (MySQL/MariaDB).
+        rewrite: bool,
+    },
+    /// Anything else (narrower, another family, or not known).
+    Other,
+}
+
+fn int_rank(name: &str) -> Option<u8> {
+    Some(match name {
+        "tinyint" => 1,
+        "smallint" => 2,
+        "integer" => 4,
+        "bigint" => 8,
+        _ => return None,
+    })
+}
+
+/// How `new` relates to `old` on `dialect`. PostgreSQL changes without a rewrite (checked by
+/// relfilenode on PostgreSQL 15): `varchar(n)` → `varchar(m ≥ n)`, `varchar` or `text`;
+/// `numeric(p, s)` → `numeric(p' ≥ p, s)` or unconstrained `numeric`. MySQL/MariaDB extend a
+/// `VARCHAR` in place while its length prefix keeps its size: provably so, whatever the
+/// character set, when the old length is at least 256 characters or the new one at most 63.
+pub fn type_change(
+    old: &crate::parse::DataType,
+    new: &crate::parse::DataType,
+    d: Dialect,
+) -> TypeChange {
+    if old == new {
+        return TypeChange::Same;
+    }
+    if old.array != new.array || old.unsigned != new.unsigned {
+        return TypeChange::Other;
+    }
+    let num = |ty: &crate::parse::DataType, i: usize| {
+        ty.args.get(i).and_then(|a| a.trim().parse::<u64>().ok())
+    };
+    let pg = d == Dialect::Postgres;
+    match (old.name.as_str(), new.name.as_str()) {
+        ("varchar", "varchar") => match (num(old, 0), new.args.is_empty(), num(new, 0)) {
+            (_, true, _) if pg => TypeChange::Wider { rewrite: false },
+            (Some(n), false, Some(m)) if m >= n => TypeChange::Wider {
+                rewrite: !(pg || n >= 256 || m <= 63),
+            },
+            _ => TypeChange::Other,
+        },
+        ("varchar", "text") | ("char", "text") | ("varchar", "citext") if pg => TypeChange::Wider {
+            rewrite: old.name == "char",
+        },
+        ("char", "char") => match (num(old, 0), num(new, 0)) {
+            (Some(n), Some(m)) if m >= n => TypeChange::Wider { rewrite: true },
+            _ => TypeChange::Other,
+        },
+        ("numeric", "numeric") => {
+            if new.args.is_empty() {
+                return TypeChange::Wider { rewrite: !pg };
+            }
+            let (p, s) = (num(old, 0), num(old, 1).unwrap_or(0));
+            let (q, t) = (num(new, 0), num(new, 1).unwrap_or(0));
+            match (p, q) {
+                (Some(p), Some(q)) if t == s && q >= p => TypeChange::Wider { rewrite: !pg },
+                (Some(p), Some(q)) if t > s && q - t >= p - s => {
+                    TypeChange::Wider { rewrite: true }
+                }
+                _ => TypeChange::Other,
+            }
+        }
+        (a, b) => match (int_rank(a), int_rank(b)) {
+            (Some(x), Some(y)) if y >= x => TypeChange::Wider { rewrite: true },
+            _ => TypeChange::Other,
+        },
+    }
+}
+
 /// A column's default rewrites the table (PostgreSQL): volatile, or any default before 11.
 pub fn pg_default_rewrites(c: &Column, o: &Options) -> bool {
     let old = o.version.is_some_and(|v| v.major < 11);
@@ -932,12 +1027,20 @@ fn alter_pg(fx: &mut Effects, t: &Name, actions: &[Action], o: &Options, state: 
                 fx.data_loss = true;
                 Effects::obj(&mut fx.dropped, ObjectKind::Column, format!("{t}.{column}"));
             }
-            Action::AlterType { column, ty, .. } => {
+            Action::AlterType { column, ty, using } => {
                 fx.idempotent = false;
                 Effects::obj(&mut fx.altered, ObjectKind::Column, format!("{t}.{column}"));
-                if !matches!(ty.name.as_str(), "text" | "varchar" | "citext")
-                    || !ty.args.is_empty() && ty.name != "varchar"
-                {
+                let rewrites = match state.column_type(t, column) {
+                    Some(old) if !using => !matches!(
+                        type_change(old, ty, Dialect::Postgres),
+                        TypeChange::Same | TypeChange::Wider { rewrite: false }
+                    ),
+                    _ => {
+                        !matches!(ty.name.as_str(), "text" | "varchar" | "citext")
+                            || !ty.args.is_empty() && ty.name != "varchar"
+                    }
+                };
+                if rewrites {
                     fx.rewrites.push(t.clone());
                 }
             }

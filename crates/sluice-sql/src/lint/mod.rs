@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use analyze::{Effects, LockMode, NewForeignKey, Object, TableLock};
-pub use state::State;
+pub use state::{Before, Learned, State};
 
 use crate::Dialect;
 use crate::parse::{self, Name, Stmt};
@@ -305,7 +305,7 @@ pub struct Cx<'a> {
     /// What it does (locks, objects, …).
     pub effects: &'a Effects,
     /// The state before it.
-    pub state: &'a State,
+    pub state: &'a State<'a>,
     /// Every statement of the migration (parsed, or the parser's message).
     pub all: &'a [Result<Stmt, parse::ParseError>],
     /// Whether the runner wraps the migration in a transaction.
@@ -336,6 +336,11 @@ impl Cx<'_> {
     /// Whether `table` was created earlier in this migration or plan (so it is empty).
     pub fn is_new(&self, table: &Name) -> bool {
         self.state.is_new(table)
+    }
+
+    /// The declared type of `table.column` before this statement, when the plan declared it.
+    pub fn column_type(&self, table: &Name, column: &str) -> Option<&parse::DataType> {
+        self.state.column_type(table, column)
     }
 
     /// Whether this statement runs inside a transaction block (the runner's, or `BEGIN`).
@@ -394,6 +399,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Tables this migration creates (for later migrations of the same plan).
     pub created_tables: Vec<Name>,
+    /// What the later migrations of the plan learn from this one ([`Before::learn`]).
+    pub learned: Learned,
 }
 
 impl Report {
@@ -408,15 +415,15 @@ impl Report {
     }
 }
 
-/// Analyses one migration. `created_before` names the tables created by earlier
-/// migrations of the same plan (empty when linting files one by one).
-pub fn check(m: &Migration<'_>, options: &Options, created_before: &[Name]) -> Report {
+/// Analyses one migration. `before` is what the earlier migrations of the same plan left
+/// (empty when linting files one by one).
+pub fn check(m: &Migration<'_>, options: &Options, before: &Before) -> Report {
     let parsed: Vec<Result<Stmt, parse::ParseError>> = m
         .statements
         .iter()
         .map(|s| parse::parse(s.sql, options.dialect))
         .collect();
-    let mut state = State::new(options.dialect, created_before);
+    let mut state = State::new(options.dialect, before);
     let mut report = Report::default();
     let rules: Vec<&Rule> = rules::ALL
         .iter()
@@ -504,6 +511,7 @@ pub fn check(m: &Migration<'_>, options: &Options, created_before: &[Name]) -> R
         });
     }
     report.created_tables = state.tables_created_here();
+    report.learned = state.into_learned();
     report
 }
 

@@ -4,12 +4,92 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::analyze::{Effects, LockMode, PgLock};
 use crate::Dialect;
-use crate::parse::{Action, ConstraintKind, Name, ObjectKind, Stmt, Tx};
+use crate::parse::{Action, ConstraintKind, DataType, Name, ObjectKind, Stmt, Tx};
+
+/// A column: lower-case bare table name, lower-case column name.
+type Col = (String, String);
+
+/// What a migration knows of the migrations before it in the plan: the tables they created
+/// (empty when the plan runs in one go) and the declared type of every column they made.
+/// Shared by reference, so a plan of n migrations is analysed in time linear in n.
+#[derive(Clone, Debug, Default)]
+pub struct Before {
+    new_tables: BTreeSet<String>,
+    types: BTreeMap<Col, DataType>,
+}
+
+impl Before {
+    /// Nothing known.
+    pub fn new() -> Before {
+        Before::default()
+    }
+
+    /// Knows that `tables` were created earlier in the plan (so are empty).
+    pub fn with_new_tables(tables: &[Name]) -> Before {
+        Before {
+            new_tables: tables.iter().map(key).collect(),
+            ..Before::default()
+        }
+    }
+
+    /// Takes in what the migration of `report` did, for the migrations after it.
+    /// `tables_are_new`: the tables it created are still empty when the later ones run
+    /// (a plan applied in one go), or not (files linted as if applied long ago); the
+    /// column types it declared are learned either way.
+    pub fn learn(&mut self, report: &super::Report, tables_are_new: bool) {
+        let l = &report.learned;
+        for t in &l.shadowed {
+            let cols: Vec<Col> = table_range(&self.types, t)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for c in cols {
+                self.types.remove(&c);
+            }
+        }
+        for (c, ty) in &l.types {
+            match ty {
+                Some(ty) => self.types.insert(c.clone(), ty.clone()),
+                None => self.types.remove(c),
+            };
+        }
+        for t in &l.gone {
+            self.new_tables.remove(t);
+        }
+        if tables_are_new {
+            self.new_tables
+                .extend(report.created_tables.iter().map(key));
+        }
+    }
+}
+
+/// The entries of `map` for table `t`.
+fn table_range<'m, V>(
+    map: &'m BTreeMap<Col, V>,
+    t: &str,
+) -> impl Iterator<Item = (&'m Col, &'m V)> + 'm {
+    let t = t.to_string();
+    map.range((t.clone(), String::new())..)
+        .take_while(move |((table, _), _)| *table == t)
+}
+
+/// What one migration changed of [`Before`]: declared types (`None`: the column is gone),
+/// tables whose earlier columns no longer hold (dropped, re-created or renamed), and
+/// tables dropped or renamed away.
+#[derive(Clone, Debug, Default)]
+pub struct Learned {
+    types: BTreeMap<Col, Option<DataType>>,
+    shadowed: BTreeSet<String>,
+    gone: BTreeSet<String>,
+}
 
 /// The state of a migration before a statement.
-#[derive(Clone, Debug, Default)]
-pub struct State {
-    /// Lower-case bare names of tables created earlier in the migration or the plan.
+#[derive(Clone, Debug)]
+pub struct State<'b> {
+    /// What the earlier migrations of the plan left.
+    before: &'b Before,
+    /// What this migration changed of it so far (types, tables gone).
+    learned: Learned,
+    /// Lower-case bare names of tables created earlier in this migration.
     new_tables: BTreeSet<String>,
     /// Tables created by this migration, in order.
     created_here: Vec<Name>,
@@ -51,17 +131,108 @@ fn key(n: &Name) -> String {
     n.name.to_ascii_lowercase()
 }
 
-impl State {
-    pub(crate) fn new(_dialect: Dialect, created_before: &[Name]) -> State {
+impl<'b> State<'b> {
+    pub(crate) fn new(_dialect: Dialect, before: &'b Before) -> State<'b> {
         State {
-            new_tables: created_before.iter().map(key).collect(),
-            ..State::default()
+            before,
+            learned: Learned::default(),
+            new_tables: BTreeSet::new(),
+            created_here: Vec::new(),
+            objects: BTreeSet::new(),
+            dropped_here: BTreeSet::new(),
+            explicit_tx: false,
+            lock_timeout: false,
+            statement_timeout: false,
+            foreign_key_checks_off: false,
+            sqlite_foreign_keys_off: false,
+            ddl: 0,
+            dml: 0,
+            unknown: 0,
+            held: BTreeMap::new(),
+            not_valid_here: BTreeMap::new(),
+            not_null_checks: BTreeSet::new(),
+            ddl_tables: BTreeSet::new(),
+            partitioned: BTreeMap::new(),
+            filled: BTreeSet::new(),
         }
     }
 
     /// Whether `table` was created earlier in the migration or plan.
     pub fn is_new(&self, table: &Name) -> bool {
-        self.new_tables.contains(&key(table))
+        let k = key(table);
+        self.new_tables.contains(&k)
+            || (!self.learned.gone.contains(&k) && self.before.new_tables.contains(&k))
+    }
+
+    /// The declared type of `table.column`, when a migration of the plan declared it and
+    /// nothing since changed it.
+    pub fn column_type(&self, table: &Name, column: &str) -> Option<&DataType> {
+        let c = (key(table), column.to_ascii_lowercase());
+        match self.learned.types.get(&c) {
+            Some(t) => t.as_ref(),
+            None if self.learned.shadowed.contains(&c.0) => None,
+            None => self.before.types.get(&c),
+        }
+    }
+
+    /// Whether `table` was filled (`INSERT`, `UPDATE`) earlier in this migration.
+    pub fn was_filled(&self, table: &Name) -> bool {
+        self.filled.contains(&key(table))
+    }
+
+    /// What this migration changed of what the plan knows.
+    pub(crate) fn into_learned(self) -> Learned {
+        self.learned
+    }
+
+    fn set_type(&mut self, table: &str, column: &str, ty: Option<&DataType>) {
+        self.learned.types.insert(
+            (table.to_string(), column.to_ascii_lowercase()),
+            ty.cloned(),
+        );
+    }
+
+    /// The columns of `t` as known now.
+    fn columns_of(&self, t: &str) -> Vec<(String, DataType)> {
+        let mut out: Vec<(String, DataType)> = table_range(&self.learned.types, t)
+            .filter_map(|((_, c), ty)| ty.clone().map(|ty| (c.clone(), ty)))
+            .collect();
+        if !self.learned.shadowed.contains(t) {
+            for ((_, c), ty) in table_range(&self.before.types, t) {
+                if !self.learned.types.contains_key(&(t.to_string(), c.clone())) {
+                    out.push((c.clone(), ty.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Forgets every column of `t` known so far (the table is dropped or replaced).
+    fn shadow(&mut self, t: &str) {
+        let mine: Vec<Col> = table_range(&self.learned.types, t)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for c in mine {
+            self.learned.types.remove(&c);
+        }
+        self.learned.shadowed.insert(t.to_string());
+    }
+
+    /// Table `from` is renamed `to`: it keeps its newness and its columns.
+    fn rename_table(&mut self, from: &Name, to: &Name) {
+        let was_new = self.is_new(from);
+        let (a, b) = (key(from), key(to));
+        let cols = self.columns_of(&a);
+        self.new_tables.remove(&a);
+        self.learned.gone.insert(a.clone());
+        if was_new {
+            self.new_tables.insert(b.clone());
+        }
+        self.shadow(&a);
+        self.shadow(&b);
+        for (c, ty) in cols {
+            self.learned.types.insert((b.clone(), c), Some(ty));
+        }
     }
 
     /// Whether `table` was dropped earlier in this migration.
@@ -103,8 +274,7 @@ impl State {
             self.ddl += 1;
         }
         for o in &fx.created {
-            let bare = o.name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-            self.objects.insert((o.kind, bare));
+            self.objects.insert((o.kind, o.bare_name()));
         }
         for lock in &fx.locks {
             if let LockMode::Pg(mode) = lock.mode {
@@ -120,10 +290,18 @@ impl State {
                 name,
                 partitioned,
                 partition_of,
+                columns,
                 ..
             } => {
                 self.new_tables.insert(key(name));
                 self.created_here.push(name.clone());
+                let t = key(name);
+                self.shadow(&t);
+                for c in columns {
+                    if let Some(ty) = &c.ty {
+                        self.set_type(&t, &c.name, Some(ty));
+                    }
+                }
                 if *partitioned {
                     self.partitioned.insert(key(name), false);
                 }
@@ -140,21 +318,40 @@ impl State {
             } => {
                 for n in names {
                     self.new_tables.remove(&key(n));
+                    self.learned.gone.insert(key(n));
                     self.dropped_here.insert(key(n));
+                    self.shadow(&key(n));
                 }
             }
             Stmt::RenameTables(pairs) => {
                 for (a, b) in pairs {
-                    if self.new_tables.remove(&key(a)) {
-                        self.new_tables.insert(key(b));
-                    }
+                    self.rename_table(a, b);
                 }
             }
             Stmt::AlterTable { name, actions, .. } => {
+                let t = key(name);
                 for a in actions {
                     match a {
-                        Action::RenameTable(to) if self.new_tables.remove(&key(name)) => {
-                            self.new_tables.insert(key(to));
+                        Action::RenameTable(to) => self.rename_table(name, to),
+                        Action::AddColumn { column, .. } => {
+                            self.set_type(&t, &column.name, column.ty.as_ref());
+                        }
+                        Action::AlterType { column, ty, .. } => {
+                            self.set_type(&t, column, Some(ty));
+                        }
+                        Action::Redefine { old, column } => {
+                            let ty = column
+                                .ty
+                                .clone()
+                                .or_else(|| self.column_type(name, old).cloned());
+                            self.set_type(&t, old, None);
+                            self.set_type(&t, &column.name, ty.as_ref());
+                        }
+                        Action::DropColumn { column, .. } => self.set_type(&t, column, None),
+                        Action::RenameColumn { from, to } => {
+                            let ty = self.column_type(name, from).cloned();
+                            self.set_type(&t, from, None);
+                            self.set_type(&t, to, ty.as_ref());
                         }
                         Action::AttachPartition(_) => {
                             if let Some(has) = self.partitioned.get_mut(&key(name)) {

@@ -8,7 +8,7 @@ fn fx(sql: &str) -> super::Effects {
     effects(
         &parse(sql, Dialect::Postgres).unwrap(),
         &o,
-        &State::new(Dialect::Postgres, &[]),
+        &State::new(Dialect::Postgres, &super::Before::new()),
     )
 }
 

@@ -2,8 +2,9 @@
 
 use super::alter;
 use crate::Dialect;
+use crate::lint::analyze::{TypeChange, type_change};
 use crate::lint::{ALL_DIALECTS, Cx, Hit, Severity};
-use crate::parse::Action;
+use crate::parse::{Action, DataType};
 
 crate::rule! {
     /// Flags `ALTER COLUMN … TYPE` (MySQL `MODIFY`/`CHANGE` with a type) on a table that existed
@@ -15,10 +16,14 @@ crate::rule! {
     /// million rows). MySQL and MariaDB copy the table (INT→BIGINT is COPY on MariaDB 10.11, even
     /// with `ROW_FORMAT=REDUNDANT`). Old application code may not read the new type.
     ///
-    /// **Instead.** Expand/contract. Safe without a rewrite on PostgreSQL: `varchar(n)` →
-    /// `varchar(m ≥ n)`, `varchar` → `text`, `numeric(p,s)` → `numeric(p' ≥ p, s)`; on MariaDB a
-    /// `VARCHAR` widening that keeps the length prefix (≤ 255 bytes) is INSTANT — sluice cannot
-    /// prove those without the old type, so silence them with `-- sluice:allow change-column-type
+    /// Not flagged when an earlier migration of the project declared the column and the change
+    /// keeps the table in place: on PostgreSQL `varchar(n)` → `varchar(m ≥ n)`, `varchar` or
+    /// `text`, and `numeric(p,s)` → `numeric(p' ≥ p, s)` (checked by relfilenode); on
+    /// MySQL/MariaDB a `VARCHAR` widening that provably keeps its length prefix (old length
+    /// ≥ 256 characters, or new length ≤ 63), and a `MODIFY` that keeps the type.
+    ///
+    /// **Instead.** Expand/contract. When the old type is not in the project (the column
+    /// came from elsewhere), silence a widening with `-- sluice:allow change-column-type
     /// <reason>`.
     ///
     /// ```sql
@@ -43,14 +48,24 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     if cx.is_new(table) {
         return;
     }
+    // With the old type declared by an earlier migration, a change that keeps the table in
+    // place is not flagged.
+    let in_place = |column: &str, ty: &DataType| {
+        cx.column_type(table, column).is_some_and(|old| {
+            matches!(
+                type_change(old, ty, cx.dialect()),
+                TypeChange::Same | TypeChange::Wider { rewrite: false }
+            )
+        })
+    };
     for a in actions {
         match a {
-            Action::AlterType { column, ty, .. } => {
+            Action::AlterType { column, ty, using } => {
                 let coercible = cx.dialect() == Dialect::Postgres
                     && (ty.name == "text"
                         || ty.name == "citext"
                         || (ty.name == "varchar" && ty.args.is_empty()));
-                if !coercible {
+                if !coercible && (*using || !in_place(column, ty)) {
                     out.push(
                         Hit::new(format!(
                             "column {table}.{column} changes type to {ty}: {table} is rewritten"
@@ -60,7 +75,9 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                     );
                 }
             }
-            Action::Redefine { old, column } if column.ty.is_some() => {
+            Action::Redefine { old, column }
+                if column.ty.as_ref().is_some_and(|ty| !in_place(old, ty)) =>
+            {
                 let ty = column
                     .ty
                     .as_ref()

@@ -1,12 +1,16 @@
 //! Rule `drop-dependent-object`: see the doc comment of [`RULE`].
 
+use super::{recreated_in_transaction, rest_of_transaction};
 use crate::lint::{ALL_DIALECTS, Cx, Hit, Severity};
 use crate::parse::{Action, ObjectKind, Stmt};
 
 crate::rule! {
     /// Flags `DROP VIEW | FUNCTION | PROCEDURE | TYPE | DOMAIN | SEQUENCE | EXTENSION | TRIGGER |
     /// POLICY | MATERIALIZED VIEW`, `ALTER TABLE … DROP CONSTRAINT` and `DROP DEFAULT`, for objects
-    /// not created earlier in the migration.
+    /// not created earlier in the migration. Not flagged when a later statement of the same
+    /// transaction creates the object again (PostgreSQL and SQLite: no other session sees it
+    /// missing); on MySQL/MariaDB each DDL statement commits, so a drop and re-create is
+    /// still flagged there, as is one in a migration that runs outside a transaction.
     ///
     /// **Why it is dangerous.** Callers break, or a guarantee (a constraint, a policy) disappears.
     /// Dropping a foreign key in PostgreSQL also takes `ACCESS EXCLUSIVE` on the referenced table.
@@ -41,7 +45,10 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                     | ObjectKind::Other
             ) =>
         {
-            for n in names.iter().filter(|n| !cx.state.created_here(*kind, n)) {
+            for n in names.iter().filter(|n| {
+                !cx.state.created_here(*kind, n)
+                    && !recreated_in_transaction(cx, *kind, &n.name.to_ascii_lowercase())
+            }) {
                 out.push(
                     Hit::new(format!(
                         "{} {n} is dropped: callers that use it break",
@@ -52,8 +59,19 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             }
         }
         Stmt::AlterTable { name, actions, .. } if !cx.is_new(name) => {
+            let later = rest_of_transaction(cx);
+            let default_set_again = |c: &str| {
+                later.iter().any(|s| {
+                    matches!(s, Stmt::AlterTable { name: t, actions, .. }
+                        if t.name.eq_ignore_ascii_case(&name.name)
+                            && actions.iter().any(|a| matches!(a, Action::SetDefault(d, _) if d.eq_ignore_ascii_case(c))))
+                })
+            };
             for a in actions {
                 match a {
+                    Action::DropConstraint { name: c, .. }
+                        if recreated_in_transaction(cx, ObjectKind::Constraint, &c.to_ascii_lowercase()) => {}
+                    Action::DropDefault(c) if default_set_again(c) => {}
                     Action::DropConstraint { name: c, .. } => out.push(Hit::new(format!("constraint {c} on {name} is dropped: what it guaranteed is no longer checked")).mark("DROP")),
                     Action::DropDefault(c) => out.push(Hit::new(format!("default of {name}.{c} is dropped: inserts that relied on it fail or store NULL")).mark("DROP")),
                     _ => {}

@@ -42,6 +42,7 @@ pub mod identifier_too_long;
 pub mod index_hygiene;
 pub mod index_on_partitioned_table;
 pub mod many_exclusive_locks_in_one_transaction;
+pub mod missing_down;
 pub mod missing_lock_timeout;
 pub mod missing_statement_timeout;
 pub mod mixed_transactional_modes;
@@ -140,6 +141,7 @@ pub static ALL: &[&Rule] = &[
     &grant_to_public::RULE,
     &statement_not_analysed::RULE,
     &risk_understated::RULE,
+    &missing_down::RULE,
     &mysql_inplace_rebuild::RULE,
     &mysql_require_algorithm_lock::RULE,
     &mysql_enum_set_change::RULE,
@@ -176,6 +178,42 @@ pub(crate) fn alter<'a>(cx: &Cx<'a>) -> Option<(&'a Name, &'a [Action])> {
         Stmt::AlterTable { name, actions, .. } => Some((name, actions)),
         _ => None,
     }
+}
+
+/// The statements after this one that commit with it, on a dialect whose DDL is
+/// transactional (PostgreSQL, SQLite): the rest of the transaction it runs in. Empty on
+/// MySQL/MariaDB (every DDL statement commits by itself) and outside a transaction, where
+/// other sessions see each statement's effect as soon as it runs.
+pub(crate) fn rest_of_transaction<'a>(cx: &Cx<'a>) -> Vec<&'a Stmt> {
+    if cx.dialect() == crate::Dialect::MySql || !cx.in_transaction() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for s in &cx.all[cx.index + 1..] {
+        match s {
+            Ok(Stmt::Transaction(crate::parse::Tx::Commit | crate::parse::Tx::Rollback)) => break,
+            Ok(s) => out.push(s),
+            Err(_) => {}
+        }
+    }
+    out
+}
+
+/// Whether a statement after this one, in the same transaction, creates (or replaces) the
+/// `kind` object named `bare` (lower-case, no schema): then no other session ever sees it
+/// missing.
+pub(crate) fn recreated_in_transaction(
+    cx: &Cx<'_>,
+    kind: crate::parse::ObjectKind,
+    bare: &str,
+) -> bool {
+    rest_of_transaction(cx).into_iter().any(|s| {
+        let fx = crate::lint::analyze::effects(s, cx.options, cx.state);
+        fx.created
+            .iter()
+            .chain(&fx.altered)
+            .any(|o| o.kind == kind && o.bare_name() == bare)
+    })
 }
 
 /// Columns this statement defines (`CREATE TABLE`, `ADD COLUMN`).

@@ -1,13 +1,16 @@
 //! Rule `narrowing-type-change`: see the doc comment of [`RULE`].
 
 use super::alter;
+use crate::lint::analyze::{TypeChange, type_change};
 use crate::lint::{ALL_DIALECTS, Cx, Hit, Severity};
 use crate::parse::{Action, Column};
 
 crate::rule! {
     /// Flags type changes that can fail on existing data: to `smallint`/`integer` (from a wider
     /// integer), to a `varchar(n)`/`char(n)` with a length, to a `numeric` with a precision, and
-    /// `USING` casts — on a table that existed before the migration.
+    /// `USING` casts — on a table that existed before the migration. Not flagged when an
+    /// earlier migration of the project declared the column with a type the new one holds
+    /// (`varchar(50)` → `varchar(100)`, `integer` → `bigint`).
     ///
     /// **Why it is dangerous.** PostgreSQL and strict MySQL stop the migration on the first value
     /// that does not fit; non-strict MySQL truncates it.
@@ -45,6 +48,15 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             } => (old.as_str(), ty),
             _ => continue,
         };
+        // The old type declared by an earlier migration settles it.
+        if let Some(old) = cx.column_type(table, column)
+            && matches!(
+                type_change(old, ty, cx.dialect()),
+                TypeChange::Same | TypeChange::Wider { .. }
+            )
+        {
+            continue;
+        }
         let narrowing = matches!(ty.name.as_str(), "smallint" | "integer" | "tinyint")
             || (matches!(ty.name.as_str(), "varchar" | "char" | "numeric") && !ty.args.is_empty());
         if narrowing {

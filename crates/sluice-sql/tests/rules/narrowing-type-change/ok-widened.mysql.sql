@@ -1,0 +1,4 @@
+CREATE TABLE notes (id INT PRIMARY KEY, tag VARCHAR(20));
+-- next migration
+ALTER TABLE notes MODIFY tag VARCHAR(60);
+ALTER TABLE notes MODIFY id BIGINT;
