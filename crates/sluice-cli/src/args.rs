@@ -210,9 +210,11 @@ pub struct DriftArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The dialect to write into sluice.toml.
-    #[arg(long, default_value = "sqlite", value_parser = ["sqlite", "postgres", "mysql"])]
-    pub dialect: String,
+    /// The dialect to write into sluice.toml (sqlite unless given; with --detect, the
+    /// dialect of the folder found when its name says, and the folder of this dialect when
+    /// there is one per dialect).
+    #[arg(long, value_parser = ["sqlite", "postgres", "mysql"])]
+    pub dialect: Option<String>,
     /// Find the migrations of another tool in this project (dbmate, golang-migrate,
     /// flyway, sqlx, diesel, prisma, sqitch, pop), say what was found and why, and write a
     /// sluice.toml that reads them in place.

@@ -101,7 +101,7 @@ pub fn default_table(tool: Layout) -> &'static str {
         Layout::Prisma => "_prisma_migrations",
         Layout::Sqitch => "sqitch.changes",
         Layout::Pop => "schema_migration",
-        Layout::Sluice => "sluice_migrations",
+        Layout::Sluice | Layout::UpDown => "sluice_migrations",
     }
 }
 
@@ -109,7 +109,7 @@ pub fn default_table(tool: Layout) -> &'static str {
 /// table, that table's indexes and triggers, Sqitch's whole `sqitch` schema): not part of
 /// the schema the migrations make, so `drift` leaves it out.
 pub fn is_tool_history(tool: Layout, o: &crate::schema::SchemaObject) -> bool {
-    if tool == Layout::Sluice {
+    if matches!(tool, Layout::Sluice | Layout::UpDown) {
         return false;
     }
     let table = default_table(tool);
@@ -166,9 +166,9 @@ pub fn prepare(
     table: Option<&str>,
     sqitch_project: Option<&str>,
 ) -> Result<AdoptPlan, AdoptError> {
-    if tool == Layout::Sluice || tool == Layout::Pop {
+    if matches!(tool, Layout::Sluice | Layout::Pop | Layout::UpDown) {
         return Err(AdoptError(format!(
-            "sluice cannot take over {tool}'s history: adopt reads dbmate, golang-migrate, flyway, sqlx, diesel, prisma and sqitch"
+            "sluice cannot take over {tool}'s history: adopt reads dbmate, golang-migrate, flyway, sqlx, diesel, prisma and sqitch; mark a database that already has the migrations with `sluice baseline --to <id> --check`"
         )));
     }
     let mine: Vec<&Migration> = plan
@@ -527,7 +527,7 @@ pub fn prepare(
                 }
             }
         }
-        Layout::Sluice | Layout::Pop => unreachable!("refused above"),
+        Layout::Sluice | Layout::Pop | Layout::UpDown => unreachable!("refused above"),
     }
     let chosen: BTreeSet<usize> = picked.iter().map(|p| p.0).collect();
     let mut by_index: HashMap<usize, Adoption> = HashMap::new();

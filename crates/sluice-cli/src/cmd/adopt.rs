@@ -16,6 +16,14 @@ use crate::settings::Settings;
 pub fn adopt(args: AdoptArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     let lock_wait = super::lock_wait(&args.lock_wait)?;
     let tool = Layout::parse(&args.from).map_err(|e| Failure::new(Exit::Input, e))?;
+    if s.layout == Layout::UpDown {
+        return Err(Failure::new(
+            Exit::Input,
+            format!(
+                "the project's layout is updown: plain up/down pairs that {tool} does not read (it refuses shared or bare versions), so there is no {tool} history to take over; mark a database that already has them with `sluice baseline --to <id> --check`"
+            ),
+        ));
+    }
     if s.layout != tool {
         return Err(Failure::new(
             Exit::Input,

@@ -12,14 +12,13 @@ pub fn run(args: InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
     if args.detect {
         return detect(&args, s, out);
     }
-    let url = match args.dialect.as_str() {
+    let dialect = args.dialect.as_deref().unwrap_or("sqlite");
+    let url = match dialect {
         "sqlite" => "sqlite:sluice.db",
-        "postgres" => "env:DATABASE_URL",
         _ => "env:DATABASE_URL",
     };
     let toml = format!(
-        "# sluice configuration: see docs/configuration.md\n\n[project]\nmigrations = \"migrations\"\ndialect = \"{}\"\n\n[environments.dev]\nurl = \"{url}\"\n",
-        args.dialect
+        "# sluice configuration: see docs/configuration.md\n\n[project]\nmigrations = \"migrations\"\ndialect = \"{dialect}\"\n\n[environments.dev]\nurl = \"{url}\"\n"
     );
     let config = tidy(&s.project.join("sluice.toml"));
     if config.exists() {
@@ -69,7 +68,7 @@ fn detect(args: &InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         return Err(Failure::new(
             Exit::Input,
             format!(
-                "found no migrations in {} (looked for sqitch.plan, and in migrations/, db/migrations/, db/migrate/, db/migration/, prisma/migrations/, src/main/resources/db/migration/, sql/): run `sluice init` for a new project, or set `[project] migrations` and `layout` by hand",
+                "found no migrations in {} (looked for sqitch.plan, Flyway locations in application.properties, application.yml and flyway.conf, and in migrations/, db/migrations/, db/migrate/, db/migration/, prisma/migrations/, src/main/resources/db/migration/, sql/, database/migrations/, persistence/sql/migrations/ and one folder below each): run `sluice init` for a new project, or set `[project] migrations` and `layout` by hand",
                 tidy(&s.project).display()
             ),
         ));
@@ -83,18 +82,48 @@ fn detect(args: &InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
             d.why
         )?;
     }
+    // The folder of the dialect asked for, when there is one per dialect.
+    let wanted = args.dialect.as_deref();
+    let best = wanted
+        .and_then(|w| {
+            found
+                .iter()
+                .find(|d| d.dialect.is_some_and(|x| x.name() == w))
+        })
+        .or_else(|| wanted.and_then(|_| found.iter().find(|d| d.dialect.is_none())))
+        .unwrap_or(best);
     if found.len() > 1 {
         writeln!(
             out,
-            "chose    {} in {} (the first found; edit sluice.toml to choose another)",
+            "chose    {} in {} ({}; edit sluice.toml to choose another)",
             best.layout,
-            best.dir.display()
+            best.dir.display(),
+            match (wanted, best.dialect) {
+                (Some(w), Some(_)) => format!("the folder for {w}"),
+                (None, Some(_)) => {
+                    "the first found; pass --dialect to choose the folder of another dialect".into()
+                }
+                _ => "the first found".into(),
+            }
         )?;
     }
+    let dialect = wanted
+        .or(best.dialect.map(|d| d.name()))
+        .unwrap_or("sqlite");
     let dir = best.dir.display().to_string();
+    let place = if best.locations.is_empty() {
+        format!("migrations = \"{dir}\"")
+    } else {
+        let all: Vec<String> = best
+            .locations
+            .iter()
+            .map(|l| format!("\"{}\"", l.display()))
+            .collect();
+        format!("locations = [{}]", all.join(", "))
+    };
     let body = format!(
-        "[project]\nmigrations = \"{dir}\"\nlayout = \"{}\"\ndialect = \"{}\"\n",
-        best.layout, args.dialect
+        "[project]\n{place}\nlayout = \"{}\"\ndialect = \"{dialect}\"\n",
+        best.layout
     );
     let config = tidy(&s.project.join("sluice.toml"));
     if config.exists() {
@@ -104,7 +133,7 @@ fn detect(args: &InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
             config.display()
         )?;
     } else {
-        let url = if args.dialect == "sqlite" {
+        let url = if dialect == "sqlite" {
             "sqlite:sluice.db"
         } else {
             "env:DATABASE_URL"
@@ -118,14 +147,13 @@ fn detect(args: &InitArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         )?;
         writeln!(
             out,
-            "created  {} (layout = \"{}\", dialect = \"{}\"; pass --dialect postgres or mysql if that is wrong)",
+            "created  {} (layout = \"{}\", dialect = \"{dialect}\"; pass --dialect postgres or mysql if that is wrong)",
             config.display(),
             best.layout,
-            args.dialect
         )?;
     }
     match best.layout {
-        Layout::Sluice | Layout::Pop => writeln!(
+        Layout::Sluice | Layout::Pop | Layout::UpDown => writeln!(
             out,
             "next: sluice plan lists them in {}'s order; sluice baseline --to <id> --check marks a database that already has them",
             best.layout

@@ -767,3 +767,138 @@ fn a_few_hundred_golang_migrate_and_diesel_migrations_plan_up_and_test() {
         t.stdout
     );
 }
+
+/// `init --detect` on three real layouts `--detect` used to miss, then `plan`, `up` and
+/// `down` of what it wrote: diesel with a folder per dialect, Spring's two Flyway
+/// locations, and up/down pairs that share versions.
+#[test]
+fn detect_finds_dialect_folders_spring_locations_and_shared_versions() {
+    // diesel, one folder per backend: --dialect picks the folder.
+    let dir = TempDir::new("detect-diesel-dialects");
+    let p = dir.path();
+    for (db, id) in [("postgres", "serial"), ("sqlite", "integer")] {
+        for (v, name, up, down) in [
+            (
+                "2020-01-01-000000",
+                "users",
+                format!("CREATE TABLE users (id {id} PRIMARY KEY);"),
+                "DROP TABLE users;",
+            ),
+            (
+                "2020-02-01-000000",
+                "posts",
+                format!(
+                    "CREATE TABLE posts (id {id} PRIMARY KEY, user_id integer REFERENCES users (id));"
+                ),
+                "DROP TABLE posts;",
+            ),
+        ] {
+            put(p, &format!("migrations/{db}/{v}_{name}/up.sql"), &up);
+            put(p, &format!("migrations/{db}/{v}_{name}/down.sql"), down);
+        }
+    }
+    let run = sluice(p, &["init", "--detect", "--dialect", "sqlite"]).code(0);
+    assert!(
+        run.stdout
+            .contains("found    diesel migrations in migrations/postgres:")
+            && run.stdout.contains(
+                "chose    diesel in migrations/sqlite (the folder for sqlite; edit sluice.toml to choose another)"
+            ),
+        "{}",
+        run.stdout
+    );
+    let up = sluice(p, &["up"]).code(0);
+    assert!(
+        up.stdout.contains("done: 2 migrations applied"),
+        "{}",
+        up.stdout
+    );
+    sluice(p, &["down", "--to", "2020-01-01-000000_users"]).code(0);
+    let st = sluice(p, &["status"]).code(0);
+    assert!(st.stdout.contains("1 applied, 1 pending"), "{}", st.stdout);
+
+    // Spring Boot with a second Flyway location: V3 lives in the second one.
+    let dir = TempDir::new("detect-spring");
+    let p = dir.path();
+    put(
+        p,
+        "src/main/resources/application.properties",
+        "spring.datasource.url=jdbc:sqlite:app.db\nspring.flyway.locations=classpath:db/migration,classpath:db/seed\n",
+    );
+    put(
+        p,
+        "src/main/resources/db/migration/V1__users.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY, name text);",
+    );
+    put(
+        p,
+        "src/main/resources/db/migration/V2__posts.sql",
+        "CREATE TABLE posts (id integer PRIMARY KEY);",
+    );
+    put(
+        p,
+        "src/main/resources/db/seed/V3__seed.sql",
+        "INSERT INTO users (name) VALUES ('admin');",
+    );
+    let run = sluice(p, &["init", "--detect"]).code(0);
+    assert!(
+        run.stdout.contains("in 2 location(s) named by spring.flyway.locations in src/main/resources/application.properties"),
+        "{}",
+        run.stdout
+    );
+    let written = std::fs::read_to_string(p.join("sluice.toml")).unwrap();
+    assert!(
+        written.contains(
+            "locations = [\"src/main/resources/db/migration\", \"src/main/resources/db/seed\"]"
+        ),
+        "{written}"
+    );
+    let up = sluice(p, &["up"]).code(0);
+    assert!(
+        up.stdout.contains("done: 3 migrations applied"),
+        "{}",
+        up.stdout
+    );
+
+    // Pairs sharing a version, one named by its version alone.
+    let dir = TempDir::new("detect-updown");
+    let p = dir.path();
+    put(
+        p,
+        "migrations/001.up.sql",
+        "CREATE TABLE a (id integer PRIMARY KEY);",
+    );
+    put(p, "migrations/001.down.sql", "DROP TABLE a;");
+    put(
+        p,
+        "migrations/002_users.up.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY);",
+    );
+    put(p, "migrations/002_users.down.sql", "DROP TABLE users;");
+    put(
+        p,
+        "migrations/002_orders.up.sql",
+        "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users (id));",
+    );
+    put(p, "migrations/002_orders.down.sql", "DROP TABLE orders;");
+    let run = sluice(p, &["init", "--detect"]).code(0);
+    assert!(
+        run.stdout.contains("found    updown migrations in migrations: 3 .up.sql file(s), 1 named by their version alone, 1 sharing a version with another"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(planned(p), ["001", "002_orders", "002_users"]);
+    sluice(p, &["up"]).code(0);
+    let down = sluice(p, &["down", "--to", "001"]).code(0);
+    assert!(
+        down.stdout.contains("002_users") && down.stdout.contains("002_orders"),
+        "{}",
+        down.stdout
+    );
+    let adopt = sluice(p, &["adopt", "--from", "golang-migrate"]).code(2);
+    assert!(
+        adopt.stderr.contains("sluice baseline --to <id> --check"),
+        "{}",
+        adopt.stderr
+    );
+}

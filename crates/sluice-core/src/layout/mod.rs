@@ -16,6 +16,7 @@ mod pop;
 mod prisma;
 mod sqitch;
 mod sqlx;
+mod updown;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -54,11 +55,13 @@ pub enum Layout {
     Sqitch,
     /// `<version>_<name>[.<dialect>][.autocommit].up.sql` (pop / popx).
     Pop,
+    /// Plain `<version>[…].up.sql` / `.down.sql` pairs, versions shared or bare.
+    UpDown,
 }
 
 impl Layout {
     /// Every layout, in the order the docs list them.
-    pub const ALL: [Layout; 9] = [
+    pub const ALL: [Layout; 10] = [
         Layout::Sluice,
         Layout::Dbmate,
         Layout::GolangMigrate,
@@ -68,6 +71,7 @@ impl Layout {
         Layout::Prisma,
         Layout::Sqitch,
         Layout::Pop,
+        Layout::UpDown,
     ];
 
     /// The name used in `sluice.toml` and on the command line.
@@ -82,6 +86,7 @@ impl Layout {
             Layout::Prisma => "prisma",
             Layout::Sqitch => "sqitch",
             Layout::Pop => "pop",
+            Layout::UpDown => "updown",
         }
     }
 
@@ -170,6 +175,7 @@ pub fn load(layout: Layout, dirs: &[PathBuf], dialect: Dialect) -> Result<Loaded
         Layout::Prisma => prisma::read(first, dialect),
         Layout::Sqitch => sqitch::read(first, dialect),
         Layout::Pop => pop::read(first, dialect),
+        Layout::UpDown => updown::read(first, dialect),
     };
     if layout != Layout::Flyway && dirs.len() > 1 {
         return Err(one(

@@ -469,3 +469,152 @@ fn sqitch_finds_a_reworked_script_under_any_tag_before_its_rework() {
     let e = err(Layout::Sqitch, &d.0);
     assert!(e.contains("deploy/users@v1.0.sql"), "{e}");
 }
+
+#[test]
+fn detect_looks_one_folder_deeper_and_names_the_dialect() {
+    // diesel with one folder per backend, as multi-database Rust projects keep them.
+    let d = Dir::new("detect-dialects");
+    for (db, sql) in [
+        ("postgresql", "CREATE TABLE a (id serial);"),
+        (
+            "mysql",
+            "CREATE TABLE a (id int auto_increment primary key);",
+        ),
+        ("sqlite", "CREATE TABLE a (id integer primary key);"),
+    ] {
+        d.put(&format!("migrations/{db}/2020-01-01-000000_a/up.sql"), sql)
+            .put(
+                &format!("migrations/{db}/2020-01-01-000000_a/down.sql"),
+                "DROP TABLE a;",
+            );
+    }
+    let found = super::detect(&d.0);
+    let got: Vec<(Layout, String, Option<Dialect>)> = found
+        .iter()
+        .map(|f| (f.layout, f.dir.display().to_string(), f.dialect))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Layout::Diesel,
+                "migrations/mysql".into(),
+                Some(Dialect::MySql)
+            ),
+            (
+                Layout::Diesel,
+                "migrations/postgresql".into(),
+                Some(Dialect::Postgres)
+            ),
+            (
+                Layout::Diesel,
+                "migrations/sqlite".into(),
+                Some(Dialect::Sqlite)
+            ),
+        ]
+    );
+    // pop's files one level below its documented folder (Ory keeps them in sql/).
+    let p = Dir::new("detect-pop-deeper");
+    p.put(
+        "persistence/sql/migrations/sql/20200101000000_a.postgres.up.sql",
+        "CREATE TABLE a (id int);",
+    );
+    let found = super::detect(&p.0);
+    assert_eq!(found[0].layout, Layout::Pop);
+    assert_eq!(found[0].dir, Path::new("persistence/sql/migrations/sql"));
+    // pop without dialect names: its database.yml says whose they are.
+    let q = Dir::new("detect-pop-yml");
+    q.put(
+        "migrations/20200101000000_a.up.sql",
+        "CREATE TABLE a (id int);",
+    )
+    .put("database.yml", "development:\n  dialect: postgres\n");
+    assert_eq!(super::detect(&q.0)[0].layout, Layout::Pop);
+}
+
+#[test]
+fn detect_reads_springs_flyway_locations() {
+    let d = Dir::new("detect-spring");
+    d.put(
+        "src/main/resources/application.yml",
+        "spring:\n  datasource:\n    url: jdbc:postgresql://db/app\n  flyway:\n    enabled: true\n    locations:\n      - classpath:db/migration\n      - classpath:db/{vendor}\n",
+    )
+    .put("src/main/resources/db/migration/V1__a.sql", "CREATE TABLE a (id int);")
+    .put("src/main/resources/db/postgresql/V2__b.sql", "CREATE TABLE b (id int);")
+    .put("src/main/resources/db/mysql/V2__b.sql", "CREATE TABLE b (id int);");
+    let found = super::detect(&d.0);
+    assert_eq!(found[0].layout, Layout::Flyway);
+    assert_eq!(found[0].dialect, Some(Dialect::MySql));
+    assert_eq!(
+        found[0].locations,
+        [
+            PathBuf::from("src/main/resources/db/migration"),
+            PathBuf::from("src/main/resources/db/mysql")
+        ]
+    );
+    assert_eq!(found[1].dialect, Some(Dialect::Postgres));
+    assert!(found[0].why.contains("application.yml"), "{}", found[0].why);
+    // The default folder is not offered again on its own.
+    assert_eq!(found.len(), 2, "{found:?}");
+    // A properties file, with a filesystem location.
+    let p = Dir::new("detect-spring-props");
+    p.put(
+        "src/main/resources/application.properties",
+        "spring.flyway.locations=classpath:db/migration, filesystem:extra/sql\n",
+    )
+    .put("src/main/resources/db/migration/V1__a.sql", "SELECT 1;")
+    .put("extra/sql/V3__c.sql", "SELECT 1;");
+    let found = super::detect(&p.0);
+    assert_eq!(
+        found[0].locations,
+        [
+            PathBuf::from("src/main/resources/db/migration"),
+            PathBuf::from("extra/sql")
+        ]
+    );
+}
+
+#[test]
+fn up_down_pairs_with_shared_or_bare_versions() {
+    let d = Dir::new("updown");
+    d.put("migrations/0001.up.sql", "CREATE TABLE a (id int);")
+        .put("migrations/0001.down.sql", "DROP TABLE a;")
+        .put(
+            "migrations/0002_users.up.sql",
+            "CREATE TABLE users (id int);",
+        )
+        .put("migrations/0002_users.down.sql", "DROP TABLE users;")
+        .put(
+            "migrations/0002_orders.up.sql",
+            "CREATE TABLE orders (id int);",
+        )
+        .put("migrations/10_late.up.sql", "CREATE TABLE late (id int);")
+        .put("migrations/README.md", "notes");
+    let found = super::detect(&d.0);
+    assert_eq!(found[0].layout, Layout::UpDown);
+    assert!(
+        found[0].why.contains("1 named by their version alone"),
+        "{}",
+        found[0].why
+    );
+    assert!(
+        found[0].why.contains("1 sharing a version"),
+        "{}",
+        found[0].why
+    );
+    let dir = d.0.join("migrations");
+    assert_eq!(
+        ids(Layout::UpDown, &[&dir], Dialect::Sqlite),
+        ["0001", "0002_orders", "0002_users", "10_late"]
+    );
+    let l = load(Layout::UpDown, std::slice::from_ref(&dir), Dialect::Sqlite).unwrap();
+    assert!(l.migrations[0].down.is_some());
+    assert!(l.migrations[1].down.is_none() && l.migrations[1].meta.irreversible);
+    assert_eq!(l.ignored.len(), 1);
+    std::fs::remove_file(dir.join("0002_users.up.sql")).unwrap();
+    let e = err(Layout::UpDown, &dir);
+    assert!(
+        e.contains("0002_users.down.sql has no 0002_users.up.sql"),
+        "{e}"
+    );
+}
