@@ -187,9 +187,17 @@ impl Settings {
         let reconnect = duration(&env_or(|e| &e.reconnect))
             .map_err(|e| Failure::new(Exit::Input, e))?
             .unwrap_or(Duration::from_secs(30));
+        // A Sqitch project's state is its own (`sluice_<project>`), so that several
+        // projects can share a database as they do under Sqitch.
         let state = cfg
             .as_ref()
             .and_then(|c| c.project.state.clone())
+            .or_else(|| {
+                (layout == sluice_core::layout::Layout::Sqitch)
+                    .then(|| sluice_core::layout::sqitch_project(&migrations))
+                    .flatten()
+                    .map(|p| sluice_core::projects::default_state(&p))
+            })
             .unwrap_or_else(|| "sluice".into());
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let style = Style {

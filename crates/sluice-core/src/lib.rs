@@ -28,6 +28,7 @@ pub mod layout;
 pub mod lint;
 pub mod load;
 pub mod plan;
+pub mod projects;
 pub mod proof;
 pub mod run;
 pub mod schema;

@@ -902,3 +902,169 @@ fn detect_finds_dialect_folders_spring_locations_and_shared_versions() {
         adopt.stderr
     );
 }
+
+/// Two Sqitch projects in one database, the second requiring a change of the first
+/// (`[flipr:users]`): deployed by Sqitch, adopted by sluice with no `[project] state` set
+/// (each project gets its own), and `down` and `up` keep the requirement as Sqitch does.
+#[test]
+fn two_sqitch_projects_keep_their_cross_project_requirements() {
+    let sqitch = program("sqitch", "apt-get install sqitch libdbd-pg-perl");
+    let db = server().database("two_sqitch");
+    let target = db.url.replacen("postgres://", "db:pg://", 1);
+    let dir = TempDir::new("two-sqitch");
+    let (a, b) = (dir.path().join("flipr"), dir.path().join("social"));
+    // flipr: users reworked after two tags; its first scripts are named after the first.
+    put(&a, "sqitch.conf", "[core]\n\tengine = pg\n");
+    let mut plan = String::from(PLAN_HEAD);
+    plan.push_str("users 2024-01-01T00:01:00Z Marge <marge@example.com> # Users\n");
+    plan.push_str("@v1.0 2024-01-01T00:02:00Z Marge <marge@example.com> # Tag\n");
+    plan.push_str("@v1.1 2024-01-01T00:03:00Z Marge <marge@example.com> # Tag\n");
+    plan.push_str(
+        "users [users@v1.0] 2024-01-02T00:00:00Z Marge <marge@example.com> # Add fullname\n",
+    );
+    put(&a, "sqitch.plan", &plan);
+    for (f, t) in [
+        (
+            "deploy/users@v1.0.sql",
+            "CREATE TABLE users (nickname text PRIMARY KEY);",
+        ),
+        ("revert/users@v1.0.sql", "DROP TABLE users;"),
+        (
+            "deploy/users.sql",
+            "ALTER TABLE users ADD COLUMN fullname text;",
+        ),
+        (
+            "revert/users.sql",
+            "ALTER TABLE users DROP COLUMN fullname;",
+        ),
+    ] {
+        put(&a, f, t);
+    }
+    put(&b, "sqitch.conf", "[core]\n\tengine = pg\n");
+    put(
+        &b,
+        "sqitch.plan",
+        "%syntax-version=1.0.0\n%project=flipr_social\n\nlikes [flipr:users] 2024-02-01T00:00:00Z Homer <homer@example.com> # Likes\n",
+    );
+    put(
+        &b,
+        "deploy/likes.sql",
+        "CREATE TABLE likes (nickname text REFERENCES users (nickname), what text);",
+    );
+    put(&b, "revert/likes.sql", "DROP TABLE likes;");
+    for p in [&a, &b] {
+        run_tool(
+            Command::new(&sqitch)
+                .args(["deploy", &target])
+                .current_dir(p),
+        );
+        config(p, "sqitch", ".", &db.url);
+        // No `[project] state`: each project's own is `sluice_<project>`.
+        sluice(p, &["adopt", "--from", "sqitch"]).code(0);
+    }
+    assert_eq!(
+        psql(
+            &db.url,
+            "SELECT string_agg(nspname, ',' ORDER BY nspname) FROM pg_namespace WHERE nspname LIKE 'sluice%'"
+        )
+        .unwrap(),
+        "sluice_flipr,sluice_flipr_social"
+    );
+    assert!(
+        sluice(&b, &["status"])
+            .code(0)
+            .stdout
+            .contains("1 applied, 0 pending")
+    );
+
+    // flipr cannot revert users while flipr_social's likes needs it.
+    let refused = sluice(&a, &["down", "--to", "users@v1.0"]).code(4);
+    assert!(
+        refused.stderr.contains(
+            "is required by changes of other projects deployed in this database: flipr_social:likes (sluice state sluice_flipr_social)"
+        ),
+        "{}",
+        refused.stderr
+    );
+    sluice(&b, &["down"]).code(0);
+    // Sqitch's registry still lists likes, but sluice manages it now: not a dependant.
+    sluice(&a, &["down", "--to", "users@v1.0"]).code(0);
+    sluice(&a, &["down"]).code(0);
+
+    // flipr_social's up needs flipr:users deployed first.
+    let refused = sluice(&b, &["up"]).code(4);
+    assert!(
+        refused.stderr.contains(
+            "requires `flipr:users` of another project, which is not deployed in this database"
+        ),
+        "{}",
+        refused.stderr
+    );
+    sluice(&a, &["up"]).code(0);
+    sluice(&b, &["up"]).code(0);
+    let refused = sluice(&a, &["down"]).code(4);
+    assert!(
+        refused.stderr.contains("flipr_social:likes"),
+        "{}",
+        refused.stderr
+    );
+}
+
+/// The same on MariaDB, both projects deployed by sluice alone (no Sqitch registry): the
+/// requirement is known from what sluice's runs recorded in each project's own state.
+#[test]
+fn sqitch_projects_deployed_by_sluice_on_mariadb_keep_their_requirements() {
+    let db = sluice_testkit::mariadb::server().database("two_sqitch_my");
+    let dir = TempDir::new("two-sqitch-my");
+    let (a, b) = (dir.path().join("flipr"), dir.path().join("social"));
+    put(
+        &a,
+        "sqitch.plan",
+        &format!("{PLAN_HEAD}users 2024-01-01T00:01:00Z Marge <marge@example.com> # Users\n"),
+    );
+    put(
+        &a,
+        "deploy/users.sql",
+        "CREATE TABLE users (nickname VARCHAR(50) PRIMARY KEY);",
+    );
+    put(&a, "revert/users.sql", "DROP TABLE users;");
+    put(
+        &b,
+        "sqitch.plan",
+        "%syntax-version=1.0.0\n%project=flipr_social\n\nlikes [flipr:users] 2024-02-01T00:00:00Z Homer <homer@example.com> # Likes\n",
+    );
+    put(
+        &b,
+        "deploy/likes.sql",
+        "CREATE TABLE likes (nickname VARCHAR(50), what TEXT);",
+    );
+    put(&b, "revert/likes.sql", "DROP TABLE likes;");
+    for p in [&a, &b] {
+        put(
+            p,
+            "sluice.toml",
+            &format!(
+                "[project]\nmigrations = \".\"\nlayout = \"sqitch\"\ndialect = \"mysql\"\n\n[environments.dev]\nurl = \"{}\"\n",
+                db.url
+            ),
+        );
+    }
+    let refused = sluice(&b, &["up"]).code(4);
+    assert!(
+        refused.stderr.contains("requires `flipr:users`"),
+        "{}",
+        refused.stderr
+    );
+    sluice(&a, &["up"]).code(0);
+    sluice(&b, &["up"]).code(0);
+    let refused = sluice(&a, &["down"]).code(4);
+    assert!(
+        refused
+            .stderr
+            .contains("flipr_social:likes (sluice state sluice_flipr_social)"),
+        "{}",
+        refused.stderr
+    );
+    sluice(&b, &["down"]).code(0);
+    sluice(&a, &["down"]).code(0);
+}

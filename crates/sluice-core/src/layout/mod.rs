@@ -129,6 +129,8 @@ pub struct Origin {
     pub tool_checksum: Option<String>,
     /// Sqitch: requirements on changes of other projects (`project:change`).
     pub external_requires: Vec<String>,
+    /// Sqitch: the plan's `%project`.
+    pub project: Option<String>,
     /// Sqitch: changes that must not be deployed (`!change`).
     pub conflicts: Vec<String>,
     /// Flyway: a repeatable (`R__`) migration.
@@ -143,6 +145,7 @@ impl Origin {
             rank: 0,
             tool_checksum: None,
             external_requires: Vec::new(),
+            project: None,
             conflicts: Vec::new(),
             repeatable: false,
         }

@@ -185,6 +185,7 @@ pub(crate) fn read(dir: &Path, dialect: Dialect) -> Found {
         };
         let mut requires = Vec::new();
         let mut origin = Origin::new(Layout::Sqitch, c.name.clone());
+        origin.project = project.clone();
         let mut bad = None;
         for dep in &c.deps {
             if let Some(x) = dep.strip_prefix('!') {

@@ -87,6 +87,17 @@ pub(super) fn late_details(ctx: &RunContext, late: bool) -> serde_json::Value {
     serde_json::json!({ "env": ctx.env, "late": late })
 }
 
+/// The details of a job's events: the environment, whether it is late, and for a Sqitch
+/// change its project and its requirements on other projects (read by those projects'
+/// `down`, see [`crate::projects`]).
+pub(super) fn job_details(ctx: &RunContext, job: &Job<'_>) -> serde_json::Value {
+    let mut d = late_details(ctx, job.late);
+    if let Some(s) = crate::projects::event_details(job.m) {
+        d["sqitch"] = s;
+    }
+    d
+}
+
 /// Checksum of the first `k` statements of `up` (what a partial migration already ran).
 pub(super) fn prefix_checksum(m: &Migration, k: usize) -> Checksum {
     let done: Vec<&str> = m.up.statements[..k.min(m.up.statements.len())]

@@ -139,6 +139,33 @@ pub(super) fn down_locked(
             .map_or(State::Applied, |e| e.state);
         return Err(refuse(engine, ctx, &m.id, from, State::Reverting, reason));
     }
+    // Changes of other projects deployed here that still require one of these: Sqitch
+    // refuses to revert it, and so does sluice.
+    let sqitch = |m: &Migration| {
+        m.origin
+            .as_ref()
+            .filter(|o| o.layout == crate::layout::Layout::Sqitch)
+            .and_then(|o| Some((o.project.clone()?, o.version.clone())))
+    };
+    if chosen.iter().any(|m| sqitch(m).is_some()) {
+        let deployed = crate::projects::deployed(engine)?;
+        for m in &chosen {
+            let Some((project, change)) = sqitch(m) else {
+                continue;
+            };
+            let deps = crate::projects::dependents(&deployed, &project, &change);
+            if !deps.is_empty() {
+                let reason = format!(
+                    "is required by changes of other projects deployed in this database: {}; revert those in their projects first (Sqitch refuses this too)",
+                    deps.join(", ")
+                );
+                let from = overview
+                    .get(m.id.as_str())
+                    .map_or(State::Applied, |e| e.state);
+                return Err(refuse(engine, ctx, &m.id, from, State::Reverting, reason));
+            }
+        }
+    }
     let mut done = Vec::new();
     for m in chosen {
         let started = Instant::now();

@@ -36,7 +36,7 @@ pub enum RunError {
     },
     /// An applied migration has no file.
     #[error(
-        "migration {id} is {state} in this database but has no file in the migrations folder: restore {id}.sql from version control"
+        "migration {id} is {state} in this database but no migration of the project has that id: restore its file from version control; if another project migrates this database too, give each project its own state (`[project] state` in sluice.toml)"
     )]
     MissingFile {
         /// The migration.

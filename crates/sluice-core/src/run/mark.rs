@@ -92,6 +92,9 @@ pub fn mark_applied(
             ev.reason = Some(item.reason.clone());
             ev.details = item.details.clone();
             ev.details["executed"] = serde_json::json!(false);
+            if let Some(s) = crate::projects::event_details(m) {
+                ev.details["sqitch"] = s;
+            }
             rows.push((r, expected));
             events.push(ev);
             summary.recorded.push(m.id.clone());

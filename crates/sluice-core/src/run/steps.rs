@@ -7,7 +7,7 @@ use std::time::Instant;
 use sluice_sql::footprint;
 
 use super::apply::{
-    Failed, Job, Kept, late_details, lock_note, prefix_checksum, statement_checksum, stop_at,
+    Failed, Job, Kept, job_details, lock_note, prefix_checksum, statement_checksum, stop_at,
 };
 use super::doubt::{self, Verdict};
 use super::up::{Progress, UpOptions, backoff};
@@ -151,7 +151,7 @@ pub(super) fn apply_step_by_step(
     }
     let mut events = std::mem::take(&mut job.pre);
     let mut first = ctx.step(m, job.from, State::Applying);
-    first.details = late_details(ctx, job.late);
+    first.details = job_details(ctx, job);
     let mut reason = Vec::new();
     if next > 0 || resumable.is_some() {
         reason.push(format!("resuming after statement {next}/{total}"));
@@ -528,7 +528,7 @@ fn finish(
     r.statements_done = total as u32;
     let mut ev = ctx.step(m, State::Applying, State::Applied);
     ev.duration_ms = Some(ms(elapsed));
-    ev.details = late_details(ctx, job.late);
+    ev.details = job_details(ctx, job);
     if !warnings.is_empty() {
         ev.details["warnings"] = serde_json::json!(warnings);
     }

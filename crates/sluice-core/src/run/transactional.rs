@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::apply::{Failed, Job, Kept, failure_text, late_details, lock_note, stop_at, with_note};
+use super::apply::{Failed, Job, Kept, failure_text, job_details, lock_note, stop_at, with_note};
 use super::up::{UpOptions, backoff};
 use super::{FailedAt, RunContext, RunError};
 use super::{ms, new_record, write, write_failed};
@@ -54,7 +54,7 @@ pub(super) fn apply_transactional(
             let mut events = std::mem::take(&mut job.pre);
             let mut ev = ctx.step(m, job.from, State::Applying);
             ev.reason = r.last_error.clone();
-            ev.details = late_details(ctx, job.late);
+            ev.details = job_details(ctx, job);
             ev.details["attempt"] = serde_json::json!(attempt);
             ev.details["retry_in_ms"] = serde_json::json!(ms(delay));
             events.push(ev);
@@ -112,7 +112,7 @@ fn try_in_transaction(
     r.statements_done = m.up.statements.len() as u32;
     let mut events = job.pre.clone();
     let mut first = ctx.step(m, job.from, State::Applying);
-    first.details = late_details(ctx, job.late);
+    first.details = job_details(ctx, job);
     if attempt > 1 {
         first.details["attempt"] = serde_json::json!(attempt);
     }

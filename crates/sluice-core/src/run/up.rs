@@ -282,6 +282,38 @@ pub(super) fn up_locked(
     let mut seq = next_seq(&records);
     let overview = Overview::new(plan, records, &ctx.env, Some(&ctx.run_id));
     let chosen = plan_up(plan, &overview, opts, &ctx.env)?;
+    // A Sqitch change that requires a change of another project: that project must have
+    // deployed it in this database, as Sqitch checks before it deploys.
+    if chosen.apply.iter().any(|(m, _)| {
+        m.origin
+            .as_ref()
+            .is_some_and(|o| !o.external_requires.is_empty())
+    }) {
+        let deployed = crate::projects::deployed(engine)?;
+        for (m, _) in &chosen.apply {
+            let Some(o) = &m.origin else { continue };
+            if let Some(r) = o
+                .external_requires
+                .iter()
+                .find(|r| !crate::projects::is_deployed(&deployed, r))
+            {
+                let from = overview
+                    .get(m.id.as_str())
+                    .map_or(State::Pending, |e| e.state);
+                let reason = format!(
+                    "requires `{r}` of another project, which is not deployed in this database: deploy that project first (Sqitch refuses this too)"
+                );
+                return Err(super::refuse(
+                    engine,
+                    ctx,
+                    &m.id,
+                    from,
+                    State::Applied,
+                    reason,
+                ));
+            }
+        }
+    }
     for m in &chosen.skipped_env {
         progress(Progress::SkippedEnv { migration: m });
     }
