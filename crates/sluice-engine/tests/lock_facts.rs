@@ -22,13 +22,28 @@ use sluice_sql::lint::{self, Effects, LockMode, Options, Version};
 
 /// The analysis of one statement.
 fn analyse(sql: &str, dialect: Dialect, version: Version) -> Effects {
+    analyse_after(&[], sql, dialect, version)
+}
+
+/// The analysis of one statement of a migration that follows `earlier` (one migration
+/// each), as a project's plan knows them: their tables and declared column types.
+fn analyse_after(earlier: &[&str], sql: &str, dialect: Dialect, version: Version) -> Effects {
     let mut o = Options::new(dialect);
     o.version = Some(version);
+    let mut before = lint::Before::new();
+    for e in earlier {
+        let m = lint::Migration {
+            statements: vec![lint::Input { sql: e, line: 1 }],
+            transactional: false,
+        };
+        let r = lint::check(&m, &o, &before);
+        before.learn(&r, false);
+    }
     let m = lint::Migration {
         statements: vec![lint::Input { sql, line: 1 }],
         transactional: false,
     };
-    let report = lint::check(&m, &o, &lint::Before::new());
+    let report = lint::check(&m, &o, &before);
     report.statements[0]
         .effects
         .clone()
@@ -324,6 +339,8 @@ enum Claim {
     Exact,
     /// The analysis cannot know (e.g. the old column type) and claims a costlier algorithm.
     Conservative,
+    /// Exact, knowing the table's `CREATE TABLE` from an earlier migration of the plan.
+    Planned,
 }
 
 #[test]
@@ -331,12 +348,15 @@ fn mariadb_algorithms_match_the_server() {
     let server = sluice_testkit::mariadb::server();
     let db = server.database("lock_facts");
     let mut c = mysql::Conn::new(mysql::Opts::from_url(&db.url).expect("url")).expect("connect");
-    let setup = "DROP TABLE IF EXISTS t, p; \
+    let create_t = "CREATE TABLE t (id int PRIMARY KEY, a int, b varchar(200), v varchar(10), \
+            e enum('x','y'), p_id int, KEY t_b (b)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+    let setup = &format!(
+        "DROP TABLE IF EXISTS t, p; \
         CREATE TABLE p (id int PRIMARY KEY) ENGINE=InnoDB; \
-        CREATE TABLE t (id int PRIMARY KEY, a int, b varchar(200), v varchar(10), \
-            e enum('x','y'), p_id int, KEY t_b (b)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4; \
+        {create_t}; \
         INSERT INTO p SELECT seq FROM seq_1_to_100; \
-        INSERT INTO t SELECT seq, seq, seq, 'x', 'x', seq % 100 + 1 FROM seq_1_to_200";
+        INSERT INTO t SELECT seq, seq, seq, 'x', 'x', seq % 100 + 1 FROM seq_1_to_200"
+    );
     let version: String = c
         .query_first("SELECT VERSION()")
         .expect("version")
@@ -377,6 +397,17 @@ fn mariadb_algorithms_match_the_server() {
         ("ALTER TABLE t CONVERT TO CHARACTER SET latin1", Exact),
         ("ALTER TABLE t FORCE", Exact),
         ("ALTER TABLE t COMMENT = 'x'", Exact),
+        // With the table's earlier CREATE known (its types and utf8mb4): VARCHAR widenings
+        // that keep the length prefix (b: 800 → 1600 bytes; v: 40 → 240 bytes), one that
+        // crosses 255 bytes, a MODIFY that keeps the type but not NULL, and renames and a
+        // MODIFY that keep everything.
+        ("ALTER TABLE t MODIFY b varchar(400)", Planned),
+        ("ALTER TABLE t MODIFY v varchar(60)", Planned),
+        ("ALTER TABLE t MODIFY v varchar(100)", Planned),
+        ("ALTER TABLE t MODIFY a int NOT NULL", Planned),
+        ("ALTER TABLE t CHANGE a a2 int", Planned),
+        ("ALTER TABLE t CHANGE b b2 varchar(200)", Planned),
+        ("ALTER TABLE t MODIFY v varchar(10)", Planned),
     ];
     let ladder = [
         Algorithm::Instant,
@@ -386,7 +417,11 @@ fn mariadb_algorithms_match_the_server() {
     ];
     let mut failures = Vec::new();
     for (sql, claim) in cases {
-        let fx = analyse(sql, Dialect::MySql, v);
+        let fx = if claim == Planned {
+            analyse_after(&[create_t], sql, Dialect::MySql, v)
+        } else {
+            analyse(sql, Dialect::MySql, v)
+        };
         let Some(LockMode::MySql {
             algorithm,
             concurrent_dml,
@@ -422,7 +457,7 @@ fn mariadb_algorithms_match_the_server() {
             &format!("ALGORITHM={}, LOCK=NONE", cheapest.as_str()),
         );
         let ok = match claim {
-            Exact => algorithm == cheapest && concurrent_dml == dml,
+            Exact | Planned => algorithm == cheapest && concurrent_dml == dml,
             Conservative => algorithm > cheapest || (algorithm == cheapest && !concurrent_dml),
         };
         if !ok {

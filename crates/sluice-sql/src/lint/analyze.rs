@@ -375,7 +375,7 @@ pub fn effects(stmt: &Stmt, o: &Options, state: &State) -> Effects {
             Effects::obj(&mut fx.altered, ObjectKind::Table, name);
             match d {
                 Dialect::Postgres => alter_pg(&mut fx, name, actions, o, state),
-                Dialect::MySql => alter_my(&mut fx, name, actions, state),
+                Dialect::MySql => alter_my(&mut fx, name, actions, o, state),
                 Dialect::Sqlite => alter_lite(&mut fx, name, actions),
             }
         }
@@ -929,15 +929,51 @@ fn int_rank(name: &str) -> Option<u8> {
     })
 }
 
+/// Bytes per character of a MySQL character set, at most (`None`: not known).
+fn bytes_per_char(charset: &str) -> Option<u64> {
+    Some(match charset {
+        "latin1" | "ascii" | "binary" | "latin2" | "cp1250" | "cp1251" | "cp1252" => 1,
+        "ucs2" => 2,
+        "utf8" | "utf8mb3" => 3,
+        "utf8mb4" | "utf16" | "utf32" => 4,
+        _ => return None,
+    })
+}
+
+/// What a MySQL-dialect type change depends on besides the types.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MySqlTable<'a> {
+    /// The table's character set, where the plan declared it.
+    pub charset: Option<&'a str>,
+    /// The server is MariaDB 10.4 or later, which widens any `VARCHAR` instantly
+    /// (measured on 10.11: `varchar(10)` → `varchar(100)` in utf8mb4 is INSTANT).
+    pub mariadb: bool,
+}
+
+impl MySqlTable<'_> {
+    /// The facts of `table` for a statement analysed with `o` and `state`.
+    pub fn of<'s>(table: &Name, o: &Options, state: &'s State<'_>) -> MySqlTable<'s> {
+        MySqlTable {
+            charset: state.charset(table),
+            mariadb: o
+                .version
+                .is_some_and(|v| v.major > 10 || v.major == 10 && v.minor >= 4),
+        }
+    }
+}
+
 /// How `new` relates to `old` on `dialect`. PostgreSQL changes without a rewrite (checked by
 /// relfilenode on PostgreSQL 15): `varchar(n)` → `varchar(m ≥ n)`, `varchar` or `text`;
-/// `numeric(p, s)` → `numeric(p' ≥ p, s)` or unconstrained `numeric`. MySQL/MariaDB extend a
-/// `VARCHAR` in place while its length prefix keeps its size: provably so, whatever the
-/// character set, when the old length is at least 256 characters or the new one at most 63.
+/// `numeric(p, s)` → `numeric(p' ≥ p, s)` or unconstrained `numeric`. MySQL extends a
+/// `VARCHAR` in place while its length prefix keeps its size (one byte up to 255 bytes, two
+/// above): with the table's character set known, from its bytes per character; without it,
+/// provably so only when the old length is at least 256 characters or the new one at most
+/// 63 (true for every character set). MariaDB 10.4 and later widen any `VARCHAR` in place.
 pub fn type_change(
     old: &crate::parse::DataType,
     new: &crate::parse::DataType,
     d: Dialect,
+    my: MySqlTable<'_>,
 ) -> TypeChange {
     if old == new {
         return TypeChange::Same;
@@ -952,9 +988,16 @@ pub fn type_change(
     match (old.name.as_str(), new.name.as_str()) {
         ("varchar", "varchar") => match (num(old, 0), new.args.is_empty(), num(new, 0)) {
             (_, true, _) if pg => TypeChange::Wider { rewrite: false },
-            (Some(n), false, Some(m)) if m >= n => TypeChange::Wider {
-                rewrite: !(pg || n >= 256 || m <= 63),
-            },
+            (Some(n), false, Some(m)) if m >= n => {
+                let same_prefix = my.mariadb
+                    || match my.charset.and_then(bytes_per_char) {
+                        Some(b) => (n * b > 255) == (m * b > 255),
+                        None => n >= 256 || m <= 63,
+                    };
+                TypeChange::Wider {
+                    rewrite: !(pg || same_prefix),
+                }
+            }
             _ => TypeChange::Other,
         },
         ("varchar", "text") | ("char", "text") | ("varchar", "citext") if pg => TypeChange::Wider {
@@ -1032,7 +1075,7 @@ fn alter_pg(fx: &mut Effects, t: &Name, actions: &[Action], o: &Options, state: 
                 Effects::obj(&mut fx.altered, ObjectKind::Column, format!("{t}.{column}"));
                 let rewrites = match state.column_type(t, column) {
                     Some(old) if !using => !matches!(
-                        type_change(old, ty, Dialect::Postgres),
+                        type_change(old, ty, Dialect::Postgres, MySqlTable::default()),
                         TypeChange::Same | TypeChange::Wider { rewrite: false }
                     ),
                     _ => {
@@ -1147,7 +1190,7 @@ fn alter_pg(fx: &mut Effects, t: &Name, actions: &[Action], o: &Options, state: 
     }
 }
 
-fn alter_my(fx: &mut Effects, t: &Name, actions: &[Action], state: &State) {
+fn alter_my(fx: &mut Effects, t: &Name, actions: &[Action], o: &Options, state: &State) {
     use Algorithm::*;
     let adds_pk = actions.iter().any(|a| {
         matches!(a, Action::AddConstraint(c) if matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
@@ -1192,12 +1235,32 @@ fn alter_my(fx: &mut Effects, t: &Name, actions: &[Action], state: &State) {
             Action::Redefine { old, column } => {
                 fx.idempotent = false;
                 Effects::obj(&mut fx.altered, ObjectKind::Column, format!("{t}.{old}"));
-                // Without the old type the cheapest algorithm is unknown: a type change
-                // copies; VARCHAR widening within the length prefix and reordering do not.
-                if column.ty.is_some() {
-                    my(Copy, false)
-                } else {
-                    my(Inplace, true)
+                // With the old type declared earlier in the plan: a VARCHAR widening that
+                // keeps its length prefix changes metadata only; the same type (a new
+                // default, NULL / NOT NULL) rebuilds in place. Without it, or for any other
+                // type change, the table is copied; reordering alone is in place.
+                match (&column.ty, state.column_type(t, old)) {
+                    (Some(new), Some(prev)) => {
+                        let facts = MySqlTable::of(t, o, state);
+                        match type_change(prev, new, Dialect::MySql, facts) {
+                            TypeChange::Wider { rewrite: false } if facts.mariadb => {
+                                my(Instant, true)
+                            }
+                            TypeChange::Wider { rewrite: false } => my(Nocopy, true),
+                            // A rename, or nothing: metadata only. NULL to NOT NULL (or
+                            // back) rebuilds in place.
+                            TypeChange::Same
+                                if state.column(t, old).map(|d| d.not_null)
+                                    == Some(column.not_null || column.primary_key) =>
+                            {
+                                my(Instant, true)
+                            }
+                            TypeChange::Same => my(Inplace, true),
+                            _ => my(Copy, false),
+                        }
+                    }
+                    (Some(_), None) => my(Copy, false),
+                    (None, _) => my(Inplace, true),
                 }
             }
             Action::AlterType { column, .. } => {
@@ -1266,8 +1329,31 @@ fn alter_my(fx: &mut Effects, t: &Name, actions: &[Action], state: &State) {
         }
         mode = stronger(mode, m);
     }
-    if let Some(f) = forced {
-        mode = stronger(mode, f);
+    // ALGORITHM= names the least efficient algorithm allowed, not the one used: MariaDB
+    // still takes a cheaper one the operation supports (checked on 10.11: `ADD INDEX …,
+    // ALGORITHM=INPLACE` and `ADD COLUMN …, ALGORITHM=INPLACE` rebuild nothing); MySQL runs
+    // an INSTANT operation in place when INPLACE is named. COPY always copies. LOCK=SHARED
+    // or EXCLUSIVE blocks writes whatever the algorithm.
+    if let (
+        Some(LockMode::MySql {
+            algorithm: asked,
+            concurrent_dml: dml,
+        }),
+        LockMode::MySql {
+            algorithm,
+            concurrent_dml,
+        },
+    ) = (forced, &mut mode)
+    {
+        let mariadb = o.version.is_some_and(|v| v.major >= 10);
+        if asked == Copy {
+            *algorithm = Copy;
+            *concurrent_dml = false;
+            fx.rewrites.push(t.clone());
+        } else if asked == Inplace && *algorithm == Instant && !mariadb {
+            *algorithm = Inplace;
+        }
+        *concurrent_dml &= dml;
     }
     fx.rewrites.dedup();
     fx.lock(t, mode);

@@ -9,13 +9,26 @@ use crate::parse::{Action, ConstraintKind, DataType, Name, ObjectKind, Stmt, Tx}
 /// A column: lower-case bare table name, lower-case column name.
 type Col = (String, String);
 
+/// What the plan declared of a column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declared {
+    /// Its type.
+    pub ty: DataType,
+    /// `NOT NULL` (or part of the primary key).
+    pub not_null: bool,
+}
+
 /// What a migration knows of the migrations before it in the plan: the tables they created
 /// (empty when the plan runs in one go) and the declared type of every column they made.
 /// Shared by reference, so a plan of n migrations is analysed in time linear in n.
 #[derive(Clone, Debug, Default)]
 pub struct Before {
     new_tables: BTreeSet<String>,
-    types: BTreeMap<Col, DataType>,
+    types: BTreeMap<Col, Declared>,
+    /// MySQL tables' character sets (`DEFAULT CHARSET=`), where declared.
+    charsets: BTreeMap<String, String>,
+    /// Objects the earlier migrations created: (kind, lower-case bare name).
+    objects: BTreeSet<(ObjectKind, String)>,
 }
 
 impl Before {
@@ -55,11 +68,26 @@ impl Before {
         for t in &l.gone {
             self.new_tables.remove(t);
         }
+        self.objects.extend(l.objects.iter().cloned());
+        for (t, c) in &l.charsets {
+            match c {
+                Some(c) => self.charsets.insert(t.clone(), c.clone()),
+                None => self.charsets.remove(t),
+            };
+        }
         if tables_are_new {
             self.new_tables
                 .extend(report.created_tables.iter().map(key));
         }
     }
+}
+
+/// What a column definition declares, when it has a type.
+fn declared(c: &crate::parse::Column) -> Option<Declared> {
+    c.ty.as_ref().map(|ty| Declared {
+        ty: ty.clone(),
+        not_null: c.not_null || c.primary_key,
+    })
 }
 
 /// The entries of `map` for table `t`.
@@ -77,9 +105,11 @@ fn table_range<'m, V>(
 /// tables dropped or renamed away.
 #[derive(Clone, Debug, Default)]
 pub struct Learned {
-    types: BTreeMap<Col, Option<DataType>>,
+    types: BTreeMap<Col, Option<Declared>>,
     shadowed: BTreeSet<String>,
     gone: BTreeSet<String>,
+    charsets: BTreeMap<String, Option<String>>,
+    objects: BTreeSet<(ObjectKind, String)>,
 }
 
 /// The state of a migration before a statement.
@@ -167,11 +197,25 @@ impl<'b> State<'b> {
     /// The declared type of `table.column`, when a migration of the plan declared it and
     /// nothing since changed it.
     pub fn column_type(&self, table: &Name, column: &str) -> Option<&DataType> {
+        self.column(table, column).map(|d| &d.ty)
+    }
+
+    /// What the plan declared of `table.column`, when nothing since changed it.
+    pub fn column(&self, table: &Name, column: &str) -> Option<&Declared> {
         let c = (key(table), column.to_ascii_lowercase());
         match self.learned.types.get(&c) {
             Some(t) => t.as_ref(),
             None if self.learned.shadowed.contains(&c.0) => None,
             None => self.before.types.get(&c),
+        }
+    }
+
+    /// The character set `table` was created with (MySQL), when the plan declared it.
+    pub fn charset(&self, table: &Name) -> Option<&str> {
+        let t = key(table);
+        match self.learned.charsets.get(&t) {
+            Some(c) => c.as_deref(),
+            None => self.before.charsets.get(&t).map(String::as_str),
         }
     }
 
@@ -181,20 +225,20 @@ impl<'b> State<'b> {
     }
 
     /// What this migration changed of what the plan knows.
-    pub(crate) fn into_learned(self) -> Learned {
+    pub(crate) fn into_learned(mut self) -> Learned {
+        self.learned.objects = std::mem::take(&mut self.objects);
         self.learned
     }
 
-    fn set_type(&mut self, table: &str, column: &str, ty: Option<&DataType>) {
-        self.learned.types.insert(
-            (table.to_string(), column.to_ascii_lowercase()),
-            ty.cloned(),
-        );
+    fn set_type(&mut self, table: &str, column: &str, d: Option<Declared>) {
+        self.learned
+            .types
+            .insert((table.to_string(), column.to_ascii_lowercase()), d);
     }
 
     /// The columns of `t` as known now.
-    fn columns_of(&self, t: &str) -> Vec<(String, DataType)> {
-        let mut out: Vec<(String, DataType)> = table_range(&self.learned.types, t)
+    fn columns_of(&self, t: &str) -> Vec<(String, Declared)> {
+        let mut out: Vec<(String, Declared)> = table_range(&self.learned.types, t)
             .filter_map(|((_, c), ty)| ty.clone().map(|ty| (c.clone(), ty)))
             .collect();
         if !self.learned.shadowed.contains(t) {
@@ -221,7 +265,10 @@ impl<'b> State<'b> {
     /// Table `from` is renamed `to`: it keeps its newness and its columns.
     fn rename_table(&mut self, from: &Name, to: &Name) {
         let was_new = self.is_new(from);
+        let charset = self.charset(from).map(String::from);
         let (a, b) = (key(from), key(to));
+        self.learned.charsets.insert(a.clone(), None);
+        self.learned.charsets.insert(b.clone(), charset);
         let cols = self.columns_of(&a);
         self.new_tables.remove(&a);
         self.learned.gone.insert(a.clone());
@@ -260,6 +307,11 @@ impl<'b> State<'b> {
         self.created_here.clone()
     }
 
+    /// Whether an earlier migration of the plan created the `kind` object `name`.
+    pub fn created_before(&self, kind: ObjectKind, name: &Name) -> bool {
+        self.before.objects.contains(&(kind, key(name)))
+    }
+
     /// Whether this migration created the `kind` object `name` earlier.
     pub fn created_here(&self, kind: ObjectKind, name: &Name) -> bool {
         self.objects.contains(&(kind, key(name)))
@@ -291,16 +343,16 @@ impl<'b> State<'b> {
                 partitioned,
                 partition_of,
                 columns,
+                charset,
                 ..
             } => {
                 self.new_tables.insert(key(name));
                 self.created_here.push(name.clone());
                 let t = key(name);
+                self.learned.charsets.insert(t.clone(), charset.clone());
                 self.shadow(&t);
                 for c in columns {
-                    if let Some(ty) = &c.ty {
-                        self.set_type(&t, &c.name, Some(ty));
-                    }
+                    self.set_type(&t, &c.name, declared(c));
                 }
                 if *partitioned {
                     self.partitioned.insert(key(name), false);
@@ -321,6 +373,7 @@ impl<'b> State<'b> {
                     self.learned.gone.insert(key(n));
                     self.dropped_here.insert(key(n));
                     self.shadow(&key(n));
+                    self.learned.charsets.insert(key(n), None);
                 }
             }
             Stmt::RenameTables(pairs) => {
@@ -334,24 +387,40 @@ impl<'b> State<'b> {
                     match a {
                         Action::RenameTable(to) => self.rename_table(name, to),
                         Action::AddColumn { column, .. } => {
-                            self.set_type(&t, &column.name, column.ty.as_ref());
+                            self.set_type(&t, &column.name, declared(column));
                         }
                         Action::AlterType { column, ty, .. } => {
-                            self.set_type(&t, column, Some(ty));
+                            let not_null = self.column(name, column).is_some_and(|d| d.not_null);
+                            self.set_type(
+                                &t,
+                                column,
+                                Some(Declared {
+                                    ty: ty.clone(),
+                                    not_null,
+                                }),
+                            );
                         }
                         Action::Redefine { old, column } => {
-                            let ty = column
-                                .ty
-                                .clone()
-                                .or_else(|| self.column_type(name, old).cloned());
+                            let d = declared(column).or_else(|| {
+                                self.column_type(name, old).map(|ty| Declared {
+                                    ty: ty.clone(),
+                                    not_null: column.not_null || column.primary_key,
+                                })
+                            });
                             self.set_type(&t, old, None);
-                            self.set_type(&t, &column.name, ty.as_ref());
+                            self.set_type(&t, &column.name, d);
                         }
                         Action::DropColumn { column, .. } => self.set_type(&t, column, None),
                         Action::RenameColumn { from, to } => {
-                            let ty = self.column_type(name, from).cloned();
+                            let d = self.column(name, from).cloned();
                             self.set_type(&t, from, None);
-                            self.set_type(&t, to, ty.as_ref());
+                            self.set_type(&t, to, d);
+                        }
+                        Action::SetNotNull(c) | Action::DropNotNull(c) => {
+                            if let Some(mut d) = self.column(name, c).cloned() {
+                                d.not_null = matches!(a, Action::SetNotNull(_));
+                                self.set_type(&t, c, Some(d));
+                            }
                         }
                         Action::AttachPartition(_) => {
                             if let Some(has) = self.partitioned.get_mut(&key(name)) {

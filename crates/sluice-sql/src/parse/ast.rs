@@ -385,6 +385,8 @@ pub enum Stmt {
         copies: bool,
         /// `PARTITION BY …`.
         partitioned: bool,
+        /// MySQL `[DEFAULT] CHARSET` / `CHARACTER SET` table option, lower case.
+        charset: Option<String>,
     },
     AlterTable {
         name: Name,

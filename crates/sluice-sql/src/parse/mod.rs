@@ -865,6 +865,7 @@ impl<'a> Parser<'a, '_> {
                     partition_of: None,
                     copies: false,
                     partitioned: false,
+                    charset: None,
                 })
             }
             _ => {
@@ -926,10 +927,28 @@ impl<'a> Parser<'a, '_> {
                 break;
             }
         }
-        // Table options, `AS SELECT`, `STRICT`, `WITHOUT ROWID`: skipped.
+        // Table options: the character set (MySQL); `AS SELECT`, `STRICT`, `WITHOUT
+        // ROWID` and the rest skipped.
+        let options_at = self.i;
+        let mut charset = None;
+        while !self.done() {
+            if self.is("CHARSET") {
+                self.i += 1;
+            } else if self.is_seq(&["CHARACTER", "SET"]) {
+                self.i += 2;
+            } else {
+                self.skip_one();
+                continue;
+            }
+            self.eat_punct("=");
+            charset = self.peek().map(|t| t.ident().to_ascii_lowercase());
+            break;
+        }
+        self.i = options_at;
         let partitioned = self.has_top_level_seq(&["PARTITION", "BY"]);
         Ok(Stmt::CreateTable {
             partitioned,
+            charset,
             name,
             if_not_exists,
             or_replace,

@@ -2,7 +2,7 @@
 
 use super::alter;
 use crate::Dialect;
-use crate::lint::analyze::{TypeChange, type_change};
+use crate::lint::analyze::{MySqlTable, TypeChange, type_change};
 use crate::lint::{ALL_DIALECTS, Cx, Hit, Severity};
 use crate::parse::{Action, DataType};
 
@@ -18,9 +18,12 @@ crate::rule! {
     ///
     /// Not flagged when an earlier migration of the project declared the column and the change
     /// keeps the table in place: on PostgreSQL `varchar(n)` → `varchar(m ≥ n)`, `varchar` or
-    /// `text`, and `numeric(p,s)` → `numeric(p' ≥ p, s)` (checked by relfilenode); on
-    /// MySQL/MariaDB a `VARCHAR` widening that provably keeps its length prefix (old length
-    /// ≥ 256 characters, or new length ≤ 63), and a `MODIFY` that keeps the type.
+    /// `text`, and `numeric(p,s)` → `numeric(p' ≥ p, s)` (checked by relfilenode); on MySQL
+    /// a `VARCHAR` widening that keeps its length prefix (one byte up to 255 bytes: counted
+    /// with the table's `CHARSET` when its `CREATE TABLE` says it, else only old length ≥ 256
+    /// characters or new length ≤ 63); on MariaDB 10.4 and later (the server's version known)
+    /// any `VARCHAR` widening, which is INSTANT (checked on 10.11); and a `MODIFY` that keeps
+    /// the type.
     ///
     /// **Instead.** Expand/contract. When the old type is not in the project (the column
     /// came from elsewhere), silence a widening with `-- sluice:allow change-column-type
@@ -53,7 +56,12 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let in_place = |column: &str, ty: &DataType| {
         cx.column_type(table, column).is_some_and(|old| {
             matches!(
-                type_change(old, ty, cx.dialect()),
+                type_change(
+                    old,
+                    ty,
+                    cx.dialect(),
+                    MySqlTable::of(table, cx.options, cx.state)
+                ),
                 TypeChange::Same | TypeChange::Wider { rewrite: false }
             )
         })

@@ -1,6 +1,6 @@
 //! Rule `drop-dependent-object`: see the doc comment of [`RULE`].
 
-use super::{recreated_in_transaction, rest_of_transaction};
+use super::{recreated_in_transaction, recreated_later, rest_of_transaction};
 use crate::lint::{ALL_DIALECTS, Cx, Hit, Severity};
 use crate::parse::{Action, ObjectKind, Stmt};
 
@@ -10,7 +10,9 @@ crate::rule! {
     /// not created earlier in the migration. Not flagged when a later statement of the same
     /// transaction creates the object again (PostgreSQL and SQLite: no other session sees it
     /// missing); on MySQL/MariaDB each DDL statement commits, so a drop and re-create is
-    /// still flagged there, as is one in a migration that runs outside a transaction.
+    /// still flagged there, as is one in a migration that runs outside a transaction,
+    /// unless the drop is `IF EXISTS` and no earlier migration of the plan created the
+    /// object (its first creation, written to be re-runnable).
     ///
     /// **Why it is dangerous.** Callers break, or a guarantee (a constraint, a policy) disappears.
     /// Dropping a foreign key in PostgreSQL also takes `ACCESS EXCLUSIVE` on the referenced table.
@@ -34,28 +36,48 @@ crate::rule! {
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     match cx.stmt {
-        Stmt::Drop { kind, names, .. }
-            if !matches!(
-                kind,
-                ObjectKind::Table
-                    | ObjectKind::Schema
-                    | ObjectKind::Database
-                    | ObjectKind::Index
-                    | ObjectKind::Role
-                    | ObjectKind::Other
-            ) =>
+        Stmt::Drop {
+            kind,
+            names,
+            if_exists,
+            ..
+        } if !matches!(
+            kind,
+            ObjectKind::Table
+                | ObjectKind::Schema
+                | ObjectKind::Database
+                | ObjectKind::Index
+                | ObjectKind::Role
+                | ObjectKind::Other
+        ) =>
         {
             for n in names.iter().filter(|n| {
                 !cx.state.created_here(*kind, n)
                     && !recreated_in_transaction(cx, *kind, &n.name.to_ascii_lowercase())
             }) {
-                out.push(
-                    Hit::new(format!(
+                let recreated = recreated_later(cx, *kind, &n.name.to_ascii_lowercase());
+                // `DROP … IF EXISTS` of an object no earlier migration created, made again
+                // here: the object is new (the drop only makes the file re-runnable).
+                if recreated && *if_exists && !cx.state.created_before(*kind, n) {
+                    continue;
+                }
+                let what = if recreated {
+                    let between = match kind {
+                        ObjectKind::Trigger => "writes in between skip it",
+                        ObjectKind::Policy => "queries in between are checked without it",
+                        _ => "callers in between fail",
+                    };
+                    format!(
+                        "{} {n} is dropped and created again later, but not in the same transaction: {between}",
+                        kind.as_str()
+                    )
+                } else {
+                    format!(
                         "{} {n} is dropped: callers that use it break",
                         kind.as_str()
-                    ))
-                    .mark("DROP"),
-                );
+                    )
+                };
+                out.push(Hit::new(what).mark("DROP"));
             }
         }
         Stmt::AlterTable { name, actions, .. } if !cx.is_new(name) => {

@@ -207,13 +207,25 @@ pub(crate) fn recreated_in_transaction(
     kind: crate::parse::ObjectKind,
     bare: &str,
 ) -> bool {
-    rest_of_transaction(cx).into_iter().any(|s| {
-        let fx = crate::lint::analyze::effects(s, cx.options, cx.state);
-        fx.created
-            .iter()
-            .chain(&fx.altered)
-            .any(|o| o.kind == kind && o.bare_name() == bare)
-    })
+    rest_of_transaction(cx)
+        .into_iter()
+        .any(|s| creates(cx, s, kind, bare))
+}
+
+/// Whether a later statement of the migration, in any transaction, creates the object.
+pub(crate) fn recreated_later(cx: &Cx<'_>, kind: crate::parse::ObjectKind, bare: &str) -> bool {
+    cx.all[cx.index + 1..]
+        .iter()
+        .filter_map(|s| s.as_ref().ok())
+        .any(|s| creates(cx, s, kind, bare))
+}
+
+fn creates(cx: &Cx<'_>, s: &Stmt, kind: crate::parse::ObjectKind, bare: &str) -> bool {
+    let fx = crate::lint::analyze::effects(s, cx.options, cx.state);
+    fx.created
+        .iter()
+        .chain(&fx.altered)
+        .any(|o| o.kind == kind && o.bare_name() == bare)
 }
 
 /// Columns this statement defines (`CREATE TABLE`, `ADD COLUMN`).

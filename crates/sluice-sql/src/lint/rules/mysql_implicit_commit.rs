@@ -73,9 +73,13 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 | Stmt::Select { .. })
         )
     });
-    let mut hit = Hit::new(format!(
-        "this migration has {total} DDL statements, each committing on its own: if one fails, the ones before it stay applied"
-    ));
+    let mut hit = Hit::new(if total == 1 {
+        "this DDL statement commits on its own, and commits the statements before it first: if it fails, they stay applied".to_string()
+    } else {
+        format!(
+            "this migration has {total} DDL statements, each committing on its own: if one fails, the ones before it stay applied"
+        )
+    });
     if only_creates {
         hit.message
             .push_str(" (only new objects: drop them to retry)");

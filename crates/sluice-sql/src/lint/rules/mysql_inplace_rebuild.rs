@@ -7,6 +7,10 @@ use crate::parse::Stmt;
 crate::rule! {
     /// Flags MySQL/MariaDB ALTERs whose cheapest algorithm rebuilds the clustered index in place:
     /// NULL ↔ NOT NULL, `ADD PRIMARY KEY`, `ROW_FORMAT=`, `KEY_BLOCK_SIZE=`, `ENGINE=`, `FORCE`.
+    /// An explicit `ALGORITHM=INPLACE` names the least efficient algorithm allowed: MariaDB
+    /// still takes a cheaper one (an `ADD INDEX …, ALGORITHM=INPLACE` rebuilds nothing, checked
+    /// on 10.11), so it is not flagged there; MySQL (a server version below 10) runs an
+    /// INSTANT operation in place, rebuilding, when INPLACE is named.
     ///
     /// **Why it is dangerous.** Every row is rewritten; `innodb_online_alter_log_max_size` caps the
     /// writes it can buffer, and replicas replay the ALTER single-threaded.
@@ -15,7 +19,7 @@ crate::rule! {
     ///
     /// ```sql
     /// -- flagged
-    /// ALTER TABLE orders MODIFY note VARCHAR(200) NULL;
+    /// ALTER TABLE orders FORCE;
     /// ```
     pub static RULE = Rule {
         id: "mysql-inplace-rebuild",

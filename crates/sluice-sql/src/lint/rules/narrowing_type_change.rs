@@ -1,7 +1,7 @@
 //! Rule `narrowing-type-change`: see the doc comment of [`RULE`].
 
 use super::alter;
-use crate::lint::analyze::{TypeChange, type_change};
+use crate::lint::analyze::{MySqlTable, TypeChange, type_change};
 use crate::lint::{ALL_DIALECTS, Cx, Hit, Severity};
 use crate::parse::{Action, Column};
 
@@ -51,7 +51,12 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         // The old type declared by an earlier migration settles it.
         if let Some(old) = cx.column_type(table, column)
             && matches!(
-                type_change(old, ty, cx.dialect()),
+                type_change(
+                    old,
+                    ty,
+                    cx.dialect(),
+                    MySqlTable::of(table, cx.options, cx.state)
+                ),
                 TypeChange::Same | TypeChange::Wider { .. }
             )
         {

@@ -1,0 +1,3 @@
+-- Deploy flipr:change_46 to pg
+
+ALTER TYPE order_state ADD VALUE IF NOT EXISTS 'on_hold';

@@ -1,0 +1,7 @@
+-- Revert flipr:change_02 from pg
+
+BEGIN;
+
+DROP TABLE f_order_items;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert flipr:change_03 from pg
+
+BEGIN;
+
+DROP TABLE f_products;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert flipr:change_04 from pg
+
+BEGIN;
+
+DROP TABLE f_categories;
+
+COMMIT;

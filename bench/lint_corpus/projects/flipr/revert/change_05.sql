@@ -1,0 +1,7 @@
+-- Revert flipr:change_05 from pg
+
+BEGIN;
+
+DROP TABLE f_customers;
+
+COMMIT;

@@ -1,0 +1,6 @@
+-- Revert flipr:change_08 from pg
+
+BEGIN;
+
+
+COMMIT;

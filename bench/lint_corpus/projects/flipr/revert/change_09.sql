@@ -1,0 +1,7 @@
+-- Revert flipr:change_09 from pg
+
+BEGIN;
+
+DROP TABLE f_addresses;
+
+COMMIT;

@@ -1,0 +1,6 @@
+-- Revert flipr:change_16 from pg
+
+BEGIN;
+
+
+COMMIT;

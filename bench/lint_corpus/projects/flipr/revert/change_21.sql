@@ -1,0 +1,7 @@
+-- Revert flipr:change_21 from pg
+
+BEGIN;
+
+DROP TABLE f_shipments;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert flipr:change_22 from pg
+
+BEGIN;
+
+DROP TABLE f_carts;
+
+COMMIT;

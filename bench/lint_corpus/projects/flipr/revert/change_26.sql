@@ -1,0 +1,8 @@
+-- Revert flipr:change_26 from pg
+
+BEGIN;
+
+DROP TABLE f_coupons;
+DROP TABLE f_reviews;
+
+COMMIT;

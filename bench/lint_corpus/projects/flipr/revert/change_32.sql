@@ -1,0 +1,6 @@
+-- Revert flipr:change_32 from pg
+
+BEGIN;
+
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert flipr:change_37 from pg
+
+BEGIN;
+
+DROP TABLE f_warehouses;
+
+COMMIT;

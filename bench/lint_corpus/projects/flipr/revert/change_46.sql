@@ -1,0 +1,6 @@
+-- Revert flipr:change_46 from pg
+
+BEGIN;
+
+
+COMMIT;

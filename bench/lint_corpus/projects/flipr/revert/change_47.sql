@@ -1,0 +1,7 @@
+-- Revert flipr:change_47 from pg
+
+BEGIN;
+
+DROP TABLE f_suppliers;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert flipr:change_49 from pg
+
+BEGIN;
+
+DROP TABLE f_price_lists;
+
+COMMIT;

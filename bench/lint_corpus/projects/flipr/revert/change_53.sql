@@ -1,0 +1,6 @@
+-- Revert flipr:change_53 from pg
+
+BEGIN;
+
+
+COMMIT;

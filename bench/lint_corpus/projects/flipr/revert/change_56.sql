@@ -1,0 +1,6 @@
+-- Revert flipr:change_56 from pg
+
+BEGIN;
+
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert flipr:change_57 from pg
+
+BEGIN;
+
+ALTER TABLE f_addresses DROP COLUMN metadata;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert flipr:change_59 from pg
+
+BEGIN;
+
+DROP TABLE f_api_keys;
+
+COMMIT;

@@ -1,0 +1,6 @@
+-- Revert flipr:change_63 from pg
+
+BEGIN;
+
+
+COMMIT;

@@ -1,0 +1,6 @@
+-- Revert flipr:change_64 from pg
+
+BEGIN;
+
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert flipr:change_66 from pg
+
+BEGIN;
+
+DROP TABLE f_notifications;
+
+COMMIT;

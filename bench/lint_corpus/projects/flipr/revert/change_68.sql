@@ -1,0 +1,7 @@
+-- Revert flipr:change_68 from pg
+
+BEGIN;
+
+DROP TABLE f_subscriptions;
+
+COMMIT;

@@ -1,0 +1,2 @@
+ALTER TABLE `topics_1` DROP COLUMN `pinned`;
+ALTER TABLE `drafts_1` DROP COLUMN `locale`;

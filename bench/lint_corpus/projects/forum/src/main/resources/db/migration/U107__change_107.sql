@@ -1,0 +1,2 @@
+DELETE FROM `votes_1` WHERE `id` < 100;
+ALTER TABLE `posts_2` ADD COLUMN `slug` VARCHAR(191) NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `badges` DROP COLUMN `last_seen_at`;

@@ -1,0 +1,2 @@
+DROP TABLE `topic_tags_2`;
+ALTER TABLE `reports` MODIFY `views` INT NULL;

@@ -1,0 +1,2 @@
+ALTER TABLE `topic_tags_2` ADD COLUMN `score` INT NULL;
+DROP TABLE `bans_3`;

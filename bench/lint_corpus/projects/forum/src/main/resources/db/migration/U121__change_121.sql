@@ -1,0 +1,2 @@
+DROP TABLE `topics_3`;
+DELETE FROM `topics_2` WHERE `id` < 100;

@@ -1,0 +1,2 @@
+ALTER TABLE `votes` DROP COLUMN `meta`;
+ALTER TABLE `bans_3` DROP COLUMN `meta`;

@@ -1,0 +1,1 @@
+DELETE FROM `categories_2` WHERE `id` < 100;

@@ -1,0 +1,1 @@
+ALTER TABLE `drafts_2` DROP COLUMN `pinned`;

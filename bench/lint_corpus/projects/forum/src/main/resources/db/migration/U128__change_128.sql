@@ -1,0 +1,1 @@
+ALTER TABLE `posts_2` MODIFY `score` INT NULL;

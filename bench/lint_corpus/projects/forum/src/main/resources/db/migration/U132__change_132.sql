@@ -1,0 +1,1 @@
+ALTER TABLE `reports` DROP INDEX `idx_reports_bookmark_id_on`;

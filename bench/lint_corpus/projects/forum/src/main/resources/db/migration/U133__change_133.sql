@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS `bans_2_bi`;

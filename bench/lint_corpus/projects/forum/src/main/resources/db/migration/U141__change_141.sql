@@ -1,0 +1,1 @@
+ALTER TABLE `categories_2` DROP INDEX `idx_categories_2_body_2`;

@@ -1,0 +1,1 @@
+ALTER TABLE `votes_1` MODIFY `status` VARCHAR(20) NULL;

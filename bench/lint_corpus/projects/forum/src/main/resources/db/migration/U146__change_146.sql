@@ -1,0 +1,1 @@
+ALTER TABLE `users_2` ADD COLUMN `slug` VARCHAR(191) NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `users_2` ADD COLUMN `status` VARCHAR(20) NULL;

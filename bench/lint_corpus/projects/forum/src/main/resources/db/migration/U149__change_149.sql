@@ -1,0 +1,1 @@
+ALTER TABLE `bans_3` DROP INDEX `idx_bans_3_slug_on`;

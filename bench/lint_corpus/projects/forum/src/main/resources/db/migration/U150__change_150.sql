@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS `drafts_3_bi`;

@@ -1,0 +1,2 @@
+ALTER TABLE `user_badges` DROP COLUMN `meta`;
+DROP TABLE `topic_tags`;

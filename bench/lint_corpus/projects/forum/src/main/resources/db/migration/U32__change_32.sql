@@ -1,0 +1,1 @@
+ALTER TABLE `users` MODIFY `status` VARCHAR(20) NULL;

@@ -1,0 +1,2 @@
+ALTER TABLE `user_badges` MODIFY `title` VARCHAR(255) NULL;
+ALTER TABLE `reports` ADD COLUMN `slug` VARCHAR(191) NULL;

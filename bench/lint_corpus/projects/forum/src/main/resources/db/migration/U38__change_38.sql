@@ -1,0 +1,2 @@
+DROP TABLE `users_1`;
+ALTER TABLE `users` MODIFY `status` VARCHAR(40) NULL;

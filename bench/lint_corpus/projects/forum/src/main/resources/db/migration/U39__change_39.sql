@@ -1,0 +1,1 @@
+ALTER TABLE `bookmarks` CHANGE `slug_old` `slug` VARCHAR(191) NULL;

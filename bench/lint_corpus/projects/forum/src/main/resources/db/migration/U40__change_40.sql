@@ -1,0 +1,2 @@
+ALTER TABLE `tags` ADD COLUMN `flags` TINYINT NULL;
+DROP TABLE `topics_1`;

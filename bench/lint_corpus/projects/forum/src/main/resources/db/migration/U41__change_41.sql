@@ -1,0 +1,1 @@
+ALTER TABLE `topics_1` DROP COLUMN `last_seen_at`;

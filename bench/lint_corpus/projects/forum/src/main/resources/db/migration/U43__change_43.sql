@@ -1,0 +1,1 @@
+ALTER TABLE `user_badges` MODIFY `title` VARCHAR(510) NULL;

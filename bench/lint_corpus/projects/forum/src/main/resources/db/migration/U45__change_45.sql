@@ -1,0 +1,2 @@
+ALTER TABLE `topics_1` DROP COLUMN `locale`;
+DROP TRIGGER IF EXISTS `categories_bi`;

@@ -1,0 +1,2 @@
+ALTER TABLE `topic_tags` MODIFY `title` VARCHAR(255) NULL;
+ALTER TABLE `votes` MODIFY `status` VARCHAR(20) NULL;

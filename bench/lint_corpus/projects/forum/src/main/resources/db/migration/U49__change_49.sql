@@ -1,0 +1,1 @@
+ALTER TABLE `drafts` DROP INDEX `idx_drafts_ip_2`;

@@ -1,0 +1,2 @@
+ALTER TABLE `posts` DROP COLUMN `pinned`;
+ALTER TABLE `reports` DROP COLUMN `views`;

@@ -1,0 +1,1 @@
+DELETE FROM `bans` WHERE `id` < 100;

@@ -1,0 +1,2 @@
+DROP TABLE `votes`;
+ALTER TABLE `users` DROP COLUMN `meta`;

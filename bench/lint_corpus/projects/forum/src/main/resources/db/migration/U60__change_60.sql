@@ -1,0 +1,2 @@
+ALTER TABLE `categories_1` MODIFY `slug` VARCHAR(191) NULL;
+ALTER TABLE `bookmarks` MODIFY `slug_old` VARCHAR(191) NULL;

@@ -1,0 +1,2 @@
+ALTER TABLE `bans` DROP FOREIGN KEY `fk_bans_draft_ref_id`;
+ALTER TABLE `bans` DROP COLUMN `draft_ref_id`;

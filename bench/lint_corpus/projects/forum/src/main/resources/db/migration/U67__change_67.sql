@@ -1,0 +1,1 @@
+ALTER TABLE `bans` MODIFY `flags` TINYINT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `posts` DROP INDEX `idx_posts_topic_id_on`;

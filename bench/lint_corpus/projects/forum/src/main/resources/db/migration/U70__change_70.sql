@@ -1,0 +1,1 @@
+ALTER TABLE `tags_1` MODIFY `score` INT NULL;

@@ -1,0 +1,1 @@
+DELETE FROM `uploads_1` WHERE `id` < 100;

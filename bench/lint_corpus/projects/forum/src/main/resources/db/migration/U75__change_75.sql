@@ -1,0 +1,1 @@
+ALTER TABLE `users_1` ADD COLUMN `title` VARCHAR(255) NULL;

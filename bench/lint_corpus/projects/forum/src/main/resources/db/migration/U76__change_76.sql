@@ -1,0 +1,1 @@
+ALTER TABLE `topic_tags` DROP INDEX `idx_topic_tags_slug_on`;

@@ -1,0 +1,2 @@
+DROP TABLE `bans_2`;
+ALTER TABLE `tags` DROP COLUMN `meta`;

@@ -1,0 +1,1 @@
+ALTER TABLE `votes` DROP INDEX `idx_votes_status_2`;

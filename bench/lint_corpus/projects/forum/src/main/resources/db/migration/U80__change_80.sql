@@ -1,0 +1,1 @@
+ALTER TABLE `reports_1` DROP COLUMN `last_seen_at`;

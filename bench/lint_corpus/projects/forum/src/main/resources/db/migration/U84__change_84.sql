@@ -1,0 +1,1 @@
+ALTER TABLE `bans_2` DROP COLUMN `locale`;

@@ -1,0 +1,2 @@
+DROP TABLE `posts_2`;
+ALTER TABLE `posts_1` ADD COLUMN `ip` VARCHAR(45) NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `uploads_1` DROP COLUMN `meta`;

@@ -1,0 +1,2 @@
+ALTER TABLE `categories` DROP COLUMN `views`;
+DROP TABLE `categories_2`;

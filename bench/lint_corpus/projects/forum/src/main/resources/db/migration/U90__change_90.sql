@@ -1,0 +1,1 @@
+ALTER TABLE `users_2` MODIFY `ip` VARCHAR(45) NULL;

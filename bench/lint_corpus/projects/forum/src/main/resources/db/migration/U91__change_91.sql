@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS `user_badges_1_bi`;

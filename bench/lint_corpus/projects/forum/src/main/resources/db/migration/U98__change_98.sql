@@ -1,0 +1,1 @@
+ALTER TABLE `categories_1` MODIFY `slug` VARCHAR(382) NULL;

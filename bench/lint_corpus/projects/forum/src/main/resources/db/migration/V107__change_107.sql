@@ -1,0 +1,2 @@
+ALTER TABLE `posts_2` DROP COLUMN `slug`;
+INSERT IGNORE INTO `votes_1` (`id`) VALUES (48);

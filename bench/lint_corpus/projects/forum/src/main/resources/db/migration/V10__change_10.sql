@@ -1,0 +1,1 @@
+ALTER TABLE `badges` ADD COLUMN `last_seen_at` DATETIME NULL;

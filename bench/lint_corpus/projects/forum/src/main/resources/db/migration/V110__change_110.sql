@@ -1,0 +1,2 @@
+ALTER TABLE `posts_2` ADD COLUMN `pinned` TINYINT(1) NOT NULL DEFAULT 0;
+ALTER TABLE `user_badges` DROP COLUMN `meta`;

@@ -1,0 +1,2 @@
+ALTER TABLE `users_2` ADD COLUMN `last_seen_at` DATETIME NULL;
+ALTER TABLE `topics_1` MODIFY `score` BIGINT NULL;

@@ -1,0 +1,1 @@
+UPDATE `tags` SET `meta` = `meta` WHERE `id` BETWEEN 1 AND 10000;

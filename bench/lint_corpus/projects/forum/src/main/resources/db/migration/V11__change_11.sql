@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD INDEX `idx_users_status_2` (`status`);

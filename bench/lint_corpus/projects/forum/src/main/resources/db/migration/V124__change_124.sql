@@ -1,0 +1,1 @@
+INSERT IGNORE INTO `categories_2` (`id`) VALUES (98);

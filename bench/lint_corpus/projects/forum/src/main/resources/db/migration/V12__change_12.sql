@@ -1,0 +1,1 @@
+INSERT IGNORE INTO `categories` (`id`) VALUES (7);

@@ -1,0 +1,2 @@
+DROP TRIGGER IF EXISTS `bans_2_bi`;
+CREATE TRIGGER `bans_2_bi` BEFORE INSERT ON `bans_2` FOR EACH ROW SET NEW.created_at = COALESCE(NEW.created_at, NOW());

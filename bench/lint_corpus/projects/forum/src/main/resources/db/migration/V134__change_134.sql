@@ -1,0 +1,1 @@
+ALTER TABLE `votes_1` MODIFY `score` BIGINT NULL;

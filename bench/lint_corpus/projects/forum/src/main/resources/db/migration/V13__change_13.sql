@@ -1,0 +1,1 @@
+ALTER TABLE `users` MODIFY `slug` VARCHAR(382) NULL;

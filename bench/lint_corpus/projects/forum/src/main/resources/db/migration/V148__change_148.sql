@@ -1,0 +1,1 @@
+ALTER TABLE `users_2` DROP COLUMN `status`;

@@ -1,0 +1,1 @@
+INSERT IGNORE INTO `topics` (`id`) VALUES (41);

@@ -1,0 +1,1 @@
+ALTER TABLE `users` MODIFY `status` VARCHAR(40) NULL;

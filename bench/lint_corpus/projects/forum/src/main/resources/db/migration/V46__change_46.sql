@@ -1,0 +1,2 @@
+ALTER TABLE `votes` MODIFY `status` VARCHAR(40) NULL;
+ALTER TABLE `topic_tags` MODIFY `title` VARCHAR(510) NULL;

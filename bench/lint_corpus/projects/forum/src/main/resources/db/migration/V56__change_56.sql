@@ -1,0 +1,1 @@
+ALTER TABLE `uploads` MODIFY `score` BIGINT NULL;

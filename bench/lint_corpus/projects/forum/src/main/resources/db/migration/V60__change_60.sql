@@ -1,0 +1,2 @@
+ALTER TABLE `bookmarks` MODIFY `slug_old` VARCHAR(382) NULL;
+ALTER TABLE `categories_1` MODIFY `slug` VARCHAR(382) NULL;

@@ -1,0 +1,2 @@
+ALTER TABLE `users` ADD COLUMN `meta_2` JSON NULL;
+ALTER TABLE `user_badges_1` ADD COLUMN `views` INT NOT NULL DEFAULT 0;

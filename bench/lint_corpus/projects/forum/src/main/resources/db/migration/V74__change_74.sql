@@ -1,0 +1,1 @@
+INSERT IGNORE INTO `uploads_1` (`id`) VALUES (39);

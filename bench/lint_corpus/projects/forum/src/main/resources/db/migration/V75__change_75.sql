@@ -1,0 +1,1 @@
+ALTER TABLE `users_1` DROP COLUMN `title`;

@@ -1,0 +1,1 @@
+ALTER TABLE `votes` ADD INDEX `idx_votes_status_2` (`status`);

@@ -1,0 +1,1 @@
+ALTER TABLE `bans_2` ADD COLUMN `locale` VARCHAR(10) NULL;

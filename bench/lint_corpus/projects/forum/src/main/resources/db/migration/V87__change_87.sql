@@ -1,0 +1,1 @@
+ALTER TABLE `uploads_1` ADD COLUMN `meta` JSON NULL;

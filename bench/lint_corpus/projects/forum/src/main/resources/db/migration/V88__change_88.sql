@@ -1,0 +1,12 @@
+CREATE TABLE `categories_2` (
+  `id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  `post_id` BIGINT UNSIGNED NOT NULL,
+  `status` VARCHAR(20) NULL,
+  `body` MEDIUMTEXT NULL,
+  `score` INT NULL,
+  `created_at` DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  PRIMARY KEY (`id`),
+  KEY `idx_categories_2_post_id` (`post_id`),
+  CONSTRAINT `fk_categories_2_post_id` FOREIGN KEY (`post_id`) REFERENCES `posts` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+ALTER TABLE `categories` ADD COLUMN `views` INT NOT NULL DEFAULT 0;

@@ -1,0 +1,1 @@
+INSERT IGNORE INTO `bans` (`id`) VALUES (99);

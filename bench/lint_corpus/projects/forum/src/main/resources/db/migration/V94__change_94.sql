@@ -1,0 +1,1 @@
+ALTER TABLE `votes` ADD COLUMN `locale` VARCHAR(10) NULL;

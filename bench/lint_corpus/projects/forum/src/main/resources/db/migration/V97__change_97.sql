@@ -1,0 +1,1 @@
+ALTER TABLE `uploads` ADD COLUMN `locale` VARCHAR(10) NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE id_products ALTER COLUMN external_ref TYPE varchar(64);

@@ -1,0 +1,1 @@
+ALTER TABLE id_order_items VALIDATE CONSTRAINT id_order_items_id_customer_link_id_fkey;

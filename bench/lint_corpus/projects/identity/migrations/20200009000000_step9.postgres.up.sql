@@ -1,0 +1,1 @@
+ALTER TABLE id_products RENAME COLUMN priority TO new_priority;

@@ -1,0 +1,2 @@
+DROP TABLE id_payments;
+DROP TABLE id_addresses;

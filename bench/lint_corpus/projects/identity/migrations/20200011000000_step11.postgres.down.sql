@@ -1,0 +1,2 @@
+DROP FUNCTION count_id_customers(bigint);
+DROP TABLE id_invoices;

@@ -1,0 +1,1 @@
+ALTER TABLE id_invoices ALTER COLUMN locale TYPE varchar(20);

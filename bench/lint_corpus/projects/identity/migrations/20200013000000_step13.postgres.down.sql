@@ -1,0 +1,1 @@
+ALTER TABLE id_customers DROP COLUMN locale;

@@ -1,0 +1,1 @@
+ALTER TABLE id_customers ADD COLUMN locale varchar(10);

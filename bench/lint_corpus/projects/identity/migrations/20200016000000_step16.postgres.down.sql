@@ -1,0 +1,1 @@
+DROP INDEX idx_id_shipments_created_at;

@@ -1,0 +1,2 @@
+ALTER TABLE id_payments DROP COLUMN priority;
+DROP TABLE id_cart_items;

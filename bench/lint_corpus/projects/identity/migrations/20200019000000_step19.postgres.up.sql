@@ -1,0 +1,2 @@
+ALTER TABLE id_cart_items ADD COLUMN is_active boolean NOT NULL DEFAULT true;
+INSERT INTO id_orders (id) VALUES (4861) ON CONFLICT DO NOTHING;

@@ -1,0 +1,1 @@
+ALTER TABLE id_payments VALIDATE CONSTRAINT id_payments_id_categorie_link_id_fkey;

@@ -1,0 +1,1 @@
+DROP INDEX idx_id_categories_archived_at;

@@ -1,0 +1,1 @@
+ALTER TABLE id_cart_items ALTER COLUMN status TYPE varchar(64);

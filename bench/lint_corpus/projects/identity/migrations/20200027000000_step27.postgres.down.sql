@@ -1,0 +1,1 @@
+ALTER TABLE id_customers RENAME COLUMN new_priority TO priority;

@@ -1,0 +1,1 @@
+ALTER TABLE id_customers RENAME COLUMN priority TO new_priority;

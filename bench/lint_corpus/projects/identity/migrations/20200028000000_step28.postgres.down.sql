@@ -1,0 +1,1 @@
+ALTER TABLE id_products ADD COLUMN new_priority smallint;

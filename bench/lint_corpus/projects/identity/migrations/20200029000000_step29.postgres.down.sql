@@ -1,0 +1,2 @@
+ALTER TABLE id_categories DROP CONSTRAINT id_categories_priority_check;
+DROP INDEX idx_id_invoices_created_at;

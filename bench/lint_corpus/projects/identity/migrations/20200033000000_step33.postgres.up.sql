@@ -1,0 +1,1 @@
+ALTER TABLE id_customers ADD COLUMN external_ref varchar(64);

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS id_products_id_order_id_cidx;

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS id_cart_items_status_cidx;

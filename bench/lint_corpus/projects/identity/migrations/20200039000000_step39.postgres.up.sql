@@ -1,0 +1,1 @@
+ALTER TABLE id_payments RENAME TO id_payments_archive;

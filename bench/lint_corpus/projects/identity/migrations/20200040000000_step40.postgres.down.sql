@@ -1,0 +1,1 @@
+ALTER TABLE id_customers ALTER COLUMN email TYPE varchar(255);

@@ -1,0 +1,1 @@
+ALTER TABLE id_shipments DROP COLUMN public_id;

@@ -1,0 +1,1 @@
+ALTER TABLE id_order_items DROP COLUMN email;

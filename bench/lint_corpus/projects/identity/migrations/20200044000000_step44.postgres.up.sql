@@ -1,0 +1,1 @@
+ALTER TABLE id_order_items ADD COLUMN email varchar(255);

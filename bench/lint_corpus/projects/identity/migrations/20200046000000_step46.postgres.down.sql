@@ -1,0 +1,2 @@
+DROP TABLE id_suppliers;
+ALTER TABLE id_customers DROP COLUMN currency;

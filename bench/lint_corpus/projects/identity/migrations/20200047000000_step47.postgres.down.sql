@@ -1,0 +1,1 @@
+ALTER TABLE id_products DROP COLUMN retries;

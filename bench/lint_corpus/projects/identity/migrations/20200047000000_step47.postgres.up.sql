@@ -1,0 +1,1 @@
+ALTER TABLE id_products ADD COLUMN retries integer NOT NULL DEFAULT 0;

@@ -1,0 +1,1 @@
+ALTER TABLE id_suppliers DROP COLUMN external_ref;

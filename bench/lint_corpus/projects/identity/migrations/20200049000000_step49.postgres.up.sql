@@ -1,0 +1,1 @@
+ALTER TABLE id_suppliers ADD COLUMN external_ref varchar(64);

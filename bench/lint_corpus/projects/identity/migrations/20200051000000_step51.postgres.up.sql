@@ -1,0 +1,1 @@
+ALTER TABLE id_customers ADD COLUMN status varchar(32);

@@ -1,0 +1,1 @@
+ALTER TABLE id_refunds DROP COLUMN version;

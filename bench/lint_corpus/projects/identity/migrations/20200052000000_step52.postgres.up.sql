@@ -1,0 +1,1 @@
+ALTER TABLE id_refunds ADD COLUMN version integer NOT NULL DEFAULT 0;

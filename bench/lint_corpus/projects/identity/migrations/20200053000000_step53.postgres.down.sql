@@ -1,0 +1,1 @@
+DROP TRIGGER id_warehouses_set_updated_at ON id_warehouses;

@@ -1,0 +1,1 @@
+INSERT INTO id_categories (id) VALUES (3537) ON CONFLICT DO NOTHING;

@@ -1,0 +1,1 @@
+ALTER TABLE id_suppliers VALIDATE CONSTRAINT id_suppliers_id_coupon_link_id_fkey;

@@ -1,0 +1,1 @@
+COMMENT ON TABLE id_order_items IS NULL;

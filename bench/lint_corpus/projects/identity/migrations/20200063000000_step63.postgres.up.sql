@@ -1,0 +1,1 @@
+ALTER TABLE id_refunds VALIDATE CONSTRAINT id_refunds_id_invoice_link_id_fkey;

@@ -1,0 +1,1 @@
+DROP FUNCTION count_id_refunds(bigint);

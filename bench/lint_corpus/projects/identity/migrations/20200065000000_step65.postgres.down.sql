@@ -1,0 +1,2 @@
+DROP FUNCTION count_id_coupons(bigint);
+ALTER TABLE id_carts RENAME COLUMN new_currency TO currency;

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS id_categories_status_key;

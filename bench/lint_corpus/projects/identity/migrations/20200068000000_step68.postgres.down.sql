@@ -1,0 +1,1 @@
+ALTER TABLE id_cart_items DROP COLUMN is_active_flag;

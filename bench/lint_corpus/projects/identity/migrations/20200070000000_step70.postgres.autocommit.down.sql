@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS id_tax_rates_id_cidx;

@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO shares (id, title) VALUES (38, 'welcome');

@@ -1,0 +1,7 @@
+CREATE TABLE notes_10 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL DEFAULT '',
+    share_id INTEGER NOT NULL REFERENCES shares (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX idx_notes_10_share_id ON notes_10 (share_id);

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS idx_notes_10_created_at;

@@ -1,0 +1,2 @@
+DROP VIEW IF EXISTS reminders_recent;
+CREATE VIEW reminders_recent AS SELECT * FROM reminders ORDER BY created_at DESC LIMIT 50;

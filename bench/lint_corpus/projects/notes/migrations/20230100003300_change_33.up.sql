@@ -1,0 +1,2 @@
+DROP TRIGGER IF EXISTS notes_10_log;
+CREATE TRIGGER notes_10_log AFTER INSERT ON notes_10 BEGIN INSERT INTO sync_log (title) VALUES ('notes_10'); END;

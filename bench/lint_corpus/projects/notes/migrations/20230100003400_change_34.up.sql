@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO devices (id, title) VALUES (27, 'welcome');

@@ -1,0 +1,7 @@
+CREATE TABLE tags_12 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL DEFAULT '',
+    notebooks_11_id INTEGER NOT NULL REFERENCES notebooks_11 (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX idx_tags_12_notebooks_11_id ON tags_12 (notebooks_11_id);

@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS notes_10_log;

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS idx_notebooks_11_id;

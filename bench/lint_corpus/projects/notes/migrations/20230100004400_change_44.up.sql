@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS idx_notebooks_11_id ON notebooks_11 (id);

@@ -1,0 +1,1 @@
+ALTER TABLE notes_10 DROP COLUMN color;

@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO notebooks (id, title) VALUES (18, 'welcome');

@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS idx_devices_pinned ON devices (pinned);

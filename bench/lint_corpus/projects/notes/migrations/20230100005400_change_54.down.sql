@@ -1,0 +1,1 @@
+ALTER TABLE notebooks_11 DROP COLUMN color;

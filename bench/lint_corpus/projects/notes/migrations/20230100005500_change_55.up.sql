@@ -1,0 +1,1 @@
+ALTER TABLE notebooks_11 ADD COLUMN position INTEGER;

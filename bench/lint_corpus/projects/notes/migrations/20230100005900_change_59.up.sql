@@ -1,0 +1,7 @@
+CREATE TABLE note_tags_13 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL DEFAULT '',
+    notes_10_id INTEGER NOT NULL REFERENCES notes_10 (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX idx_note_tags_13_notes_10_id ON note_tags_13 (notes_10_id);

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS idx_sync_log_id;

@@ -1,0 +1,1 @@
+ALTER TABLE note_tags DROP COLUMN pinned;

@@ -1,0 +1,1 @@
+ALTER TABLE attachments_14 DROP COLUMN position;

@@ -1,0 +1,1 @@
+ALTER TABLE notes_10 ADD COLUMN remote_id TEXT;

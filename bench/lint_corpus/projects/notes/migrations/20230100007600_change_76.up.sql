@@ -1,0 +1,7 @@
+CREATE TABLE devices_17 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL DEFAULT '',
+    tags_12_id INTEGER NOT NULL REFERENCES tags_12 (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX idx_devices_17_tags_12_id ON devices_17 (tags_12_id);

@@ -1,0 +1,1 @@
+ALTER TABLE shares_15 DROP COLUMN archived;

@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO attachments (id, title) VALUES (39, 'welcome');

@@ -1,0 +1,1 @@
+DROP VIEW IF EXISTS attachments_14_recent;

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS idx_note_tags_13_created_at;

@@ -1,0 +1,1 @@
+ALTER TABLE devices_17 DROP COLUMN archived;

@@ -1,0 +1,1 @@
+DROP INDEX idx_order_items_updated_at;

@@ -1,0 +1,1 @@
+ALTER TABLE addresses DROP COLUMN order_link_id;

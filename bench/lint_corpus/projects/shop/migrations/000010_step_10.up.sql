@@ -1,0 +1,1 @@
+ALTER TABLE addresses VALIDATE CONSTRAINT addresses_order_link_id_fkey;

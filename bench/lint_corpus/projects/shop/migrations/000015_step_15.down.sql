@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS categories_external_ref_key;

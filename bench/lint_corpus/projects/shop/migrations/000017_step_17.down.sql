@@ -1,0 +1,2 @@
+DROP TABLE shipments;
+ALTER TABLE invoices DROP COLUMN metadata;

@@ -1,0 +1,1 @@
+ALTER TABLE addresses DROP COLUMN cart_link_id;

@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE addresses VALIDATE CONSTRAINT addresses_cart_link_id_fkey;
+
+COMMIT;

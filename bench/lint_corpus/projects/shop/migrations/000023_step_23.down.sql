@@ -1,0 +1,2 @@
+ALTER TABLE carts DROP COLUMN retries;
+ALTER TABLE payments ALTER COLUMN email TYPE varchar(255);

@@ -1,0 +1,6 @@
+BEGIN;
+
+ALTER TABLE payments ALTER COLUMN email TYPE varchar(510);
+ALTER TABLE carts ADD COLUMN retries integer NOT NULL DEFAULT 0;
+
+COMMIT;

@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE reviews ADD COLUMN currency char(3);
+
+COMMIT;

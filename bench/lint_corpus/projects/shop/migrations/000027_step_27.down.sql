@@ -1,0 +1,2 @@
+DROP TABLE suppliers;
+DROP TABLE stock_levels;

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS shipments_updated_at_key;

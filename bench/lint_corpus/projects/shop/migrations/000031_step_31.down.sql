@@ -1,0 +1,1 @@
+ALTER TABLE warehouses RENAME COLUMN new_currency TO currency;

@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE warehouses RENAME COLUMN currency TO new_currency;
+
+COMMIT;

@@ -1,0 +1,2 @@
+ALTER TABLE suppliers DROP COLUMN email;
+DROP TABLE tax_rates;

@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE reviews ADD COLUMN amount_cents bigint;
+
+COMMIT;

@@ -1,0 +1,2 @@
+DROP TABLE api_keys;
+ALTER TABLE coupons DROP COLUMN is_default;

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS reviews_status_key;

@@ -1,0 +1,2 @@
+ALTER TABLE suppliers ALTER COLUMN email TYPE varchar(255);
+DROP TABLE subscriptions;

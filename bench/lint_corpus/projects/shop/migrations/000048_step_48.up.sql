@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE api_keys DROP COLUMN metadata;
+
+COMMIT;

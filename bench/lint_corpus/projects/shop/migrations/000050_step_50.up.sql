@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE order_items RENAME TO order_items_archive;
+
+COMMIT;

@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE coupons ADD COLUMN retries integer NOT NULL DEFAULT 0;
+
+COMMIT;

@@ -1,0 +1,1 @@
+DROP TRIGGER addresses_set_updated_at ON addresses;

@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE shipments VALIDATE CONSTRAINT shipments_id_not_null;
+
+COMMIT;

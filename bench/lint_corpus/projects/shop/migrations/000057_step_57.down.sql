@@ -1,0 +1,1 @@
+ALTER TABLE stock_levels DROP COLUMN amount_cents;

@@ -1,0 +1,1 @@
+ALTER TABLE shipments DROP COLUMN api_key_link_id;

@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE shipments VALIDATE CONSTRAINT shipments_api_key_link_id_fkey;
+
+COMMIT;

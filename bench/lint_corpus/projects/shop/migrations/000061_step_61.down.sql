@@ -1,0 +1,2 @@
+ALTER TABLE subscriptions DROP COLUMN metadata;
+DROP TABLE teams;

@@ -1,0 +1,2 @@
+DROP TABLE memberships;
+DROP INDEX idx_notifications_note;

@@ -1,0 +1,5 @@
+BEGIN;
+
+COMMENT ON TABLE warehouses IS 'owned by the warehouses service';
+
+COMMIT;

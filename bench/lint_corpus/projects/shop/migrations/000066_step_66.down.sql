@@ -1,0 +1,2 @@
+ALTER TABLE plans DROP COLUMN description;
+DROP TABLE attachments;

@@ -1,0 +1,1 @@
+REVOKE SELECT ON tax_rates FROM reporting;

@@ -1,0 +1,5 @@
+BEGIN;
+
+GRANT SELECT ON tax_rates TO reporting;
+
+COMMIT;

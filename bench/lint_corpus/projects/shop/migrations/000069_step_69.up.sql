@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE stock_levels ADD COLUMN is_archived boolean NOT NULL DEFAULT true;
+
+COMMIT;

@@ -1,0 +1,2 @@
+DROP INDEX idx_suppliers_customer_id;
+ALTER TABLE carts_archive RENAME TO carts;

@@ -1,0 +1,1 @@
+ALTER TABLE tags ADD COLUMN external_ref varchar(64);

@@ -1,0 +1,1 @@
+ALTER TABLE order_items_archive ADD COLUMN position integer;

@@ -1,0 +1,1 @@
+DROP INDEX idx_invitations_id;

@@ -1,0 +1,5 @@
+BEGIN;
+
+CREATE INDEX idx_invitations_id ON invitations (id);
+
+COMMIT;

@@ -1,0 +1,2 @@
+ALTER TABLE webhooks ADD COLUMN state text;
+ALTER TABLE teams ALTER COLUMN slug TYPE varchar(120);

@@ -1,0 +1,6 @@
+BEGIN;
+
+ALTER TABLE teams ALTER COLUMN slug TYPE varchar(240);
+ALTER TABLE webhooks DROP COLUMN state;
+
+COMMIT;

@@ -1,0 +1,1 @@
+DROP TRIGGER warehouses_set_updated_at ON warehouses;

@@ -1,0 +1,2 @@
+DROP TABLE exports;
+ALTER TABLE coupons ADD COLUMN retries integer;

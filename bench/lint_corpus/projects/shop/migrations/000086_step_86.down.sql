@@ -1,0 +1,1 @@
+ALTER TABLE tax_rates DROP CONSTRAINT tax_rates_created_at_not_null;

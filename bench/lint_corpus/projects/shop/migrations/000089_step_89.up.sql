@@ -1,0 +1,5 @@
+BEGIN;
+
+CREATE INDEX idx_taggings_currency ON taggings (currency);
+
+COMMIT;

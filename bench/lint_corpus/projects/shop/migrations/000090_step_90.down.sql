@@ -1,0 +1,1 @@
+ALTER TABLE invitations DROP COLUMN plan_ref_id;

@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE subscriptions ADD COLUMN is_default boolean;
+
+COMMIT;

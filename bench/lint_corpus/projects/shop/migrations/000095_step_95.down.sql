@@ -1,0 +1,1 @@
+DROP INDEX idx_products_amount_cents;

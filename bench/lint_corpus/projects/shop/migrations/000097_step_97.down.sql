@@ -1,0 +1,1 @@
+ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_updated_at_not_null;

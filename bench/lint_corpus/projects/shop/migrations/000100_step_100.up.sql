@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE stock_levels ADD COLUMN archived_at timestamptz;
+
+COMMIT;

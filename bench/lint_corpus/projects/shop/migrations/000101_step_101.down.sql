@@ -1,0 +1,1 @@
+ALTER TABLE carts_archive DROP COLUMN state;

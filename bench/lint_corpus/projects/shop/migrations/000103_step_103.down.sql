@@ -1,0 +1,1 @@
+DROP TRIGGER teams_set_updated_at ON teams;

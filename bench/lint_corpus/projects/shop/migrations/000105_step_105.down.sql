@@ -1,0 +1,2 @@
+REVOKE SELECT ON comments FROM reporting;
+DROP FUNCTION count_invitations(bigint);

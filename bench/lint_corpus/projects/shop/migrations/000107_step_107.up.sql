@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY IF NOT EXISTS refunds_shipment_id_cidx ON refunds (shipment_id);

@@ -1,0 +1,2 @@
+DROP TABLE jobs;
+ALTER TABLE webhooks DROP COLUMN note;

@@ -1,0 +1,1 @@
+ALTER TABLE addresses ALTER COLUMN external_ref TYPE varchar(64);

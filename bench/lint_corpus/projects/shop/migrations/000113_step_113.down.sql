@@ -1,0 +1,1 @@
+ALTER TABLE products DROP CONSTRAINT products_created_at_not_null_v;

@@ -1,0 +1,1 @@
+ALTER TABLE memberships DROP COLUMN session_link_id;

@@ -1,0 +1,1 @@
+ALTER TABLE settings ALTER COLUMN priority TYPE smallint;

@@ -1,0 +1,1 @@
+ALTER TABLE comments ADD COLUMN retries integer NOT NULL DEFAULT 0;

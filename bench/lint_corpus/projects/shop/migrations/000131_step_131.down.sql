@@ -1,0 +1,1 @@
+DROP INDEX idx_warehouses_created_at;

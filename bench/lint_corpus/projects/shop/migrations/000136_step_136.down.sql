@@ -1,0 +1,1 @@
+ALTER TABLE webhooks ALTER COLUMN priority TYPE smallint;

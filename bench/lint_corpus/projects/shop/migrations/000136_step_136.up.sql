@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE webhooks ALTER COLUMN priority TYPE bigint;
+
+COMMIT;

@@ -1,0 +1,1 @@
+ALTER TABLE teams DROP COLUMN cart_item_link_id;

@@ -1,0 +1,1 @@
+ALTER TABLE plans RENAME COLUMN new_external_ref TO external_ref;

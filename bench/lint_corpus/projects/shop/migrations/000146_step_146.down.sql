@@ -1,0 +1,2 @@
+DROP TABLE order_items_1;
+ALTER TABLE taggings DROP COLUMN note;

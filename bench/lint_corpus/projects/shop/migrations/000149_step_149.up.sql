@@ -1,0 +1,5 @@
+BEGIN;
+
+ALTER TABLE comments VALIDATE CONSTRAINT comments_updated_at_not_null;
+
+COMMIT;

@@ -1,0 +1,1 @@
+ALTER TABLE comments DROP CONSTRAINT comments_updated_at_not_null_v;

@@ -1,0 +1,1 @@
+ALTER TABLE v_orders DROP COLUMN v_customer_link_id;

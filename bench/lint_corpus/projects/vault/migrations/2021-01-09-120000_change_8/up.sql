@@ -1,0 +1,1 @@
+ALTER TABLE v_orders VALIDATE CONSTRAINT v_orders_v_customer_link_id_fkey;

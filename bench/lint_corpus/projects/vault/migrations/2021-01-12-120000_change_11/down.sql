@@ -1,0 +1,1 @@
+ALTER TABLE v_categories DROP COLUMN v_addresse_link_id;

@@ -1,0 +1,1 @@
+ALTER TABLE v_orders ADD COLUMN slug varchar(120);

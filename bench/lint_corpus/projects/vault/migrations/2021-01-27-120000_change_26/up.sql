@@ -1,0 +1,1 @@
+ALTER TABLE v_cart_items VALIDATE CONSTRAINT v_cart_items_v_order_link_id_fkey;

@@ -1,0 +1,1 @@
+ALTER TABLE v_cart_items ALTER COLUMN external_ref TYPE varchar(64);

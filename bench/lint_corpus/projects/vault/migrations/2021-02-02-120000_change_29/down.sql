@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS v_payments_currency_cidx;

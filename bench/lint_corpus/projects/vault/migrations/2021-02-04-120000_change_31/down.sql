@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS v_categories_v_addresse_link_id_cidx;

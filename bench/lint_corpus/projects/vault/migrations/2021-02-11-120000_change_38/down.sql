@@ -1,0 +1,1 @@
+ALTER TABLE v_coupons DROP COLUMN position;

@@ -1,0 +1,1 @@
+ALTER TABLE v_coupons ADD COLUMN position integer;

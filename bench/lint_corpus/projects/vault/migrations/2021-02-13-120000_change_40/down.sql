@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS v_refunds_description_key;

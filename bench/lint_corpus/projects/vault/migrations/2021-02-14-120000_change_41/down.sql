@@ -1,0 +1,1 @@
+ALTER TABLE v_refunds DROP COLUMN state;

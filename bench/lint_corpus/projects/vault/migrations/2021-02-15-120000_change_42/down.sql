@@ -1,0 +1,1 @@
+DROP TRIGGER v_products_archive_set_updated_at ON v_products_archive;

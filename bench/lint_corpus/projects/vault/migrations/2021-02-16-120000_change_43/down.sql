@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS v_customers_id_cidx;

@@ -1,0 +1,1 @@
+ALTER TABLE v_reviews DROP COLUMN priority;

@@ -1,0 +1,1 @@
+ALTER TABLE v_reviews ADD COLUMN priority smallint;

@@ -1,0 +1,3 @@
+DROP TABLE v_suppliers;
+ALTER TABLE v_invoices DROP COLUMN is_archived;
+ALTER TABLE v_coupons DROP COLUMN email;

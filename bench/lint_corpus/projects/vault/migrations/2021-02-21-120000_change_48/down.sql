@@ -1,0 +1,1 @@
+ALTER TABLE v_order_items DROP COLUMN is_active;

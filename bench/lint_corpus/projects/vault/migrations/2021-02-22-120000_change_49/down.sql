@@ -1,0 +1,1 @@
+ALTER TABLE v_shipments DROP COLUMN currency;

@@ -1,0 +1,1 @@
+ALTER TABLE v_shipments ADD COLUMN currency char(3);

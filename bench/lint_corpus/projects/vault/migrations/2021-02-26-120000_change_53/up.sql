@@ -1,0 +1,1 @@
+ALTER TABLE v_customers VALIDATE CONSTRAINT v_customers_v_categorie_link_id_fkey;

@@ -1,0 +1,1 @@
+DROP INDEX idx_v_addresses_updated_at;

@@ -1,0 +1,1 @@
+ALTER TABLE v_order_items DROP CONSTRAINT v_order_items_created_at_check;

@@ -1,0 +1,1 @@
+ALTER TABLE v_reviews ALTER COLUMN priority TYPE smallint;

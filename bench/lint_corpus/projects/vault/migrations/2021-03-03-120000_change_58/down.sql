@@ -1,0 +1,1 @@
+ALTER TABLE v_cart_items ADD COLUMN external_ref varchar(128);

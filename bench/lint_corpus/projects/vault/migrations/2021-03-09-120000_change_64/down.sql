@@ -1,0 +1,1 @@
+DROP VIEW v_addresses_summary;

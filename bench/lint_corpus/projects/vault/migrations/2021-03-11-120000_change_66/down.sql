@@ -1,0 +1,1 @@
+DROP INDEX idx_v_reviews_slug;

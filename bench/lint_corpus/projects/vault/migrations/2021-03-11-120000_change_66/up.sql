@@ -1,0 +1,1 @@
+CREATE INDEX idx_v_reviews_slug ON v_reviews (slug);

@@ -1,0 +1,1 @@
+ALTER TABLE v_webhooks DROP COLUMN note;

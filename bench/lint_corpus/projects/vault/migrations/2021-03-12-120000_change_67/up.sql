@@ -1,0 +1,1 @@
+ALTER TABLE v_webhooks ADD COLUMN note text;

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS v_products_archive_archived_at_key;

@@ -1,0 +1,1 @@
+ALTER TABLE v_audit_logs VALIDATE CONSTRAINT v_audit_logs_v_invoice_link_id_fkey;

@@ -1,0 +1,1 @@
+REVOKE SELECT ON v_tax_rates FROM reporting;

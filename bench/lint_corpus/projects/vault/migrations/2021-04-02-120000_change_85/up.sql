@@ -1,0 +1,1 @@
+GRANT SELECT ON v_tax_rates TO reporting;

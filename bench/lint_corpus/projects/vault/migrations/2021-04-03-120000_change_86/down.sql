@@ -1,0 +1,1 @@
+ALTER TABLE v_suppliers DROP COLUMN amount_cents;

@@ -1,0 +1,1 @@
+ALTER TABLE v_suppliers ADD COLUMN amount_cents bigint;

@@ -1,0 +1,1 @@
+ALTER TABLE v_reviews DROP CONSTRAINT v_reviews_expires_at_not_null;

@@ -1,0 +1,1 @@
+ALTER TABLE v_reviews VALIDATE CONSTRAINT v_reviews_expires_at_not_null;
