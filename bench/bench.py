@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """sluice benchmarks, run side by side with their baselines in one script.
 
-    cargo build --release && python3 bench/bench.py [--quick] [--sqlite-only | --postgres-only | --mysql-only | --test-only]
+    cargo build --release && python3 bench/bench.py [--quick] [--scaling-only | --sqlite-only | --postgres-only | --mysql-only | --test-only]
 
+0. Scaling: `plan` and `lint` (no database) on 1,000, 2,500, 5,000 and 10,000 generated
+   migrations, beside `cat` of the same files; the ratio of each size's time to the
+   1,000 one shows whether the work stays linear (10× the migrations: about 10× the time).
 1. `status` and `plan` on 10,000 generated migrations (no database yet, then all applied):
    wall time and peak RSS of the sluice process (wait4), median of N runs.
 2. `up` of 1,000 small generated migrations on a fresh SQLite file, against the `sqlite3`
@@ -108,6 +111,22 @@ def bench_status_plan():
             for cmd in ("status", "plan"):
                 t, m = median_of([SLUICE, cmd], tmp, RUNS)
                 print(f"{cmd:<8} {label:<16} median {t * 1000:7.1f} ms   peak RSS {m:6.1f} MiB   ratio to baseline {t / b:.2f}x")
+
+
+def bench_scaling():
+    print("## scaling: plan and lint with no database (median of %d runs each)" % RUNS)
+    base = {}
+    for n in (1_000, 2_500, 5_000, 10_000):
+        with tempfile.TemporaryDirectory() as tmp:
+            write_project(tmp, n)
+            files = sorted(os.path.join(tmp, "migrations", f) for f in os.listdir(os.path.join(tmp, "migrations")))
+            c, _ = median_of(["cat"] + files, tmp, RUNS)
+            row = [f"{n:>6} migrations   cat {c * 1000:7.1f} ms"]
+            for cmd in ("plan", "lint"):
+                t, m = median_of([SLUICE, cmd], tmp, RUNS)
+                base.setdefault(cmd, t / n * 1000)
+                row.append(f"{cmd} {t * 1000:7.1f} ms ({t / (base[cmd] * n / 1000):4.2f}× linear from 1,000; peak {m:5.1f} MiB)")
+            print("   ".join(row))
 
 
 def bench_up():
@@ -362,6 +381,8 @@ if __name__ == "__main__":
     if not os.path.exists(SLUICE):
         sys.exit("build first: cargo build --release")
     only = [a for a in sys.argv if a.endswith("-only")]
+    if not only or "--scaling-only" in only:
+        bench_scaling()
     if not only or "--sqlite-only" in only:
         if shutil.which("sqlite3") is None:
             sys.exit("the sqlite3 shell is needed for the baseline: apt-get install -y sqlite3")

@@ -360,44 +360,62 @@ pub const MISSING_DOWN: &str = "this migration has no `-- sluice:down` section: 
 
 /// The PostgreSQL statements that refuse to run inside a transaction block, by their words.
 pub(crate) fn outside_transaction_only(sql: &str) -> Option<&'static str> {
-    let code: Vec<String> = sql
+    // The first words, compared without case (no allocation per word: every statement of
+    // every file is looked at when a plan loads).
+    let w: Vec<&str> = sql
         .lines()
         .map(|l| l.split("--").next().unwrap_or(""))
         .flat_map(|l| l.split(|c: char| c.is_whitespace() || c == '(' || c == ';'))
         .filter(|w| !w.is_empty())
         .take(12)
-        .map(str::to_ascii_uppercase)
         .collect();
-    let w: Vec<&str> = code.iter().map(String::as_str).collect();
-    let has = |x: &str| w.contains(&x);
-    match w.as_slice() {
-        ["CREATE", "INDEX", "CONCURRENTLY", ..]
-        | ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", ..] => Some("CREATE INDEX CONCURRENTLY"),
-        ["DROP", "INDEX", "CONCURRENTLY", ..] => Some("DROP INDEX CONCURRENTLY"),
-        ["REINDEX", ..] if has("CONCURRENTLY") => Some("REINDEX … CONCURRENTLY"),
-        ["ALTER", "TABLE", ..] if has("DETACH") && has("CONCURRENTLY") => {
-            Some("DETACH PARTITION … CONCURRENTLY")
+    let is = |i: usize, kw: &str| w.get(i).is_some_and(|x| x.eq_ignore_ascii_case(kw));
+    let has = |kw: &str| w.iter().any(|x| x.eq_ignore_ascii_case(kw));
+    if is(0, "CREATE") {
+        if is(1, "INDEX") && is(2, "CONCURRENTLY")
+            || is(1, "UNIQUE") && is(2, "INDEX") && is(3, "CONCURRENTLY")
+        {
+            return Some("CREATE INDEX CONCURRENTLY");
         }
-        ["VACUUM", ..] => Some("VACUUM"),
-        ["CREATE", "DATABASE", ..] => Some("CREATE DATABASE"),
-        ["DROP", "DATABASE", ..] => Some("DROP DATABASE"),
-        ["ALTER", "SYSTEM", ..] => Some("ALTER SYSTEM"),
-        ["CREATE", "TABLESPACE", ..] => Some("CREATE TABLESPACE"),
-        ["DROP", "TABLESPACE", ..] => Some("DROP TABLESPACE"),
-        _ => None,
+        if is(1, "DATABASE") {
+            return Some("CREATE DATABASE");
+        }
+        if is(1, "TABLESPACE") {
+            return Some("CREATE TABLESPACE");
+        }
+    } else if is(0, "DROP") {
+        if is(1, "INDEX") && is(2, "CONCURRENTLY") {
+            return Some("DROP INDEX CONCURRENTLY");
+        }
+        if is(1, "DATABASE") {
+            return Some("DROP DATABASE");
+        }
+        if is(1, "TABLESPACE") {
+            return Some("DROP TABLESPACE");
+        }
+    } else if is(0, "REINDEX") && has("CONCURRENTLY") {
+        return Some("REINDEX … CONCURRENTLY");
+    } else if is(0, "ALTER") {
+        if is(1, "TABLE") && has("DETACH") && has("CONCURRENTLY") {
+            return Some("DETACH PARTITION … CONCURRENTLY");
+        }
+        if is(1, "SYSTEM") {
+            return Some("ALTER SYSTEM");
+        }
+    } else if is(0, "VACUUM") {
+        return Some("VACUUM");
     }
+    None
 }
 
 /// `BEGIN`, `COMMIT`, `END`, `ROLLBACK` (not `ROLLBACK TO`), `START TRANSACTION`.
 pub(crate) fn is_transaction_control(sql: &str) -> bool {
-    let code = sql
+    // The first two words of the code (comment lines skipped), without copying it.
+    let mut words = sql
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with("--"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut words = code
-        .split(|c: char| c.is_whitespace() || c == ';')
+        .flat_map(|l| l.split(|c: char| c.is_whitespace() || c == ';'))
         .filter(|w| !w.is_empty());
     let first = words.next().unwrap_or("").to_ascii_uppercase();
     let second = words.next().unwrap_or("").to_ascii_uppercase();

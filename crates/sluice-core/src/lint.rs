@@ -175,8 +175,8 @@ pub fn check_plan<'a>(
     let mut before = Before::new();
     let mut out = Vec::new();
     for m in migrations {
-        let r = check(m, options, &before);
-        before.learn(&r, in_one_run);
+        let mut r = check(m, options, &before);
+        before.learn(&mut r, in_one_run);
         out.push((m, r));
     }
     out

@@ -36,8 +36,8 @@ fn analyse_after(earlier: &[&str], sql: &str, dialect: Dialect, version: Version
             statements: vec![lint::Input { sql: e, line: 1 }],
             transactional: false,
         };
-        let r = lint::check(&m, &o, &before);
-        before.learn(&r, false);
+        let mut r = lint::check(&m, &o, &before);
+        before.learn(&mut r, false);
     }
     let m = lint::Migration {
         statements: vec![lint::Input { sql, line: 1 }],

@@ -71,8 +71,8 @@ fn run(rule: &str, d: Dialect, path: &Path) -> (Vec<lint::Finding>, String) {
             statements,
             transactional,
         };
-        let report = lint::check(&m, &options, &before);
-        before.learn(&report, false);
+        let mut report = lint::check(&m, &options, &before);
+        before.learn(&mut report, false);
         mine.extend(report.findings.into_iter().filter(|f| f.rule == rule));
     }
     (mine, text)

@@ -49,8 +49,9 @@ impl Before {
     /// `tables_are_new`: the tables it created are still empty when the later ones run
     /// (a plan applied in one go), or not (files linted as if applied long ago); the
     /// column types it declared are learned either way.
-    pub fn learn(&mut self, report: &super::Report, tables_are_new: bool) {
-        let l = &report.learned;
+    pub fn learn(&mut self, report: &mut super::Report, tables_are_new: bool) {
+        // Taken, not copied: the report keeps its findings, the plan keeps what it learns.
+        let l = std::mem::take(&mut report.learned);
         for t in &l.shadowed {
             let cols: Vec<Col> = table_range(&self.types, t)
                 .map(|(k, _)| k.clone())
@@ -59,20 +60,20 @@ impl Before {
                 self.types.remove(&c);
             }
         }
-        for (c, ty) in &l.types {
+        for (c, ty) in l.types {
             match ty {
-                Some(ty) => self.types.insert(c.clone(), ty.clone()),
-                None => self.types.remove(c),
+                Some(ty) => self.types.insert(c, ty),
+                None => self.types.remove(&c),
             };
         }
         for t in &l.gone {
             self.new_tables.remove(t);
         }
-        self.objects.extend(l.objects.iter().cloned());
-        for (t, c) in &l.charsets {
+        self.objects.extend(l.objects);
+        for (t, c) in l.charsets {
             match c {
-                Some(c) => self.charsets.insert(t.clone(), c.clone()),
-                None => self.charsets.remove(t),
+                Some(c) => self.charsets.insert(t, c),
+                None => self.charsets.remove(&t),
             };
         }
         if tables_are_new {
