@@ -76,20 +76,11 @@ fn ident(d: Dialect, s: &str) -> String {
 fn states(engine: &mut dyn Engine) -> Result<Vec<(String, String, String)>, DbError> {
     let d = engine.info().dialect;
     Ok(match d {
-        Dialect::Sqlite => {
-            let rows = engine.query_rows(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('sluice_migrations', 'sluice_events')",
-            )?;
-            if rows.first().and_then(|r| r[0].as_deref()) == Some("2") {
-                vec![(
-                    "sluice".into(),
-                    "sluice_migrations".into(),
-                    "sluice_events".into(),
-                )]
-            } else {
-                Vec::new()
-            }
-        }
+        Dialect::Sqlite => prefixed(
+            engine,
+            d,
+            "SELECT name FROM sqlite_master WHERE type = 'table'",
+        )?,
         Dialect::Postgres => engine
             .query_rows(
                 "SELECT n.nspname FROM pg_namespace n \
@@ -106,31 +97,40 @@ fn states(engine: &mut dyn Engine) -> Result<Vec<(String, String, String)>, DbEr
                 (s, m, e)
             })
             .collect(),
-        Dialect::MySql => {
-            let tables: BTreeSet<String> = engine
-                .query_rows(
-                    "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()",
-                )?
-                .into_iter()
-                .filter_map(|r| r.into_iter().next().flatten())
-                .collect();
-            tables
-                .iter()
-                .filter_map(|t| t.strip_suffix("_events"))
-                .filter(|p| {
-                    tables.contains(&format!("{p}_migrations"))
-                        && tables.contains(&format!("{p}_lock"))
-                })
-                .map(|p| {
-                    (
-                        p.to_string(),
-                        ident(d, &format!("{p}_migrations")),
-                        ident(d, &format!("{p}_events")),
-                    )
-                })
-                .collect()
-        }
+        Dialect::MySql => prefixed(
+            engine,
+            d,
+            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()",
+        )?,
     })
+}
+
+/// The states kept as prefixed tables (MySQL/MariaDB, SQLite): every `<p>_events` with its
+/// `<p>_migrations` and `<p>_lock`, from the table names `list` reads.
+fn prefixed(
+    engine: &mut dyn Engine,
+    d: Dialect,
+    list: &str,
+) -> Result<Vec<(String, String, String)>, DbError> {
+    let tables: BTreeSet<String> = engine
+        .query_rows(list)?
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .collect();
+    Ok(tables
+        .iter()
+        .filter_map(|t| t.strip_suffix("_events"))
+        .filter(|p| {
+            tables.contains(&format!("{p}_migrations")) && tables.contains(&format!("{p}_lock"))
+        })
+        .map(|p| {
+            (
+                p.to_string(),
+                ident(d, &format!("{p}_migrations")),
+                ident(d, &format!("{p}_events")),
+            )
+        })
+        .collect())
 }
 
 /// The Sqitch changes deployed in this database: those sluice applied or adopted (any

@@ -85,7 +85,8 @@ pub struct OpenOptions {
     pub access: Access,
     /// Who is connecting, for the server's view of sessions: `sluice/<run id>`.
     pub application: String,
-    /// The name of sluice's state: the schema on PostgreSQL.
+    /// The name of sluice's state: the schema on PostgreSQL, the prefix of its tables'
+    /// names on MySQL/MariaDB and SQLite (`sluice`: `sluice_migrations`, …).
     pub state: String,
     /// Session settings made on the connection when it opens (and reopens): the
     /// environment's `session`.
@@ -110,9 +111,10 @@ pub fn open(
             let path = sqlite_path(url, base).ok_or(OpenError::UnknownScheme {
                 url: masked.clone(),
             })?;
-            let Some(mut e) = sqlite::Sqlite::open(&path, &masked, opts.access)? else {
+            let Some(e) = sqlite::Sqlite::open(&path, &masked, opts.access)? else {
                 return Ok(None);
             };
+            let mut e = e.with_state(&opts.state);
             e.set_session(&opts.session).map_err(OpenError::Session)?;
             Ok(Some(Box::new(e)))
         }

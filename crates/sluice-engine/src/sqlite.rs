@@ -1,11 +1,12 @@
 //! The SQLite engine: the embedded default.
 //!
 //! State lives in `sluice_migrations`, `sluice_events` (append-only, enforced by triggers)
-//! and `sluice_lock`, next to the user's tables. Transactions are `BEGIN IMMEDIATE`, so two
-//! runners serialise on SQLite's write lock.
+//! and `sluice_lock`, next to the user's tables (`<state>_…` for another state name, so
+//! several applications keep their own history in one file). Transactions are `BEGIN
+//! IMMEDIATE`, so two runners serialise on SQLite's write lock.
 //!
 //! The migration lock is an operating-system file lock (`flock`; `LockFileEx` on Windows)
-//! on `<database>.sluice-lock`, beside the database, held for the whole run: the kernel
+//! on `<database>.sluice-lock` (`.<state>-lock`), beside the database, held for the whole run: the kernel
 //! releases it when the process ends in any way, whatever PID or UTS namespace it ran in (a
 //! container, a pod on a shared volume), on every platform. The row in `sluice_lock` only
 //! names the holder, with a heartbeat; a row found by a run that got the file lock belongs
@@ -101,6 +102,10 @@ pub struct Sqlite {
     session: Vec<String>,
     /// How it was opened (a new connection opens it the same way, never creating it).
     flags: OpenFlags,
+    /// The name of sluice's state: its tables are `<state>_migrations`, `<state>_events`
+    /// and `<state>_lock` (`sluice_…` by default), so several applications can keep their
+    /// own history in one file.
+    state: String,
 }
 
 /// How to open the file.
@@ -166,7 +171,27 @@ impl Sqlite {
             url: url.to_string(),
             session: Vec::new(),
             flags: flags - OpenFlags::SQLITE_OPEN_CREATE,
+            state: "sluice".into(),
         }))
+    }
+
+    /// Keeps sluice's state in the tables of `state` (`<state>_migrations`, …); `sluice`
+    /// by default. A lower-case name of letters, digits and `_` (the configuration
+    /// checks it).
+    pub fn with_state(mut self, state: &str) -> Sqlite {
+        self.state = state.to_string();
+        self
+    }
+
+    /// `sql`, written for the default state, for this one.
+    fn q(&self, sql: &str) -> String {
+        if self.state == "sluice" {
+            return sql.to_string();
+        }
+        let s = &self.state;
+        sql.replace("sluice_migrations", &format!("{s}_migrations"))
+            .replace("sluice_events", &format!("{s}_events"))
+            .replace("sluice_lock", &format!("{s}_lock"))
     }
 
     /// Which of the columns added later this table has (readers read around the others).
@@ -181,9 +206,11 @@ impl Sqlite {
             .map_err(map_error)
     }
 
-    fn lock_row(conn: &Connection) -> Result<Option<LockHolder>, DbError> {
+    fn lock_row(conn: &Connection, state: &str) -> Result<Option<LockHolder>, DbError> {
         conn.query_row(
-            "SELECT run_id, pid, host, actor, since, heartbeat FROM sluice_lock WHERE id = 1",
+            &format!(
+                "SELECT run_id, pid, host, actor, since, heartbeat FROM {state}_lock WHERE id = 1"
+            ),
             [],
             |r| {
                 Ok(LockHolder {
@@ -204,23 +231,25 @@ impl Sqlite {
 
     /// `column` of the history table, or NULL for a table of an earlier sluice without it.
     fn column_or_null(&self, column: &'static str) -> Result<&'static str, DbError> {
-        Ok(if self.has_column("sluice_migrations", column)? {
-            column
-        } else {
-            "NULL"
-        })
+        Ok(
+            if self.has_column(&format!("{}_migrations", self.state), column)? {
+                column
+            } else {
+                "NULL"
+            },
+        )
     }
 
     /// The lock file beside the database.
     fn lock_path(&self) -> PathBuf {
-        lock_path(&self.path)
+        lock_path(&self.path, &self.state)
     }
 
     /// The row naming the holder of the file lock, or one that says nobody is named.
     fn named_holder(&self) -> LockHolder {
         let exists = self.state_exists_quietly();
         exists
-            .then(|| Self::lock_row(&self.conn).ok().flatten())
+            .then(|| Self::lock_row(&self.conn, &self.state).ok().flatten())
             .flatten()
             .unwrap_or_else(|| LockHolder::unknown("unknown: the lock row is not written yet"))
     }
@@ -228,7 +257,7 @@ impl Sqlite {
     fn state_exists_quietly(&self) -> bool {
         self.conn
             .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sluice_lock'",
+                &self.q("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sluice_lock'"),
                 [],
                 |r| r.get::<_, i64>(0),
             )
@@ -242,11 +271,11 @@ impl Sqlite {
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(map_error)?;
         let result = (|| {
-            let took_over = Self::lock_row(&self.conn)?;
+            let took_over = Self::lock_row(&self.conn, &self.state)?;
             let now = sluice_core::time::Timestamp::now();
             self.conn
                 .execute(
-                    "INSERT OR REPLACE INTO sluice_lock (id, run_id, pid, host, actor, since, heartbeat, expires) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    &self.q("INSERT OR REPLACE INTO sluice_lock (id, run_id, pid, host, actor, since, heartbeat, expires) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
                     params![me.run_id.as_str(), me.pid, me.host, me.actor, me.since, now.rfc3339(), lease_end(now)],
                 )
                 .map_err(map_error)?;
@@ -262,10 +291,10 @@ impl Sqlite {
     }
 }
 
-/// `<database>.sluice-lock`.
-fn lock_path(db: &Path) -> PathBuf {
+/// `<database>.<state>-lock` (`.sluice-lock` for the default state).
+fn lock_path(db: &Path, state: &str) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
-    name.push(".sluice-lock");
+    name.push(format!(".{state}-lock"));
     db.with_file_name(name)
 }
 
@@ -470,7 +499,7 @@ impl Engine for Sqlite {
 
     fn state_exists(&mut self) -> Result<bool, DbError> {
         self.conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sluice_migrations'", [], |r| {
+            .query_row(&self.q("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sluice_migrations'"), [], |r| {
                 r.get::<_, i64>(0)
             })
             .map(|n| n > 0)
@@ -481,7 +510,8 @@ impl Engine for Sqlite {
         if self.state_exists()? {
             // Tables from an earlier sluice: add what they lack (never drop or rewrite).
             for (table, column, ty) in ADDED {
-                if !self.has_column(table, column)? {
+                let table = self.q(table);
+                if !self.has_column(&table, column)? {
                     self.conn
                         .execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {ty}"))
                         .map_err(map_error)?;
@@ -489,8 +519,9 @@ impl Engine for Sqlite {
             }
             return Ok(());
         }
+        let schema = self.q(SCHEMA);
         self.conn
-            .execute_batch(&format!("BEGIN IMMEDIATE; {SCHEMA} COMMIT;"))
+            .execute_batch(&format!("BEGIN IMMEDIATE; {schema} COMMIT;"))
             .map_err(|e| {
                 let _ = self.conn.execute_batch("ROLLBACK");
                 map_error(e)
@@ -502,10 +533,11 @@ impl Engine for Sqlite {
             .conn
             .prepare_cached(
                 &format!(
-                    "SELECT id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, {}, last_error, updated_at, {}, {} FROM sluice_migrations",
+                    "SELECT id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, {}, last_error, updated_at, {}, {} FROM {}_migrations",
                     self.column_or_null("done_checksum")?,
                     self.column_or_null("started_statement")?,
                     self.column_or_null("started_checksum")?,
+                    self.state,
                 ),
             )
             .map_err(map_error)?;
@@ -534,7 +566,7 @@ impl Engine for Sqlite {
     }
 
     fn events(&mut self, filter: &EventFilter) -> Result<Vec<EventRow>, DbError> {
-        let mut sql = String::from(
+        let mut sql = self.q(
             "SELECT seq, run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details FROM sluice_events WHERE (?1 IS NULL OR migration_id = ?1) AND (?2 IS NULL OR run_id = ?2) ORDER BY seq DESC",
         );
         if filter.limit.is_some() {
@@ -625,14 +657,14 @@ impl Engine for Sqlite {
             .map_err(map_error)?;
         let run_id = holder.run_id.as_str().to_string();
         let release_run = run_id.clone();
+        let beat_sql = self
+            .q("UPDATE sluice_lock SET heartbeat = ?1, expires = ?2 WHERE id = 1 AND run_id = ?3");
+        let release_sql = self.q("DELETE FROM sluice_lock WHERE id = 1 AND run_id = ?1");
         let lease = crate::lease::Lease::start(
             beat_conn,
             move |c: &mut Connection| {
                 let now = sluice_core::time::Timestamp::now();
-                match c.execute(
-                    "UPDATE sluice_lock SET heartbeat = ?1, expires = ?2 WHERE id = 1 AND run_id = ?3",
-                    params![now.rfc3339(), lease_end(now), run_id],
-                ) {
+                match c.execute(&beat_sql, params![now.rfc3339(), lease_end(now), run_id]) {
                     Ok(1) => Ok(()),
                     Ok(_) => Err(DbError::msg(
                         "the lock row no longer names this run (it was removed by hand)",
@@ -644,12 +676,9 @@ impl Engine for Sqlite {
             },
             move |c: &mut Connection| {
                 c.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
-                c.execute(
-                    "DELETE FROM sluice_lock WHERE id = 1 AND run_id = ?1",
-                    params![release_run],
-                )
-                .map(|_| ())
-                .map_err(map_error)
+                c.execute(&release_sql, params![release_run])
+                    .map(|_| ())
+                    .map_err(map_error)
             },
         );
         Ok(Box::new(SqliteLock {
@@ -735,10 +764,10 @@ impl Engine for Sqlite {
     fn snapshot(&mut self, stats: bool) -> Result<(Vec<SchemaObject>, Vec<TableStats>), DbError> {
         let mut st = self
             .conn
-            .prepare(
+            .prepare(&self.q(
                 "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' \
-                 AND name NOT LIKE 'sluice_%' AND tbl_name NOT LIKE 'sluice_%'",
-            )
+                 AND tbl_name NOT IN ('sluice_migrations', 'sluice_events', 'sluice_lock')",
+            ))
             .map_err(map_error)?;
         let objects: Vec<SchemaObject> = st
             .query_map([], |r| {
@@ -825,8 +854,8 @@ impl Engine for Sqlite {
                 let mut st = self
                     .conn
                     .prepare_cached(
-                        "INSERT INTO sluice_migrations (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at, started_statement, started_checksum) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                        &self.q("INSERT INTO sluice_migrations (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total, statements_done, done_checksum, last_error, updated_at, started_statement, started_checksum) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
                     )
                     .map_err(map_error)?;
                 match st.execute(values) {
@@ -839,9 +868,9 @@ impl Engine for Sqlite {
                 let mut st = self
                     .conn
                     .prepare_cached(
-                        "UPDATE sluice_migrations SET state = ?2, checksum = ?3, applied_seq = ?4, applied_at = ?5, applied_by = ?6, run_id = ?7, duration_ms = ?8, \
+                        &self.q("UPDATE sluice_migrations SET state = ?2, checksum = ?3, applied_seq = ?4, applied_at = ?5, applied_by = ?6, run_id = ?7, duration_ms = ?8, \
                          statements_total = ?9, statements_done = ?10, done_checksum = ?11, last_error = ?12, updated_at = ?13, started_statement = ?14, started_checksum = ?15 \
-                         WHERE id = ?1 AND state = ?16 AND run_id = ?17",
+                         WHERE id = ?1 AND state = ?16 AND run_id = ?17"),
                     )
                     .map_err(map_error)?;
                 let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
@@ -967,9 +996,9 @@ impl Engine for Sqlite {
         if !self.state_exists_quietly() {
             return Ok(None);
         }
-        let holder = Self::lock_row(&self.conn)?;
+        let holder = Self::lock_row(&self.conn, &self.state)?;
         self.conn
-            .execute("DELETE FROM sluice_lock WHERE id = 1", [])
+            .execute(&self.q("DELETE FROM sluice_lock WHERE id = 1"), [])
             .map_err(map_error)?;
         Ok(holder)
     }
@@ -977,7 +1006,7 @@ impl Engine for Sqlite {
     fn append_event(&mut self, e: &Event) -> Result<(), DbError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO sluice_events (run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                &self.q("INSERT INTO sluice_events (run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
             )
             .and_then(|mut st| {
                 st.execute(params![

@@ -1068,3 +1068,97 @@ fn sqitch_projects_deployed_by_sluice_on_mariadb_keep_their_requirements() {
     sluice(&b, &["down"]).code(0);
     sluice(&a, &["down"]).code(0);
 }
+
+/// Two applications keep their own history in one SQLite file (`[project] state`), and
+/// two Sqitch projects do so by default, with the cross-project requirement kept.
+#[test]
+fn applications_share_one_sqlite_file_each_with_its_own_state() {
+    let dir = TempDir::new("shared-sqlite");
+    let (a, b) = (dir.path().join("billing"), dir.path().join("shop"));
+    let db = dir.path().join("shared.db");
+    for (p, state, table) in [(&a, "billing", "invoices"), (&b, "shop", "orders")] {
+        put(
+            p,
+            "sluice.toml",
+            &format!(
+                "[project]\nstate = \"{state}\"\n\n[environments.dev]\nurl = \"sqlite:{}\"\n",
+                db.display()
+            ),
+        );
+        put(
+            p,
+            "migrations/001_init.sql",
+            &format!(
+                "-- sluice:up\nCREATE TABLE {table} (id integer PRIMARY KEY);\n\n-- sluice:down\nDROP TABLE {table};\n"
+            ),
+        );
+    }
+    sluice(&a, &["up"]).code(0);
+    sluice(&b, &["up"]).code(0);
+    for p in [&a, &b] {
+        let st = sluice(p, &["status"]).code(0);
+        assert!(st.stdout.contains("1 applied, 0 pending"), "{}", st.stdout);
+    }
+    let tables: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        tables,
+        "billing_events,billing_lock,billing_migrations,invoices,orders,shop_events,shop_lock,shop_migrations"
+    );
+    // One application's down touches only its own history.
+    sluice(&a, &["down"]).code(0);
+    let st = sluice(&b, &["status"]).code(0);
+    assert!(st.stdout.contains("1 applied, 0 pending"), "{}", st.stdout);
+    assert!(dir.path().join("shared.db.billing-lock").exists());
+
+    // Two Sqitch projects in one file: their own states by default, the requirement kept.
+    let (f, s) = (dir.path().join("flipr"), dir.path().join("social"));
+    put(
+        &f,
+        "sqitch.plan",
+        &format!("{PLAN_HEAD}users 2024-01-01T00:01:00Z Marge <marge@example.com> # Users\n"),
+    );
+    put(
+        &f,
+        "deploy/users.sql",
+        "CREATE TABLE users (nickname text PRIMARY KEY);",
+    );
+    put(&f, "revert/users.sql", "DROP TABLE users;");
+    put(
+        &s,
+        "sqitch.plan",
+        "%syntax-version=1.0.0\n%project=flipr_social\n\nlikes [flipr:users] 2024-02-01T00:00:00Z Homer <homer@example.com> # Likes\n",
+    );
+    put(
+        &s,
+        "deploy/likes.sql",
+        "CREATE TABLE likes (nickname text REFERENCES users (nickname));",
+    );
+    put(&s, "revert/likes.sql", "DROP TABLE likes;");
+    for p in [&f, &s] {
+        put(
+            p,
+            "sluice.toml",
+            &format!(
+                "[project]\nmigrations = \".\"\nlayout = \"sqitch\"\n\n[environments.dev]\nurl = \"sqlite:{}\"\n",
+                db.display()
+            ),
+        );
+    }
+    sluice(&f, &["up"]).code(0);
+    sluice(&s, &["up"]).code(0);
+    let refused = sluice(&f, &["down"]).code(4);
+    assert!(
+        refused
+            .stderr
+            .contains("flipr_social:likes (sluice state sluice_flipr_social)"),
+        "{}",
+        refused.stderr
+    );
+}
