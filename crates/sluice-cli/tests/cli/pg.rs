@@ -450,3 +450,57 @@ fn a_file_of_two_transaction_blocks_runs_as_two_blocks() {
     );
     crate::support::sluice(p.path(), &["--url", &url, "down"]).code(0);
 }
+
+/// Two applications with states of their own migrate one database at the same time: each
+/// has its own lock (the second does not wait for the first) and sees only its own
+/// history.
+#[test]
+fn two_applications_with_their_own_states_do_not_block_each_other() {
+    let b = Backend::postgres("two_apps");
+    let url = b.url();
+    let (a, c) = (Project::new("pg-app-a"), Project::new("pg-app-b"));
+    for (p, state) in [(&a, "billing"), (&c, "shop")] {
+        p.config(&format!(
+            "[project]\ndialect = \"postgres\"\nstate = \"{state}\"\n"
+        ));
+    }
+    a.simple(
+        "A1",
+        &[],
+        &["SELECT pg_sleep(3)", "CREATE TABLE invoices (id int)"],
+        &["DROP TABLE invoices"],
+    );
+    c.simple(
+        "B1",
+        &[],
+        &["CREATE TABLE orders (id int)"],
+        &["DROP TABLE orders"],
+    );
+    let mut first = sluice_cmd(a.path(), &["--url", &url, "up"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the first application to hold its lock", || {
+        psql(&url, "SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND locktype = 'advisory' AND granted").unwrap() == "1"
+    });
+    // The first still holds its lock; the second's own is free.
+    let second = b.sluice(c.path(), &["up", "--lock-wait", "500ms"]).code(0);
+    assert!(second.stdout.contains("applied B1"), "{}", second.stdout);
+    assert!(first.wait().unwrap().success());
+    for (p, id) in [(&a, "A1"), (&c, "B1")] {
+        let st = b.sluice(p.path(), &["status"]).code(0);
+        assert!(
+            st.stdout.contains("1 applied, 0 pending") && st.stdout.contains(id),
+            "{}",
+            st.stdout
+        );
+    }
+    assert_eq!(
+        psql(&url, "SELECT count(*) FROM billing.migrations").unwrap(),
+        "1"
+    );
+    assert_eq!(
+        psql(&url, "SELECT count(*) FROM shop.migrations").unwrap(),
+        "1"
+    );
+}
