@@ -513,6 +513,14 @@ pub trait Engine {
         Ok(())
     }
 
+    /// Makes this session what a new connection would be (what a later `sluice down` or
+    /// `up` would see): temporary tables, settings and session locks gone. By default a new
+    /// connection ([`Engine::reconnect`]); an engine that can reset its session in place
+    /// does that instead.
+    fn new_session(&mut self) -> Result<(), DbError> {
+        self.reconnect()
+    }
+
     /// Whether this session holds something a new one would not have (temporary tables):
     /// `true` when the engine cannot tell, so that a caller that needs a clean session
     /// opens a new one ([`Engine::reconnect`]).

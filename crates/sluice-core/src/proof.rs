@@ -1,7 +1,8 @@
 //! `sluice test`: every migration proven on a scratch database, in plan order:
 //!
 //! snapshot S0 → `up` → `verify` → snapshot S1 → `down` → snapshot S2 = S0 → `up` again →
-//! snapshot = S1 → next migration.
+//! snapshot = S1 → next migration, whose S0 is that last snapshot (the database has not
+//! changed in between).
 //!
 //! An irreversible migration skips the down steps and says so. With `idempotent`, a
 //! migration marked `idempotent: true` runs its `up` a second time, which must succeed and
@@ -206,6 +207,7 @@ pub fn test(
 ) -> Result<TestReport, RunError> {
     let mut p = Prover {
         report: TestReport::default(),
+        carried: None,
         filled: BTreeSet::new(),
         ctx,
         plan,
@@ -240,6 +242,7 @@ pub fn test(
             let started = Instant::now();
             engine = fresh()?;
             p.filled.clear();
+            p.carried = None;
             let mut timed = Timed::new(engine.as_mut());
             let brought = match last_applied {
                 Some(prev) => run::up(&mut timed, ctx, plan, &p.up_opts(prev), &mut |_| {})
@@ -299,6 +302,9 @@ pub fn test(
 
 struct Prover<'a> {
     report: TestReport,
+    /// The snapshot of the scratch database as the last proof left it (its "same schema"
+    /// snapshot), so the next migration's "before" needs no catalog read of its own.
+    carried: Option<Snapshot>,
     /// Tables already filled with generated rows on this scratch database.
     filled: BTreeSet<String>,
     ctx: &'a RunContext,
@@ -471,7 +477,10 @@ impl Prover<'_> {
 
     /// Proves one migration on `engine`, which holds every migration before it.
     fn prove(&mut self, engine: &mut dyn Engine, m: &Migration) -> Result<After, RunError> {
-        let s0 = snapshot(engine, &mut self.report)?;
+        let s0 = match self.carried.take() {
+            Some(s) => s,
+            None => snapshot(engine, &mut self.report)?,
+        };
         let before = if self.opts.with_data {
             self.fill(engine, m, &s0)?
         } else {
@@ -506,6 +515,7 @@ impl Prover<'_> {
                 Instant::now(),
             );
             return Ok(if usable {
+                self.carried = Some(s1);
                 After::Usable
             } else {
                 After::Unusable
@@ -533,6 +543,7 @@ impl Prover<'_> {
             };
             self.report.push(m, "down", verdict, detail, Instant::now());
             return Ok(if usable {
+                self.carried = Some(s1);
                 After::Usable
             } else {
                 After::Unusable
@@ -612,6 +623,7 @@ impl Prover<'_> {
             ),
         );
         Ok(if same && usable {
+            self.carried = Some(s3);
             After::Usable
         } else {
             After::Unusable
@@ -663,7 +675,7 @@ fn new_session(engine: &mut dyn Engine, section: &Section) -> Result<(), DbError
         .iter()
         .any(|s| sluice_sql::footprint::is_session_setting(&s.sql, dialect));
     if settings || engine.session_has_state()? {
-        engine.reconnect()?;
+        engine.new_session()?;
     }
     Ok(())
 }

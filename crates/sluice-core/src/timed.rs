@@ -129,6 +129,9 @@ impl Engine for Timed<'_> {
     fn session_has_state(&mut self) -> Result<bool, DbError> {
         self.time(|e| e.session_has_state())
     }
+    fn new_session(&mut self) -> Result<(), DbError> {
+        self.time(|e| e.new_session())
+    }
     fn session(&self) -> Option<i64> {
         self.inner.session()
     }

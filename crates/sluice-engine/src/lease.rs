@@ -19,11 +19,12 @@ pub(crate) struct Lease {
 
 impl Lease {
     /// Starts the heartbeat over `state` (the lock's connection): `beat` renews the lease
-    /// (an error means the lock is lost), `release` frees the lock at the end.
+    /// (an error means the lock is lost), `release` frees the lock at the end (and may keep
+    /// the connection for the next lock).
     pub(crate) fn start<S: Send + 'static>(
         mut state: S,
         mut beat: impl FnMut(&mut S) -> Result<(), DbError> + Send + 'static,
-        release: impl FnOnce(&mut S) -> Result<(), DbError> + Send + 'static,
+        release: impl FnOnce(S) -> Result<(), DbError> + Send + 'static,
     ) -> Lease {
         let (tx, rx) = mpsc::channel::<()>();
         let lost = Arc::new(Mutex::new(None));
@@ -40,7 +41,7 @@ impl Lease {
                         }
                     }
                     Ok(()) | Err(RecvTimeoutError::Disconnected) => {
-                        return release(&mut state);
+                        return release(state);
                     }
                 }
             }

@@ -428,6 +428,8 @@ pub struct Mysql {
     /// The connection id that holds the migration lock, while this engine holds it: every
     /// history write checks that it still does.
     lock_conn: Option<u32>,
+    /// The lock's own connection after a release, kept for the next lock of this engine.
+    idle_lock_conn: std::sync::Arc<std::sync::Mutex<Option<Conn>>>,
     /// Whether the history table has the columns added after its first release.
     has_started: Option<bool>,
     /// The environment's session settings, made again on every new connection.
@@ -478,6 +480,7 @@ impl Mysql {
             warnings: Vec::new(),
             read_only,
             lock_conn: None,
+            idle_lock_conn: Default::default(),
             has_started: None,
             session: Vec::new(),
         })
@@ -1002,8 +1005,21 @@ impl Engine for Mysql {
         holder: &LockHolder,
         wait: Duration,
     ) -> Result<Box<dyn LockGuard>, LockError> {
-        let mut conn = open_conn(&self.target, &format!("{}/lock", self.app))?;
-        session_setup(&mut conn, false)?;
+        // The connection of this engine's last lock, when it still answers; else a new one.
+        let idle = self
+            .idle_lock_conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .and_then(|mut c| c.query_drop("DO 1").is_ok().then_some(c));
+        let mut conn = match idle {
+            Some(c) => c,
+            None => {
+                let mut c = open_conn(&self.target, &format!("{}/lock", self.app))?;
+                session_setup(&mut c, false)?;
+                c
+            }
+        };
         let name = self.lock_name("");
         let table = self.table("lock");
         let started = Instant::now();
@@ -1038,6 +1054,7 @@ impl Engine for Mysql {
                     "DELETE FROM {table} WHERE id = 1 AND run_id = {run_id}; DO RELEASE_LOCK({})",
                     lit(&name)
                 );
+                let idle = std::sync::Arc::clone(&self.idle_lock_conn);
                 let lease = crate::lease::Lease::start(
                     conn,
                     move |c: &mut Conn| {
@@ -1054,7 +1071,12 @@ impl Engine for Mysql {
                             ))
                         }
                     },
-                    move |c: &mut Conn| c.run(&release_sql).map_err(|e| map_error(&e)),
+                    move |mut c: Conn| {
+                        c.run(&release_sql).map_err(|e| map_error(&e))?;
+                        // Free and healthy: the next lock of this engine takes it.
+                        *idle.lock().unwrap_or_else(|p| p.into_inner()) = Some(c);
+                        Ok(())
+                    },
                 );
                 return Ok(Box::new(MyLock { lease, took_over }));
             }
@@ -1455,6 +1477,20 @@ impl Engine for Mysql {
                     .join(" ")
             )
         }))
+    }
+
+    /// `COM_RESET_CONNECTION`: this session's temporary tables, user variables, settings,
+    /// `GET_LOCK` locks and prepared statements are gone, as on a new connection, without
+    /// opening one; then sluice's own session setup again.
+    fn new_session(&mut self) -> Result<(), DbError> {
+        self.conn.reset().map_err(|e| map_error(&e))?;
+        session_setup(&mut self.conn, self.read_only)?;
+        apply_session(&mut self.conn, &self.session)?;
+        self.pending = None;
+        self.in_tx = false;
+        self.tail.clear();
+        self.warnings.clear();
+        Ok(())
     }
 
     fn reconnect(&mut self) -> Result<(), DbError> {

@@ -312,6 +312,8 @@ pub struct Postgres {
     /// The backend pid of the connection that holds the migration lock, while this engine
     /// holds it: every history write checks that the lock is still held.
     lock_pid: Option<i32>,
+    /// The lock's own connection after a release, kept for the next lock of this engine.
+    idle_lock_conn: std::sync::Arc<std::sync::Mutex<Option<Client>>>,
 }
 
 impl std::fmt::Debug for Postgres {
@@ -360,6 +362,7 @@ impl Postgres {
             backend_pid,
             session: Vec::new(),
             lock_pid: None,
+            idle_lock_conn: Default::default(),
         })
     }
 
@@ -681,9 +684,21 @@ impl Engine for Postgres {
         holder: &LockHolder,
         wait: Duration,
     ) -> Result<Box<dyn LockGuard>, LockError> {
-        let mut config = self.target.config.clone();
-        config.application_name(&format!("{}/lock", self.app));
-        let mut conn = open_client(&self.target, &config)?;
+        // The connection of this engine's last lock, when it is still open; else a new one.
+        let idle = self
+            .idle_lock_conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .filter(|c| !c.is_closed());
+        let mut conn = match idle {
+            Some(c) => c,
+            None => {
+                let mut config = self.target.config.clone();
+                config.application_name(&format!("{}/lock", self.app));
+                open_client(&self.target, &config)?
+            }
+        };
         let key = self.lock_key();
         let table = self.table("lock");
         let started = Instant::now();
@@ -712,6 +727,7 @@ impl Engine for Postgres {
                 self.lock_pid = Some(pid);
                 let run_id = holder.run_id.to_string();
                 let (beat_table, beat_run) = (table.clone(), run_id.clone());
+                let idle = std::sync::Arc::clone(&self.idle_lock_conn);
                 let lease = crate::lease::Lease::start(
                     conn,
                     move |c: &mut Client| {
@@ -733,7 +749,7 @@ impl Engine for Postgres {
                             ))
                         }
                     },
-                    move |c: &mut Client| {
+                    move |mut c: Client| {
                         c.execute(
                             &format!("DELETE FROM {table} WHERE id = 1 AND run_id = $1"),
                             &[&run_id],
@@ -741,6 +757,9 @@ impl Engine for Postgres {
                         .map_err(|e| map_error(&e))?;
                         c.execute("SELECT pg_advisory_unlock($1, $2)", &[&LOCK_CLASS, &key])
                             .map_err(|e| map_error(&e))?;
+                        // Free and healthy: the next lock of this engine takes it (a new
+                        // server session costs more than the whole lock).
+                        *idle.lock().unwrap_or_else(|p| p.into_inner()) = Some(c);
                         Ok(())
                     },
                 );
@@ -1337,6 +1356,22 @@ impl Engine for Postgres {
 
     fn session(&self) -> Option<i64> {
         Some(i64::from(self.backend_pid))
+    }
+
+    /// What a new session would not have: temporary relations, statements prepared with
+    /// SQL `PREPARE`, `LISTEN` channels, advisory locks. (Settings made with `SET` are the
+    /// caller's to see: it knows which statements ran.)
+    fn session_has_state(&mut self) -> Result<bool, DbError> {
+        self.client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = pg_my_temp_schema()) \
+                 OR EXISTS (SELECT 1 FROM pg_prepared_statements WHERE from_sql) \
+                 OR EXISTS (SELECT 1 FROM pg_listening_channels()) \
+                 OR EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory')",
+                &[],
+            )
+            .map(|r| r.get(0))
+            .map_err(|e| map_error(&e))
     }
 
     fn still_running(&mut self, session: i64, run: &RunId) -> Result<Option<String>, DbError> {

@@ -674,7 +674,7 @@ impl Engine for Sqlite {
                     Err(e) => Err(map_error(e)),
                 }
             },
-            move |c: &mut Connection| {
+            move |c: Connection| {
                 c.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
                 c.execute(&release_sql, params![release_run])
                     .map(|_| ())

@@ -570,3 +570,27 @@ fn the_down_of_an_up_that_leaves_session_state_runs_on_a_new_connection() {
     let run = crate::support::sluice(p.path(), &["test"]).code(0);
     assert!(run.stdout.contains("verdict: PASS"), "{}", run.stdout);
 }
+
+// The down and the second up run on a session as a new connection would have it, on every
+// engine: a temporary table of the up (or of the down) is gone, a session setting is back
+// to its default (PostgreSQL: a new connection when the session holds something; MySQL and
+// MariaDB: the session reset in place).
+on_both!(the_down_runs_on_a_fresh_session_on_every_engine, |b| {
+    let p = Project::new("t-fresh-session");
+    p.simple(
+        "M1",
+        &[],
+        &[
+            "CREATE TEMPORARY TABLE scratch_rows AS SELECT 1 AS x",
+            "CREATE TABLE m1 (x INTEGER)",
+        ],
+        &[
+            "CREATE TEMPORARY TABLE scratch_rows AS SELECT 1 AS x",
+            "DROP TABLE m1",
+        ],
+    );
+    p.simple("M2", &[], &["CREATE TABLE m2 (x INTEGER)"], &["DROP TABLE m2"]);
+    let (_, code, stdout, stderr) = test_run(&b, &p, &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("verdict: PASS"), "{stdout}");
+});

@@ -294,6 +294,9 @@ impl<E: Engine> Engine for Faulty<E> {
         self.connected = true;
         self.inner.reconnect()
     }
+    fn new_session(&mut self) -> Result<(), DbError> {
+        self.inner.new_session()
+    }
 }
 
 /// The lock, lost on demand.
