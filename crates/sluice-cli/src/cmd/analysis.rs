@@ -30,10 +30,17 @@ pub fn connect(
     engine: &mut dyn Engine,
     only: Option<&BTreeSet<String>>,
 ) -> Result<(), Failure> {
-    let info = engine.info();
-    // A version given on the command line (`--server-version`) wins.
+    version(o, engine);
+    let dialect = engine.info().dialect;
+    o.sizes = Some(lint::live_sizes(engine, dialect, only)?);
+    Ok(())
+}
+
+/// The server's version, unless one is set (`--server-version` wins).
+fn version(o: &mut Options, engine: &dyn Engine) {
     if o.version.is_none()
-        && let Some(v) = info
+        && let Some(v) = engine
+            .info()
             .server
             .split_whitespace()
             .nth(1)
@@ -41,13 +48,12 @@ pub fn connect(
     {
         o.version = Some(v);
     }
-    o.sizes = Some(lint::live_sizes(engine, info.dialect, only)?);
-    Ok(())
 }
 
 /// Analyses `ms` in plan order, each knowing the tables the earlier ones create.
-/// Connected, twice: first to learn which tables they touch, then with the server's
-/// version and those tables' live sizes.
+/// Connected: with the server's version, first as if none of the tables they touch held a
+/// row, which names those tables; then again with their live sizes, unless none of them
+/// exists yet (a new database), when the first analysis is already that one.
 pub fn analyse_plan(
     ms: &[&Migration],
     o: &mut Options,
@@ -59,13 +65,20 @@ pub fn analyse_plan(
             .map(|(_, r)| r)
             .collect()
     };
-    let first = run(o);
     match engine {
         Some(e) if !ms.is_empty() => {
-            connect(o, e, Some(&lint::touched_tables(&first)))?;
+            version(o, e);
+            o.sizes = Some(Default::default());
+            let first = run(o);
+            let dialect = e.info().dialect;
+            let sizes = lint::live_sizes(e, dialect, Some(&lint::touched_tables(&first)))?;
+            if sizes.is_empty() {
+                return Ok(first);
+            }
+            o.sizes = Some(sizes);
             Ok(run(o))
         }
-        _ => Ok(first),
+        _ => Ok(run(o)),
     }
 }
 

@@ -589,7 +589,12 @@ on_both!(the_down_runs_on_a_fresh_session_on_every_engine, |b| {
             "DROP TABLE m1",
         ],
     );
-    p.simple("M2", &[], &["CREATE TABLE m2 (x INTEGER)"], &["DROP TABLE m2"]);
+    p.simple(
+        "M2",
+        &[],
+        &["CREATE TABLE m2 (x INTEGER)"],
+        &["DROP TABLE m2"],
+    );
     let (_, code, stdout, stderr) = test_run(&b, &p, &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("verdict: PASS"), "{stdout}");
