@@ -304,6 +304,9 @@ pub struct Postgres {
     pending_begin: bool,
     in_tx: bool,
     record_stmt: Option<Statement>,
+    /// The catalog queries of a snapshot, prepared once per connection (a snapshot is
+    /// taken several times per migration by `sluice test`).
+    catalog_stmts: Option<Vec<Statement>>,
     read_only: bool,
     /// The backend pid of this engine's own session.
     backend_pid: i32,
@@ -358,6 +361,7 @@ impl Postgres {
             pending_begin: false,
             in_tx: false,
             record_stmt: None,
+            catalog_stmts: None,
             read_only,
             backend_pid,
             session: Vec::new(),
@@ -925,12 +929,21 @@ impl Engine for Postgres {
     fn snapshot(&mut self, stats: bool) -> Result<(Vec<SchemaObject>, Vec<TableStats>), DbError> {
         self.flush_begin()?;
         let schema = self.schema.clone();
+        if self.catalog_stmts.is_none() {
+            let mut prepared = Vec::with_capacity(CATALOG_QUERIES.len());
+            for (_, sql) in CATALOG_QUERIES {
+                let sql = sql.replace("{NSP}", NSP_OK);
+                prepared.push(self.client.prepare(&sql).map_err(|e| map_error(&e))?);
+            }
+            self.catalog_stmts = Some(prepared);
+        }
+        let stmts = self.catalog_stmts.clone().expect("prepared above");
         let mut out = Vec::new();
-        for (kind, sql) in CATALOG_QUERIES {
-            let sql = sql.replace("{NSP}", NSP_OK);
+        for ((kind, _), stmt) in CATALOG_QUERIES.iter().zip(&stmts) {
+            let kind = *kind;
             for r in self
                 .client
-                .query(&sql, &[&schema])
+                .query(stmt, &[&schema])
                 .map_err(|e| map_error(&e))?
             {
                 let kind = if kind == "routine" {
@@ -1420,6 +1433,7 @@ impl Engine for Postgres {
         self.pending_begin = false;
         self.in_tx = false;
         self.record_stmt = None;
+        self.catalog_stmts = None;
         if let Some(lock) = self.lock_pid {
             // The lock survived: its row names this new session as the one that runs the
             // statements (a run that takes over waits for it).
