@@ -1,9 +1,14 @@
-//! # sluice-sql — where one SQL statement ends and the next begins
+//! # sluice-sql — SQL statements: where they end, what they do
+//!
+//! Three layers, each usable without the next: the splitter ([`split`]: where one
+//! statement ends and the next begins), the parser ([`parse`]: what the safety analysis
+//! needs of one statement) and the analysis ([`lint`]: locks, rewrites, data loss, rules;
+//! [`footprint`]: what a statement leaves in the catalog).
 //!
 //! sluice executes, checksums, analyses and reports SQL *statement by statement*, so it
 //! must know exactly where each statement of a migration section starts and ends, and on
-//! which line of the file it stands. This crate answers that with a hand-written lexer,
-//! independent of any SQL parser: a statement that no parser understands still splits and
+//! which line of the file it stands. The splitter answers that with a hand-written lexer
+//! that needs no parser: a statement that the parser does not understand still splits and
 //! still runs.
 //!
 //! The lexer knows, per [`Dialect`]:
