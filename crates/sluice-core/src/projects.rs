@@ -13,6 +13,7 @@ use sluice_sql::Dialect;
 use crate::engine::{DbError, Engine};
 use crate::file::Migration;
 use crate::layout::Layout;
+use crate::testdata::quote;
 
 /// A change deployed in this database, as far as other projects are concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,13 +66,6 @@ pub fn default_state(project: &str) -> String {
     format!("sluice_{s}")
 }
 
-fn ident(d: Dialect, s: &str) -> String {
-    match d {
-        Dialect::MySql => format!("`{}`", s.replace('`', "``")),
-        _ => format!("\"{}\"", s.replace('"', "\"\"")),
-    }
-}
-
 /// Every sluice state in the database: (name, migrations table, events table).
 fn states(engine: &mut dyn Engine) -> Result<Vec<(String, String, String)>, DbError> {
     let d = engine.info().dialect;
@@ -92,8 +86,8 @@ fn states(engine: &mut dyn Engine) -> Result<Vec<(String, String, String)>, DbEr
             .into_iter()
             .filter_map(|r| r.into_iter().next().flatten())
             .map(|s| {
-                let m = format!("{}.migrations", ident(d, &s));
-                let e = format!("{}.events", ident(d, &s));
+                let m = format!("{}.migrations", quote(d, &s));
+                let e = format!("{}.events", quote(d, &s));
                 (s, m, e)
             })
             .collect(),
@@ -126,8 +120,8 @@ fn prefixed(
         .map(|p| {
             (
                 p.to_string(),
-                ident(d, &format!("{p}_migrations")),
-                ident(d, &format!("{p}_events")),
+                quote(d, &format!("{p}_migrations")),
+                quote(d, &format!("{p}_events")),
             )
         })
         .collect())

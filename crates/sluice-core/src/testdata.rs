@@ -35,7 +35,8 @@ pub struct Column {
     pub enum_type: Option<String>,
 }
 
-fn quote(dialect: Dialect, name: &str) -> String {
+/// `name` as an identifier of `dialect` (backticks on MySQL, double quotes elsewhere).
+pub(crate) fn quote(dialect: Dialect, name: &str) -> String {
     match dialect {
         Dialect::MySql => format!("`{}`", name.replace('`', "``")),
         _ => format!("\"{}\"", name.replace('"', "\"\"")),

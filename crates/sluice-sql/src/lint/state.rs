@@ -37,14 +37,6 @@ impl Before {
         Before::default()
     }
 
-    /// Knows that `tables` were created earlier in the plan (so are empty).
-    pub fn with_new_tables(tables: &[Name]) -> Before {
-        Before {
-            new_tables: tables.iter().map(key).collect(),
-            ..Before::default()
-        }
-    }
-
     /// Takes in what the migration of `report` did, for the migrations after it.
     /// `tables_are_new`: the tables it created are still empty when the later ones run
     /// (a plan applied in one go), or not (files linted as if applied long ago); the
