@@ -113,3 +113,22 @@ impl From<RunError> for Failure {
         Failure::new(exit, e)
     }
 }
+
+impl From<sluice_core::deploy::DeployError> for Failure {
+    fn from(e: sluice_core::deploy::DeployError) -> Self {
+        use sluice_core::deploy::DeployError as D;
+        match e {
+            D::Run(r) => r.into(),
+            D::Db(d) => d.into(),
+            D::BadAllows(lines) => Failure {
+                exit: Exit::Input,
+                error: lines.join("\n").into(),
+                many: true,
+            },
+            e @ (D::Blocked { .. } | D::BeforeHook(_) | D::Backup(_)) => {
+                Failure::new(Exit::Refused, e)
+            }
+            e @ D::AfterHook { .. } => Failure::new(Exit::MigrationFailed, e),
+        }
+    }
+}

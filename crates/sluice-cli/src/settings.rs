@@ -2,7 +2,7 @@
 //! migrations folder and the plan — from the raw flags, once, before any command runs.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use sluice_core::config::{self, LatePolicy};
@@ -321,6 +321,17 @@ impl Settings {
     }
 
     /// Who runs, for a writing command.
+    /// What a deploy here reads and writes besides the database: the other environments,
+    /// backups.
+    pub fn around(&self) -> sluice_engine::around::Around<'_> {
+        sluice_engine::around::Around {
+            config: self.config.as_ref(),
+            project: &self.project,
+            state: &self.state,
+            url: &self.url,
+        }
+    }
+
     pub fn run_context(&self) -> RunContext {
         let host = whoami::host_name();
         RunContext {
@@ -335,17 +346,4 @@ impl Settings {
     }
 }
 
-/// `./x` → `x`, so the paths sluice prints are the ones a user would type.
-pub fn tidy(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        if c != std::path::Component::CurDir {
-            out.push(c);
-        }
-    }
-    if out.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        out
-    }
-}
+pub use sluice_core::deploy::tidy;

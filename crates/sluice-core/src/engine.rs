@@ -329,7 +329,7 @@ impl From<DbError> for LockError {
 
 /// A held migration lock, released on drop (and explicitly, to see the error). While it is
 /// held, its heartbeat renews the lease in the lock row.
-pub trait LockGuard: fmt::Debug {
+pub trait LockGuard: fmt::Debug + Send {
     /// Releases the lock.
     fn release(self: Box<Self>) -> Result<(), DbError>;
     /// The holder this lock was taken over from, when that one was dead.
@@ -404,7 +404,7 @@ impl From<DbError> for WriteError {
 }
 
 /// A database engine: about a dozen primitives and no policy.
-pub trait Engine {
+pub trait Engine: Send {
     /// What it is connected to.
     fn info(&self) -> EngineInfo;
     /// What it can do.

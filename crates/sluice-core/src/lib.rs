@@ -12,6 +12,8 @@
 //! - [`engine`]: the narrow [`Engine`] trait that database engines implement;
 //! - [`run`]: the policy — what `status`, `up`, `down` and `verify` do, which transitions
 //!   they record, and how a failure is left;
+//! - [`deploy`]: what `up` does around the run — analysis, gates, hooks, backup — with
+//!   typed events;
 //! - [`config`], which reads `sluice.toml`.
 //!
 //! What it must never do: talk to a database except through [`Engine`], print, or exit.
@@ -19,6 +21,7 @@
 
 pub mod adopt;
 pub mod config;
+pub mod deploy;
 pub mod engine;
 pub mod expect;
 pub mod file;

@@ -383,3 +383,61 @@ pub fn touched_tables<'a>(reports: impl IntoIterator<Item = &'a Report>) -> BTre
     }
     out
 }
+
+/// Sets the server's version from a connected engine, unless one is set
+/// (`--server-version` and `[lint] server_version` win).
+pub fn version_from(o: &mut Options, engine: &dyn Engine) {
+    if o.version.is_none()
+        && let Some(v) = engine
+            .info()
+            .server
+            .split_whitespace()
+            .nth(1)
+            .and_then(Version::parse)
+    {
+        o.version = Some(v);
+    }
+}
+
+/// Analyses `ms` in plan order, each knowing the tables the earlier ones create.
+/// Connected: with the server's version, first as if none of the tables they touch held a
+/// row, which names those tables; then again with their live sizes, unless none of them
+/// exists yet (a new database), when the first analysis is already that one.
+pub fn analyse_plan(
+    ms: &[&Migration],
+    o: &mut Options,
+    engine: Option<&mut dyn Engine>,
+) -> Result<Vec<Report>, DbError> {
+    let run = |o: &Options| -> Vec<Report> {
+        check_plan(ms.iter().copied(), o, true)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    };
+    match engine {
+        Some(e) if !ms.is_empty() => {
+            version_from(o, e);
+            o.sizes = Some(Default::default());
+            let first = run(o);
+            let dialect = e.info().dialect;
+            let sizes = live_sizes(e, dialect, Some(&touched_tables(&first)))?;
+            if sizes.is_empty() {
+                return Ok(first);
+            }
+            o.sizes = Some(sizes);
+            Ok(run(o))
+        }
+        _ => Ok(run(o)),
+    }
+}
+
+/// The malformed `-- sluice:allow` lines of `ms`, each as `file:line: what is wrong`.
+pub fn bad_allow_lines<'a>(ms: impl Iterator<Item = &'a Migration>) -> Vec<String> {
+    let mut bad = Vec::new();
+    for m in ms {
+        for (line, msg) in bad_allows(m) {
+            bad.push(format!("{}:{line}: {msg}", m.path.display()));
+        }
+    }
+    bad
+}

@@ -1,4 +1,5 @@
-//! Who runs sluice, where: actor, host, git commit, CI run — stamped on every event.
+//! Who runs sluice, where: actor, host, git commit, CI run — for a caller (the CLI, an
+//! application) to put in a `RunContext`; nothing in the runner reads them itself.
 
 use std::path::Path;
 use std::process::Command;

@@ -13,16 +13,7 @@ use std::process::{Command, Stdio};
 use sha2::{Digest, Sha256};
 use sluice_sql::Dialect;
 
-/// A backup written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Backup {
-    /// Where.
-    pub path: PathBuf,
-    /// Bytes.
-    pub size: u64,
-    /// SHA-256 of the file, hex.
-    pub sha256: String,
-}
+pub use sluice_core::deploy::Backup;
 
 /// The file extension of a backup of `dialect`.
 pub fn extension(dialect: Dialect) -> &'static str {

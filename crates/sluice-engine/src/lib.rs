@@ -11,6 +11,7 @@
 //!
 //! The entry point is [`open`], which picks the engine from the URL.
 
+pub mod around;
 pub mod backup;
 mod lease;
 pub mod mysql;

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use sluice_core::gates::Assessed;
-use sluice_core::lint::{self, Options, Report, Version};
+use sluice_core::lint::{self, Options, Report};
 use sluice_core::{Engine, Migration};
 use sluice_sql::Dialect;
 
@@ -30,56 +30,19 @@ pub fn connect(
     engine: &mut dyn Engine,
     only: Option<&BTreeSet<String>>,
 ) -> Result<(), Failure> {
-    version(o, engine);
+    lint::version_from(o, engine);
     let dialect = engine.info().dialect;
     o.sizes = Some(lint::live_sizes(engine, dialect, only)?);
     Ok(())
 }
 
-/// The server's version, unless one is set (`--server-version` wins).
-fn version(o: &mut Options, engine: &dyn Engine) {
-    if o.version.is_none()
-        && let Some(v) = engine
-            .info()
-            .server
-            .split_whitespace()
-            .nth(1)
-            .and_then(Version::parse)
-    {
-        o.version = Some(v);
-    }
-}
-
-/// Analyses `ms` in plan order, each knowing the tables the earlier ones create.
-/// Connected: with the server's version, first as if none of the tables they touch held a
-/// row, which names those tables; then again with their live sizes, unless none of them
-/// exists yet (a new database), when the first analysis is already that one.
+/// Analyses `ms` in plan order (see [`lint::analyse_plan`]).
 pub fn analyse_plan(
     ms: &[&Migration],
     o: &mut Options,
     engine: Option<&mut dyn Engine>,
 ) -> Result<Vec<Report>, Failure> {
-    let run = |o: &Options| -> Vec<Report> {
-        lint::check_plan(ms.iter().copied(), o, true)
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect()
-    };
-    match engine {
-        Some(e) if !ms.is_empty() => {
-            version(o, e);
-            o.sizes = Some(Default::default());
-            let first = run(o);
-            let dialect = e.info().dialect;
-            let sizes = lint::live_sizes(e, dialect, Some(&lint::touched_tables(&first)))?;
-            if sizes.is_empty() {
-                return Ok(first);
-            }
-            o.sizes = Some(sizes);
-            Ok(run(o))
-        }
-        _ => Ok(run(o)),
-    }
+    Ok(lint::analyse_plan(ms, o, engine)?)
 }
 
 /// Analyses the migrations `up` would apply (see [`analyse_plan`]), and refuses malformed
@@ -101,12 +64,7 @@ pub fn assessed(reports: &[Report]) -> Vec<Assessed> {
 
 /// Refuses malformed `-- sluice:allow` lines: each with its file and line.
 pub fn check_allows<'a>(ms: impl Iterator<Item = &'a Migration>) -> Result<(), Failure> {
-    let mut bad = Vec::new();
-    for m in ms {
-        for (line, msg) in lint::bad_allows(m) {
-            bad.push(format!("{}:{line}: {msg}", m.path.display()));
-        }
-    }
+    let bad = lint::bad_allow_lines(ms);
     if bad.is_empty() {
         Ok(())
     } else {

@@ -6,7 +6,6 @@ mod down;
 mod drift;
 mod envs;
 mod gates;
-mod hooks;
 mod init;
 mod lint;
 mod log;
