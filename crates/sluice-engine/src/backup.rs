@@ -64,7 +64,7 @@ fn without_password(url: &str) -> (String, Option<String>) {
                 .split('&')
                 .filter(|kv| match kv.strip_prefix("password=") {
                     Some(v) => {
-                        found = crate::postgres::decode(v).ok();
+                        found = crate::decode(v).ok();
                         false
                     }
                     None => true,
@@ -94,7 +94,7 @@ fn user_password(url: &str) -> (String, Option<String>) {
     match rest[..at].split_once(':') {
         Some((user, pw)) => (
             format!("{scheme}://{user}@{}", &rest[at + 1..]),
-            crate::postgres::decode(pw).ok(),
+            crate::decode(pw).ok(),
         ),
         None => (url.to_string(), None),
     }
@@ -161,7 +161,9 @@ pub fn digest(path: &Path) -> Result<(u64, String), String> {
 /// Writes a backup of the database at `url` to `path` (which must not exist).
 pub fn take(url: &str, base: &Path, path: &Path) -> Result<Backup, String> {
     let dialect = crate::dialect_of(url).ok_or("not a database URL")?;
+    crate::compiled(dialect).map_err(|e| e.to_string())?;
     match dialect {
+        #[cfg(feature = "sqlite")]
         Dialect::Sqlite => {
             let db = crate::sqlite_path(url, base).ok_or("not a SQLite URL")?;
             if !db.exists() {
@@ -194,6 +196,7 @@ pub fn take(url: &str, base: &Path, path: &Path) -> Result<Backup, String> {
                 let _ = std::fs::remove_file(path);
             })?;
         }
+        #[cfg(feature = "mysql")]
         Dialect::MySql => {
             let t = crate::mysql::parse_url(url).map_err(|e| e.message)?;
             let tool = on_path(&["mariadb-dump", "mysqldump"])
@@ -215,6 +218,8 @@ pub fn take(url: &str, base: &Path, path: &Path) -> Result<Backup, String> {
                 let _ = std::fs::remove_file(path);
             })?;
         }
+        #[allow(unreachable_patterns)]
+        _ => unreachable!("compiled() refused the dialects this build has no driver for"),
     }
     let (size, sha256) = digest(path)?;
     Ok(Backup {
@@ -230,6 +235,7 @@ pub fn restore(url: &str, base: &Path, file: &Path) -> Result<(), String> {
     if !file.is_file() {
         return Err(format!("{} is not a file", file.display()));
     }
+    crate::compiled(dialect).map_err(|e| e.to_string())?;
     match dialect {
         Dialect::Sqlite => {
             let db = crate::sqlite_path(url, base).ok_or("not a SQLite URL")?;
@@ -270,6 +276,7 @@ pub fn restore(url: &str, base: &Path, file: &Path) -> Result<(), String> {
             }
             run(cmd, "pg_restore", None)?;
         }
+        #[cfg(feature = "mysql")]
         Dialect::MySql => {
             let t = crate::mysql::parse_url(url).map_err(|e| e.message)?;
             let mut e =
@@ -301,6 +308,8 @@ pub fn restore(url: &str, base: &Path, file: &Path) -> Result<(), String> {
                 ));
             }
         }
+        #[allow(unreachable_patterns)]
+        _ => unreachable!("compiled() refused the dialects this build has no driver for"),
     }
     Ok(())
 }

@@ -11,14 +11,30 @@
 //!
 //! The entry point is [`open`], which picks the engine from the URL.
 
+// A build with only some drivers leaves helpers of the others unused.
+#![cfg_attr(
+    not(all(
+        feature = "sqlite",
+        feature = "postgres",
+        feature = "mysql",
+        feature = "tls"
+    )),
+    allow(unused_variables, dead_code, unused_imports)
+)]
+
 pub mod around;
 pub mod backup;
 mod lease;
+#[cfg(feature = "mysql")]
 pub mod mysql;
+#[cfg(feature = "mysql")]
 mod mysql_schema;
+#[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod scratch;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(all(feature = "tls", feature = "postgres"))]
 pub mod tls;
 
 use std::path::{Path, PathBuf};
@@ -27,7 +43,53 @@ use sluice_core::Engine;
 use sluice_core::engine::DbError;
 use sluice_sql::Dialect;
 
-pub use sqlite::Access;
+/// How to open a database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Read only; a missing database is not created.
+    ReadOnly,
+    /// Read and write an existing database; a missing one is not created.
+    Existing,
+    /// Read and write, creating a missing SQLite file (in WAL mode).
+    Create,
+}
+
+/// Whether this build has the driver for `dialect` (cargo features `sqlite`, `postgres`,
+/// `mysql`); the error names the feature to enable.
+pub fn compiled(dialect: Dialect) -> Result<(), OpenError> {
+    let (on, feature) = match dialect {
+        Dialect::Sqlite => (cfg!(feature = "sqlite"), "sqlite"),
+        Dialect::Postgres => (cfg!(feature = "postgres"), "postgres"),
+        Dialect::MySql => (cfg!(feature = "mysql"), "mysql"),
+    };
+    if on {
+        Ok(())
+    } else {
+        Err(OpenError::NotCompiled { feature })
+    }
+}
+
+/// Percent-decoding of URL parts.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+pub(crate) fn decode(s: &str) -> Result<String, String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3).ok_or("a % escape is cut short")?;
+            out.push(
+                u8::from_str_radix(hex, 16)
+                    .map_err(|_| format!("`%{hex}` is not a percent escape"))?,
+            );
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| "a percent escape is not UTF-8".to_string())
+}
 
 /// Why no engine could be opened.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +102,14 @@ pub enum OpenError {
     UnknownScheme {
         /// The URL, masked.
         url: String,
+    },
+    /// This build has no driver for the URL's database.
+    #[error(
+        "this build of sluice has no driver for this database: enable the `{feature}` feature of sluice-migrate"
+    )]
+    NotCompiled {
+        /// The cargo feature that brings the driver.
+        feature: &'static str,
     },
     /// The URL is malformed or has a parameter sluice does not know.
     #[error(transparent)]
@@ -102,7 +172,11 @@ pub fn open(
     opts: &OpenOptions,
 ) -> Result<Option<Box<dyn Engine>>, OpenError> {
     let masked = sluice_core::config::mask_url(url);
+    if let Some(d) = dialect_of(url) {
+        compiled(d)?;
+    }
     match dialect_of(url) {
+        #[cfg(feature = "sqlite")]
         Some(Dialect::Sqlite) => {
             if let Some((_, q)) = url.split_once('?') {
                 return Err(OpenError::BadUrl(DbError::msg(format!(
@@ -119,6 +193,7 @@ pub fn open(
             e.set_session(&opts.session).map_err(OpenError::Session)?;
             Ok(Some(Box::new(e)))
         }
+        #[cfg(feature = "postgres")]
         Some(Dialect::Postgres) => {
             let target = postgres::parse_url(url).map_err(OpenError::BadUrl)?;
             let read_only = opts.access == Access::ReadOnly;
@@ -129,6 +204,7 @@ pub fn open(
                 .map_err(OpenError::Session)?;
             Ok(Some(Box::new(engine)))
         }
+        #[cfg(feature = "mysql")]
         Some(Dialect::MySql) => {
             let target = mysql::parse_url(url).map_err(OpenError::BadUrl)?;
             let read_only = opts.access == Access::ReadOnly;
@@ -140,5 +216,7 @@ pub fn open(
             Ok(Some(Box::new(engine)))
         }
         None => Err(OpenError::UnknownScheme { url: masked }),
+        #[allow(unreachable_patterns)]
+        Some(_) => unreachable!("compiled() refused the dialects this build has no driver for"),
     }
 }

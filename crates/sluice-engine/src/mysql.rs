@@ -177,9 +177,7 @@ pub fn parse_url(url: &str) -> Result<Target, DbError> {
     Ok(target)
 }
 
-fn decode(s: &str) -> Result<String, String> {
-    crate::postgres::decode(s)
-}
+use crate::decode;
 
 /// Opens a connection; `program` is shown to DBAs as the `program_name` attribute.
 fn open_conn(target: &Target, program: &str) -> Result<Conn, DbError> {
@@ -209,8 +207,20 @@ fn open_conn(target: &Target, program: &str) -> Result<Conn, DbError> {
             .with_danger_accept_invalid_certs(!verify_chain)
             .with_danger_skip_domain_validation(!verify_name)
     };
+    if !cfg!(feature = "tls")
+        && matches!(
+            target.ssl,
+            SslMode::Required | SslMode::VerifyCa | SslMode::VerifyIdentity
+        )
+    {
+        return Err(DbError::msg(format!(
+            "{}: ssl-mode needs TLS, and this build of sluice has none: enable the `tls` feature of sluice-migrate, or write ssl-mode=DISABLED",
+            target.display
+        )));
+    }
     let tls = match target.ssl {
         SslMode::Disabled => None,
+        SslMode::Preferred if !cfg!(feature = "tls") => None,
         SslMode::Preferred | SslMode::Required => Some(ssl(false, false)),
         SslMode::VerifyCa => Some(ssl(true, false)),
         SslMode::VerifyIdentity => Some(ssl(true, true)),

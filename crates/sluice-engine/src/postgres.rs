@@ -39,7 +39,7 @@ const TS: &str = r#"'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'"#;
 pub struct Target {
     config: Config,
     /// TLS: `None` for `sslmode=disable`, else what to check of the certificate.
-    tls: Option<crate::tls::Verify>,
+    tls: Option<Verify>,
     /// `sslrootcert`: trusted roots for `verify-ca` / `verify-full`.
     root_cert: Option<std::path::PathBuf>,
     /// The URL with the password masked.
@@ -175,7 +175,6 @@ pub fn parse_url(url: &str) -> Result<Target, DbError> {
     } else {
         config.connect_timeout(Duration::from_secs(10));
     }
-    use crate::tls::Verify;
     let (mode, tls) = match sslmode.as_str() {
         "disable" => (SslMode::Disable, None),
         "allow" | "prefer" => (SslMode::Prefer, Some(Verify::Nothing)),
@@ -188,6 +187,26 @@ pub fn parse_url(url: &str) -> Result<Target, DbError> {
             )));
         }
     };
+    if !cfg!(feature = "tls") {
+        match mode {
+            SslMode::Require => {
+                return Err(bad(&format!(
+                    "sslmode={sslmode} needs TLS, and this build of sluice has none: enable the `tls` feature of sluice-migrate, or write sslmode=disable"
+                )));
+            }
+            _ => return finish(config, display, None, root_cert, SslMode::Disable),
+        }
+    }
+    finish(config, display, tls, root_cert, mode)
+}
+
+fn finish(
+    mut config: Config,
+    display: String,
+    tls: Option<Verify>,
+    root_cert: Option<std::path::PathBuf>,
+    mode: SslMode,
+) -> Result<Target, DbError> {
     config.ssl_mode(mode);
     Ok(Target {
         config,
@@ -201,7 +220,10 @@ pub fn parse_url(url: &str) -> Result<Target, DbError> {
 fn open_client(target: &Target, config: &Config) -> Result<Client, DbError> {
     let connected = match target.tls {
         None => config.connect(NoTls),
+        #[cfg(feature = "tls")]
         Some(verify) => config.connect(crate::tls::connector(verify, target.root_cert.as_deref())?),
+        #[cfg(not(feature = "tls"))]
+        Some(_) => unreachable!("parse_url gives no TLS target without the tls feature"),
     };
     connected.map_err(|e| {
         let mut d = map_error(&e);
@@ -221,26 +243,18 @@ fn apply_session(client: &mut Client, session: &[String]) -> Result<(), DbError>
     Ok(())
 }
 
-/// Percent-decoding of URL parts.
-pub(crate) fn decode(s: &str) -> Result<String, String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3).ok_or("a % escape is cut short")?;
-            out.push(
-                u8::from_str_radix(hex, 16)
-                    .map_err(|_| format!("`%{hex}` is not a percent escape"))?,
-            );
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| "a percent escape is not UTF-8".to_string())
+/// How much of the server's certificate to check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verify {
+    /// Encrypt only (`prefer`, `require`).
+    Nothing,
+    /// The chain up to a trusted root (`verify-ca`).
+    Chain,
+    /// The chain and the host name (`verify-full`).
+    Full,
 }
+
+pub(crate) use crate::decode;
 
 /// Quotes an identifier for PostgreSQL.
 pub fn quote_ident(s: &str) -> String {

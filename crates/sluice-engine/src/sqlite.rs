@@ -108,16 +108,7 @@ pub struct Sqlite {
     state: String,
 }
 
-/// How to open the file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// Read only; a missing file is not created.
-    ReadOnly,
-    /// Read and write an existing file; a missing file is not created.
-    Existing,
-    /// Read and write, creating the file (in WAL mode) if it is missing.
-    Create,
-}
+pub use crate::Access;
 
 impl Sqlite {
     /// Makes the session settings (`PRAGMA …`) of the environment on this connection.

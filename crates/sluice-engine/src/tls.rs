@@ -16,16 +16,7 @@ use rustls::{
 use sluice_core::engine::DbError;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-/// How much of the server's certificate to check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verify {
-    /// Encrypt only (`prefer`, `require`).
-    Nothing,
-    /// The chain up to a trusted root (`verify-ca`).
-    Chain,
-    /// The chain and the host name (`verify-full`).
-    Full,
-}
+pub use crate::postgres::Verify;
 
 /// A TLS connector for the given checks; `root_cert` is a PEM file of trusted roots.
 pub fn connector(verify: Verify, root_cert: Option<&Path>) -> Result<MakeRustlsConnect, DbError> {
