@@ -156,37 +156,8 @@ impl Settings {
             Some(c) => c.layout(&toml_path)?,
             None => sluice_core::layout::Layout::Sluice,
         };
-        let late = env_cfg
-            .as_ref()
-            .and_then(|e| e.late)
-            .unwrap_or(if env == "dev" {
-                LatePolicy::Allow
-            } else {
-                LatePolicy::Refuse
-            });
-        let duration = |v: &Option<String>| {
-            v.as_deref()
-                .map(sluice_core::time::parse_duration)
-                .transpose()
-        };
-        let env_or = |f: fn(&config::EnvConfig) -> &Option<String>| {
-            env_cfg.as_ref().map(f).cloned().flatten()
-        };
-        // Checked when the file was loaded; these cannot fail here.
-        let lock_timeout =
-            duration(&env_or(|e| &e.lock_timeout)).map_err(|e| Failure::new(Exit::Input, e))?;
-        let lock_timeout = lock_timeout
-            .or(matches!(dialect, Dialect::Postgres | Dialect::MySql)
-                .then_some(Duration::from_secs(5)));
-        let statement_timeout = duration(&env_or(|e| &e.statement_timeout))
+        let run = config::RunSettings::of(&env, env_cfg.as_ref(), dialect)
             .map_err(|e| Failure::new(Exit::Input, e))?;
-        let retry_cap = duration(&env_or(|e| &e.retry_cap))
-            .map_err(|e| Failure::new(Exit::Input, e))?
-            .unwrap_or(Duration::from_secs(30));
-        let retries = env_cfg.as_ref().and_then(|e| e.retries).unwrap_or(3);
-        let reconnect = duration(&env_or(|e| &e.reconnect))
-            .map_err(|e| Failure::new(Exit::Input, e))?
-            .unwrap_or(Duration::from_secs(30));
         // A Sqitch project's state is its own (`sluice_<project>`), so that several
         // projects can share a database as they do under Sqitch.
         let state = cfg
@@ -232,17 +203,14 @@ impl Settings {
             dialect,
             env,
             url,
-            late,
+            late: run.late,
             state,
-            lock_timeout,
-            statement_timeout,
-            retries,
-            retry_cap,
-            reconnect,
-            session: env_cfg
-                .as_ref()
-                .map(|e| e.session.clone())
-                .unwrap_or_default(),
+            lock_timeout: run.lock_timeout,
+            statement_timeout: run.statement_timeout,
+            retries: run.retries,
+            retry_cap: run.retry_cap,
+            reconnect: run.reconnect,
+            session: run.session,
             format: g.format,
             style,
             connect: g.env.is_some() || g.url.is_some(),

@@ -258,7 +258,7 @@ pub const MAX_RETRIES: u32 = 100;
 /// The largest row count a `[lint]` threshold may name.
 pub const MAX_ROWS: u64 = 1_000_000_000_000;
 
-/// Reads `sluice.toml` at `path`.
+/// Reads `sluice.toml` at `path` (and the `.env` beside it).
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.into(),
@@ -268,6 +268,23 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         path: path.into(),
         message: e.to_string(),
     })?;
+    read_dotenv(&mut cfg, path)?;
+    check(&cfg, path)?;
+    Ok(cfg)
+}
+
+/// Reads the text of a `sluice.toml` (an embedded one: no `.env` is read); errors name
+/// `path`.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+        path: path.into(),
+        message: e.to_string(),
+    })?;
+    check(&cfg, path)?;
+    Ok(cfg)
+}
+
+fn read_dotenv(cfg: &mut Config, path: &Path) -> Result<(), ConfigError> {
     let dotenv_path = path.with_file_name(".env");
     if dotenv_path.is_file() {
         let text = std::fs::read_to_string(&dotenv_path).map_err(|source| ConfigError::Read {
@@ -279,7 +296,12 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             message: format!("line {line}: {why}"),
         })?;
     }
-    check_environments(&cfg, path)?;
+    Ok(())
+}
+
+/// Everything `sluice.toml` must satisfy beyond its shape.
+fn check(cfg: &Config, path: &Path) -> Result<(), ConfigError> {
+    check_environments(cfg, path)?;
     let layout = cfg.layout(path)?;
     if !cfg.project.locations.is_empty() && layout != crate::layout::Layout::Flyway {
         return Err(ConfigError::Value {
@@ -290,23 +312,15 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         });
     }
     cfg.dialect(path)?;
-    if let Some(state) = &cfg.project.state {
-        let ok = state
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
-            && state
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            && state.len() <= 48;
-        if !ok {
-            return Err(ConfigError::Value {
-                path: path.into(),
-                message: format!(
-                    "[project] state = \"{state}\" is not a name sluice can use: lower-case letters, digits and `_`, at most 48"
-                ),
-            });
-        }
+    if let Some(state) = &cfg.project.state
+        && !state_name_ok(state)
+    {
+        return Err(ConfigError::Value {
+            path: path.into(),
+            message: format!(
+                "[project] state = \"{state}\" is not a name sluice can use: lower-case letters, digits and `_`, at most 48"
+            ),
+        });
     }
     for (name, env) in &cfg.environments {
         for (key, value, max) in [
@@ -368,7 +382,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             });
         }
     }
-    Ok(cfg)
+    Ok(())
 }
 
 impl Config {
@@ -664,4 +678,81 @@ mod tests {
                 .contains("dev, prod")
         );
     }
+}
+
+/// What an environment sets for a run, with sluice's defaults where it is silent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunSettings {
+    /// What to do with late migrations (allow in `dev`, refuse elsewhere).
+    pub late: LatePolicy,
+    /// Lock timeout of migration statements (5s on PostgreSQL and MySQL by default).
+    pub lock_timeout: Option<std::time::Duration>,
+    /// Statement timeout of migration statements (none by default).
+    pub statement_timeout: Option<std::time::Duration>,
+    /// Attempts after a lock timeout (3).
+    pub retries: u32,
+    /// The longest wait between attempts (30s).
+    pub retry_cap: std::time::Duration,
+    /// How long to try to reconnect when the connection drops mid-run (30s).
+    pub reconnect: std::time::Duration,
+    /// Session settings made on every connection.
+    pub session: Vec<String>,
+}
+
+impl RunSettings {
+    /// The settings of environment `env` (`env_cfg`, when `sluice.toml` defines it) for a
+    /// database of `dialect`; an error names the malformed duration.
+    pub fn of(env: &str, env_cfg: Option<&EnvConfig>, dialect: Dialect) -> Result<Self, String> {
+        use std::time::Duration;
+        let duration = |v: Option<&String>| v.map(|v| crate::time::parse_duration(v)).transpose();
+        let late = env_cfg.and_then(|e| e.late).unwrap_or(if env == "dev" {
+            LatePolicy::Allow
+        } else {
+            LatePolicy::Refuse
+        });
+        let lock_timeout = duration(env_cfg.and_then(|e| e.lock_timeout.as_ref()))?.or(matches!(
+            dialect,
+            Dialect::Postgres | Dialect::MySql
+        )
+        .then_some(Duration::from_secs(5)));
+        Ok(RunSettings {
+            late,
+            lock_timeout,
+            statement_timeout: duration(env_cfg.and_then(|e| e.statement_timeout.as_ref()))?,
+            retries: env_cfg.and_then(|e| e.retries).unwrap_or(3),
+            retry_cap: duration(env_cfg.and_then(|e| e.retry_cap.as_ref()))?
+                .unwrap_or(Duration::from_secs(30)),
+            reconnect: duration(env_cfg.and_then(|e| e.reconnect.as_ref()))?
+                .unwrap_or(Duration::from_secs(30)),
+            session: env_cfg.map(|e| e.session.clone()).unwrap_or_default(),
+        })
+    }
+
+    /// The options of an `up` with these settings (the rest as [`UpOptions::default`]).
+    ///
+    /// [`UpOptions::default`]: crate::run::UpOptions
+    pub fn up_options(&self) -> crate::run::UpOptions {
+        crate::run::UpOptions {
+            late: Some(self.late),
+            lock_timeout: self.lock_timeout,
+            statement_timeout: self.statement_timeout,
+            retries: self.retries,
+            retry_cap: self.retry_cap,
+            reconnect: self.reconnect,
+            ..Default::default()
+        }
+    }
+}
+
+/// Whether `state` can name sluice's state (a PostgreSQL schema, a table-name prefix):
+/// lower-case letters, digits and `_`, not starting with a digit, at most 48 bytes.
+pub fn state_name_ok(state: &str) -> bool {
+    state
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && state
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && state.len() <= 48
 }

@@ -3,7 +3,7 @@
 use crate::engine::{DbError, QueryOutcome, Value};
 
 /// What a verification statement must give.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Expect {
     /// Runs without error (the default).
     Ok,
@@ -24,7 +24,7 @@ pub enum Expect {
 }
 
 /// The literal of `-- expect: value …`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Literal {
     /// `NULL`.
     Null,

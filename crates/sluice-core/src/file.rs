@@ -41,7 +41,7 @@ pub enum Risk {
 }
 
 /// The header of a migration file. Absent keys take their documented defaults.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     /// `author`.
     pub author: Option<String>,
@@ -70,7 +70,7 @@ pub struct Meta {
 }
 
 /// One statement of a section, with its line in the file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stmt {
     /// The statement text, without its delimiter.
     pub sql: String,
@@ -79,7 +79,7 @@ pub struct Stmt {
 }
 
 /// A section (`up` or `down`): its statements and the line of its marker.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// Line of the `-- sluice:…` marker.
     pub marker_line: usize,
@@ -91,7 +91,7 @@ pub struct Section {
 }
 
 /// One verification check: a statement and what it must give.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Check {
     /// What the statement must give (`-- expect:`; `ok` by default).
     pub expect: Expect,
@@ -102,7 +102,7 @@ pub struct Check {
 }
 
 /// A migration as read from its file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Migration {
     /// The id (file stem).
     pub id: MigrationId,

@@ -6,7 +6,7 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 
 /// A migration's id: the file stem, `[A-Za-z0-9][A-Za-z0-9_.-]*`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct MigrationId(String);
 
@@ -130,7 +130,7 @@ fn trim_zeros(d: &[u8]) -> &[u8] {
 }
 
 /// A versioned checksum, written `v1:<64 hex>`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Checksum(String);
 

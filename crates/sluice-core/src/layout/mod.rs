@@ -34,7 +34,7 @@ use crate::id::{Checksum, MigrationId};
 use crate::load::{LoadError, Loaded};
 
 /// A folder layout sluice reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Layout {
     /// sluice's own format (docs/file-format.md).
@@ -115,7 +115,7 @@ impl fmt::Display for Layout {
 }
 
 /// Where a migration read from another tool's layout came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     /// The layout.
     pub layout: Layout,
