@@ -185,10 +185,8 @@ fn expand(input: TokenStream) -> Result<String, String> {
         (None, Some(c)) if c.project.layout.is_some() => {
             c.layout(&toml_path).map_err(|e| e.to_string())?
         }
-        (None, _) => sluice_core::layout::detect(&folder)
-            .into_iter()
-            .find(|d| d.dir.as_os_str().is_empty() || d.dir == Path::new("."))
-            .map_or(Layout::Sluice, |d| d.layout),
+        (None, _) if folder.join("sqitch.plan").is_file() => Layout::Sqitch,
+        (None, _) => sluice_core::layout::classify_folder(&root, &folder).unwrap_or(Layout::Sluice),
     };
     // The dialect decides how statements split: pinned, or every dialect checked.
     let dialects: Vec<Dialect> = match (&args.dialect, &config) {

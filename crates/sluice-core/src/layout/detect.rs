@@ -310,6 +310,12 @@ fn yaml_locations(text: &str) -> Option<Vec<String>> {
     None
 }
 
+/// The layout of the migrations folder `dir` of the project at `root`, by what is in it
+/// (`None`: nothing another tool would write; sluice's own layout, or not migrations).
+pub fn classify_folder(root: &Path, dir: &Path) -> Option<Layout> {
+    classify(root, dir).map(|d| d.layout)
+}
+
 fn classify(root: &Path, dir: &Path) -> Option<Detected> {
     let list = names(dir);
     let found = |layout: Layout, why: String| {

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use sluice_sql::Dialect;
 
-pub use detect::{Detected, detect};
+pub use detect::{Detected, classify_folder, detect};
 pub use flyway::{Version as FlywayVersion, flyway_checksum};
 pub use sqitch::sqitch_project;
 
