@@ -98,19 +98,23 @@ impl From<std::io::Error> for Failure {
     }
 }
 
+impl Exit {
+    /// The exit code of a kind of stop.
+    pub fn of(class: sluice_core::run::Class) -> Exit {
+        use sluice_core::run::Class;
+        match class {
+            Class::Input => Exit::Input,
+            Class::MigrationFailed => Exit::MigrationFailed,
+            Class::Refused => Exit::Refused,
+            Class::Locked => Exit::Locked,
+            Class::Database => Exit::Database,
+        }
+    }
+}
+
 impl From<RunError> for Failure {
     fn from(e: RunError) -> Self {
-        let exit = match &e {
-            RunError::Db(_) | RunError::ConnectionLost { .. } => Exit::Database,
-            RunError::LockTimeout { .. }
-            | RunError::LockLost { .. }
-            | RunError::StillRunning { .. } => Exit::Locked,
-            RunError::InDoubt { .. } | RunError::HistoryChanged { .. } => Exit::Refused,
-            RunError::UnknownId(_) => Exit::Input,
-            RunError::MigrationFailed(_) => Exit::MigrationFailed,
-            _ => Exit::Refused,
-        };
-        Failure::new(exit, e)
+        Failure::new(Exit::of(e.class()), e)
     }
 }
 
@@ -119,16 +123,12 @@ impl From<sluice_core::deploy::DeployError> for Failure {
         use sluice_core::deploy::DeployError as D;
         match e {
             D::Run(r) => r.into(),
-            D::Db(d) => d.into(),
             D::BadAllows(lines) => Failure {
                 exit: Exit::Input,
                 error: lines.join("\n").into(),
                 many: true,
             },
-            e @ (D::Blocked { .. } | D::BeforeHook(_) | D::Backup(_)) => {
-                Failure::new(Exit::Refused, e)
-            }
-            e @ D::AfterHook { .. } => Failure::new(Exit::MigrationFailed, e),
+            e => Failure::new(Exit::of(e.class()), e),
         }
     }
 }

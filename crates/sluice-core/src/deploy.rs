@@ -17,7 +17,7 @@ use crate::file::{Migration, Risk};
 use crate::gates::{self, Assessed, Gate, Upstream};
 use crate::lint::{self, Options};
 use crate::plan::Plan;
-use crate::run::{self, Overview, Progress, RunContext, RunError, UpOptions, UpSummary};
+use crate::run::{self, Class, Overview, Progress, RunContext, RunError, UpOptions, UpSummary};
 
 /// A backup written before a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,20 +38,6 @@ pub trait Surroundings {
     /// Writes a backup of the target database into `dir`, in a file whose name starts with
     /// `stem` (the implementation adds the extension), or says why it could not.
     fn backup(&mut self, dir: &Path, stem: &str) -> Result<Backup, String>;
-}
-
-/// Surroundings of a deploy that has no other environment and takes no backups: a
-/// promotion gate or `backup = true` then blocks the run, with the reason.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Isolated;
-
-impl Surroundings for Isolated {
-    fn upstream(&mut self, name: &str) -> Result<Upstream, String> {
-        Err(format!("environment {name} cannot be read from here"))
-    }
-    fn backup(&mut self, _dir: &Path, _stem: &str) -> Result<Backup, String> {
-        Err("no backup can be taken from here".into())
-    }
 }
 
 /// What to deploy, where, and under which environment's rules.
@@ -144,6 +130,21 @@ pub enum DeployError {
     /// The run stopped.
     #[error(transparent)]
     Run(#[from] RunError),
+}
+
+impl DeployError {
+    /// What kind of stop it is.
+    pub fn class(&self) -> Class {
+        match self {
+            DeployError::BadAllows(_) => Class::Input,
+            DeployError::Db(_) => Class::Database,
+            DeployError::Blocked { .. } | DeployError::BeforeHook(_) | DeployError::Backup(_) => {
+                Class::Refused
+            }
+            DeployError::AfterHook { .. } => Class::MigrationFailed,
+            DeployError::Run(r) => r.class(),
+        }
+    }
 }
 
 fn blocked_message(env: &str, gates: &[Gate]) -> String {

@@ -72,7 +72,7 @@ pub struct Around<'a> {
     pub project: &'a Path,
     /// The name of sluice's state.
     pub state: &'a str,
-    /// The target database.
+    /// The target database (empty when the caller gave an engine, not a URL: no backup).
     pub url: &'a str,
 }
 
@@ -88,6 +88,11 @@ impl Surroundings for Around<'_> {
     }
 
     fn backup(&mut self, dir: &Path, stem: &str) -> Result<Backup, String> {
+        if self.url.is_empty() {
+            return Err(
+                "a backup is taken from the database's URL, and this run was given an engine: pass the URL".into(),
+            );
+        }
         let dialect = crate::dialect_of(self.url).ok_or("not a database URL")?;
         let path = dir.join(format!("{stem}.{}", crate::backup::extension(dialect)));
         crate::backup::take(self.url, self.project, &path)

@@ -197,27 +197,28 @@ fn expand(input: TokenStream) -> Result<String, String> {
         _ => vec![Dialect::Sqlite, Dialect::Postgres, Dialect::MySql],
     };
     let mut sets = Vec::new();
+    let mut failed: Vec<(Dialect, String)> = Vec::new();
     for d in &dialects {
-        let loaded = sluice_core::layout::load(layout, std::slice::from_ref(&folder), *d)
-            .map_err(|e| shown(&e.to_string(), &root, *d, dialects.len()))?;
-        let mut errors: Vec<String> = loaded
-            .migrations
-            .iter()
-            .filter_map(Migration::missing_down)
-            .map(|e| e.to_string())
-            .collect();
-        if !errors.is_empty() {
-            errors.sort();
-            return Err(shown(&errors.join("\n"), &root, *d, dialects.len()));
+        match read_set(layout, &folder, &root, *d) {
+            Ok(json) => sets.push((d.name(), json)),
+            Err(e) => failed.push((*d, e)),
         }
-        let mut migrations = loaded.migrations;
-        for m in &mut migrations {
-            relative(m, &root);
-        }
-        let plan = sluice_core::Plan::new(migrations)
-            .map_err(|e| shown(&e.to_string(), &root, *d, dialects.len()))?;
-        let json = serde_json::to_string(plan.migrations()).map_err(|e| e.to_string())?;
-        sets.push((d.name(), json));
+    }
+    if let Some((d, first)) = failed.first() {
+        let root_prefix = format!("{}/", root.display());
+        let msg = first.replace(&root_prefix, "");
+        // An error of the file itself reads the same in every dialect; one of how its
+        // statements split says which dialect read it so.
+        return Err(
+            if failed.len() == dialects.len() && failed.iter().all(|(_, e)| e == first) {
+                msg
+            } else {
+                format!(
+                    "{msg}\n(read as {}: embed_migrations! checks every dialect unless one is pinned with dialect = \"…\" or [project] dialect in sluice.toml)",
+                    d.name()
+                )
+            },
+        );
     }
     let state = config
         .as_ref()
@@ -261,17 +262,29 @@ fn expand(input: TokenStream) -> Result<String, String> {
     Ok(code)
 }
 
-/// An error as the compiler shows it: paths relative to the crate, and which dialect's
-/// reading failed when several are checked.
-fn shown(msg: &str, root: &Path, d: Dialect, n: usize) -> String {
-    let root = format!("{}/", root.display());
-    let msg = msg.replace(&root, "");
-    if n > 1 {
-        format!(
-            "{msg}\n(read as {}: embed_migrations! checks every dialect unless one is pinned with dialect = \"…\" or [project] dialect in sluice.toml)",
-            d.name()
-        )
-    } else {
-        msg
+/// Reads the folder as `dialect` into the JSON of its plan's migrations, or the error.
+fn read_set(
+    layout: Layout,
+    folder: &Path,
+    root: &Path,
+    dialect: Dialect,
+) -> Result<String, String> {
+    let loaded = sluice_core::layout::load(layout, &[folder.to_path_buf()], dialect)
+        .map_err(|e| e.to_string())?;
+    let mut errors: Vec<String> = loaded
+        .migrations
+        .iter()
+        .filter_map(Migration::missing_down)
+        .map(|e| e.to_string())
+        .collect();
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors.join("\n"));
     }
+    let mut migrations = loaded.migrations;
+    for m in &mut migrations {
+        relative(m, root);
+    }
+    let plan = sluice_core::Plan::new(migrations).map_err(|e| e.to_string())?;
+    serde_json::to_string(plan.migrations()).map_err(|e| e.to_string())
 }

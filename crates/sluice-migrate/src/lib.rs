@@ -193,6 +193,7 @@ pub enum ErrorKind {
 #[derive(Debug)]
 pub struct Error {
     kind: ErrorKind,
+    run_id: Option<String>,
     source: Box<dyn std::error::Error + Send + Sync>,
 }
 
@@ -200,6 +201,7 @@ impl Error {
     fn new(kind: ErrorKind, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
         Error {
             kind,
+            run_id: None,
             source: e.into(),
         }
     }
@@ -214,10 +216,25 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
+
+    /// The run that failed, when one had started (its events are in the audit log:
+    /// `sluice log --run <id>`).
+    ///
+    /// ```
+    /// # static MIGRATIONS: sluice_migrate::Embedded = sluice_migrate::embed_migrations!("migrations");
+    /// # let err = sluice_migrate::Migrator::new(&MIGRATIONS).up("oracle://db").unwrap_err();
+    /// assert_eq!(err.run_id(), None); // no run started: the URL was refused
+    /// ```
+    pub fn run_id(&self) -> Option<&str> {
+        self.run_id.as_deref()
+    }
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(run) = &self.run_id {
+            write!(f, "{run}: ")?;
+        }
         self.source.fmt(f)
     }
 }
@@ -228,18 +245,21 @@ impl std::error::Error for Error {
     }
 }
 
+impl ErrorKind {
+    fn of(class: run::Class) -> ErrorKind {
+        match class {
+            run::Class::Input => ErrorKind::Input,
+            run::Class::MigrationFailed => ErrorKind::MigrationFailed,
+            run::Class::Refused => ErrorKind::Refused,
+            run::Class::Locked => ErrorKind::Locked,
+            run::Class::Database => ErrorKind::Database,
+        }
+    }
+}
+
 impl From<RunError> for Error {
     fn from(e: RunError) -> Self {
-        let kind = match &e {
-            RunError::Db(_) | RunError::ConnectionLost { .. } => ErrorKind::Database,
-            RunError::LockTimeout { .. }
-            | RunError::LockLost { .. }
-            | RunError::StillRunning { .. } => ErrorKind::Locked,
-            RunError::UnknownId(_) => ErrorKind::Input,
-            RunError::MigrationFailed(_) => ErrorKind::MigrationFailed,
-            _ => ErrorKind::Refused,
-        };
-        Error::new(kind, e)
+        Error::new(ErrorKind::of(e.class()), e)
     }
 }
 
@@ -247,12 +267,7 @@ impl From<DeployError> for Error {
     fn from(e: DeployError) -> Self {
         match e {
             DeployError::Run(r) => r.into(),
-            DeployError::Db(d) => d.into(),
-            e @ DeployError::BadAllows(_) => Error::new(ErrorKind::Input, e),
-            e @ (DeployError::Blocked { .. }
-            | DeployError::BeforeHook(_)
-            | DeployError::Backup(_)) => Error::new(ErrorKind::Refused, e),
-            e @ DeployError::AfterHook { .. } => Error::new(ErrorKind::MigrationFailed, e),
+            e => Error::new(ErrorKind::of(e.class()), e),
         }
     }
 }
@@ -870,15 +885,11 @@ impl Migrator {
         analysis.runner_statement_timeout =
             settings.statement_timeout.is_some_and(|d| !d.is_zero());
         let state = self.check_state()?;
-        let mut around: Box<dyn deploy::Surroundings> = if url.is_empty() {
-            Box::new(deploy::Isolated)
-        } else {
-            Box::new(sluice_engine::around::Around {
-                config: config.as_ref(),
-                project: &self.project,
-                state: &state,
-                url,
-            })
+        let mut around = sluice_engine::around::Around {
+            config: config.as_ref(),
+            project: &self.project,
+            state: &state,
+            url,
         };
         let d = Deploy {
             plan: &plan,
@@ -890,16 +901,15 @@ impl Migrator {
             project: &self.project,
         };
         let listener = self.listener.clone();
-        let summary = deploy::up(engine, &ctx, d, around.as_mut(), &mut |e| {
+        let summary = deploy::up(engine, &ctx, d, &mut around, &mut |e| {
             if let (Some(l), Some(e)) = (&listener, Event::of(&e)) {
                 let mut f = l.lock().unwrap_or_else(|p| p.into_inner());
                 f(&e);
             }
         })
-        .map_err(|e| {
-            let mut e = Error::from(e);
-            e.source = format!("{}: {}", ctx.run_id, e.source).into();
-            e
+        .map_err(|e| Error {
+            run_id: Some(ctx.run_id.to_string()),
+            ..Error::from(e)
         })?;
         Ok(Report {
             run_id: ctx.run_id.to_string(),

@@ -6,6 +6,7 @@ mod backend;
 mod engines;
 mod faults;
 mod gates;
+mod library;
 mod lint;
 mod my;
 mod pg;

@@ -7,6 +7,22 @@ use crate::engine::{DbError, LockError, LockHolder};
 use crate::id::{Checksum, MigrationId, RunId};
 use crate::state::State;
 
+/// What kind of stop an error is: the CLI's exit code and the library's error kind come
+/// from it, so that a new kind of error has to be classed here, once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// Bad input: arguments, files, the plan, an unknown id.
+    Input,
+    /// A migration failed while running.
+    MigrationFailed,
+    /// sluice refused: drift, late or partial migrations, dependants, gates.
+    Refused,
+    /// Another run held the lock, or this run lost it.
+    Locked,
+    /// The database failed or could not be reached.
+    Database,
+}
+
 /// Why a run stopped. Each message names the object and what to do next.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -345,6 +361,32 @@ impl From<LockError> for RunError {
         match e {
             LockError::Timeout { holder, waited } => RunError::LockTimeout { holder, waited },
             LockError::Db(e) => RunError::from(e),
+        }
+    }
+}
+
+impl RunError {
+    /// What kind of stop it is.
+    pub fn class(&self) -> Class {
+        match self {
+            RunError::Db(_) | RunError::ConnectionLost { .. } => Class::Database,
+            RunError::LockTimeout { .. }
+            | RunError::LockLost { .. }
+            | RunError::StillRunning { .. } => Class::Locked,
+            RunError::UnknownId(_) => Class::Input,
+            RunError::MigrationFailed(_) => Class::MigrationFailed,
+            RunError::ChecksumMismatch { .. }
+            | RunError::MissingFile { .. }
+            | RunError::LateRefused { .. }
+            | RunError::Partial { .. }
+            | RunError::ResumeChanged { .. }
+            | RunError::Interrupted { .. }
+            | RunError::NoHistory
+            | RunError::Refused { .. }
+            | RunError::HasDependants { .. }
+            | RunError::RequiresSkipped { .. }
+            | RunError::HistoryChanged { .. }
+            | RunError::InDoubt { .. } => Class::Refused,
         }
     }
 }

@@ -34,7 +34,7 @@ mod verify;
 
 pub use doubt::{Verdict, judge};
 pub use down::{DownTarget, down, plan_down};
-pub use error::{Direction, FailedAt, MigrationFailure, RunError};
+pub use error::{Class, Direction, FailedAt, MigrationFailure, RunError};
 pub use mark::{AdoptSummary, MarkApplied, mark_applied};
 pub use overview::{Entry, Overview};
 pub use resolve::{Resolution, resolve, resolve_statement, unlock};
