@@ -23,8 +23,10 @@ pub enum Exit {
     Refused = 4,
     /// Another run held the migration lock for the whole --lock-wait, or this run lost it.
     Locked = 5,
-    /// The database could not be opened or read, or another I/O error.
+    /// The database could not be opened or read.
     Database = 6,
+    /// sluice could not write its output: stdout, `--out`, a file it was asked to create.
+    Output = 7,
 }
 
 /// An error on its way to `main`: what to print and which exit code to use.
@@ -92,9 +94,11 @@ impl From<sluice_core::engine::DbError> for Failure {
     }
 }
 
+/// The `?` on a write: stdout, `--out`, a file `init` or `new` creates. (Reads of files
+/// map their errors where they happen, with the file's name.)
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
-        Failure::new(Exit::Database, e)
+        Failure::new(Exit::Output, e)
     }
 }
 

@@ -70,8 +70,9 @@ mod tests {
             Refused,
             Locked,
             Database,
+            Output,
         ]
         .map(|e| e as u8);
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7]);
     }
 }

@@ -323,7 +323,29 @@ fn human(d: std::time::Duration) -> String {
 fn with_run(run: &sluice_core::RunId, f: impl Into<Failure>) -> Failure {
     let f = f.into();
     Failure {
-        error: format!("{run}: {}", f.error).into(),
+        error: Box::new(InRun {
+            run: run.clone(),
+            error: f.error,
+        }),
         ..f
+    }
+}
+
+/// An error of a run: said with the run's id in front, its cause chain kept.
+#[derive(Debug)]
+struct InRun {
+    run: sluice_core::RunId,
+    error: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl std::fmt::Display for InRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.run, self.error)
+    }
+}
+
+impl std::error::Error for InRun {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
     }
 }

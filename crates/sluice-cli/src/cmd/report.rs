@@ -68,7 +68,7 @@ pub fn run(args: ReportArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, 
         Some(path) => {
             std::fs::write(path, &buf).map_err(|e| {
                 Failure::new(
-                    Exit::Input,
+                    Exit::Output,
                     format!("{}: cannot write the report: {e}", path.display()),
                 )
             })?;

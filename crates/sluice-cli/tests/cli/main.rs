@@ -826,3 +826,49 @@ fn input_that_cannot_run_as_written_is_refused_with_its_place() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(events(), before);
 }
+
+#[test]
+fn output_that_cannot_be_written_is_exit_7_and_a_closed_pipe_is_not_an_error() {
+    let p = Project::new("output-errors");
+    p.simple(
+        "001_a",
+        &[],
+        &["CREATE TABLE a (x INTEGER)"],
+        &["DROP TABLE a"],
+    );
+    sluice(p.path(), &["up"]).code(0);
+    // A full disk on stdout.
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = sluice_cmd(p.path(), &["status"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No space left on device"));
+    // --out in a folder that does not exist.
+    let run = sluice(
+        p.path(),
+        &["report", "status", "--out", "no/such/folder/status.md"],
+    )
+    .code(7);
+    assert!(
+        run.stderr.contains("cannot write the report"),
+        "{}",
+        run.stderr
+    );
+    // `sluice log | head -0`: the reader went away; that is not a failure.
+    let mut child = sluice_cmd(p.path(), &["log"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
