@@ -387,17 +387,6 @@ pub struct RollbackStep {
     pub destroys: Vec<String>,
 }
 
-const BREAKING_RULES: &[&str] = &[
-    "rename-column",
-    "rename-table",
-    "rename-or-move-object",
-    "change-column-type",
-    "narrowing-type-change",
-    "set-not-null",
-    "add-not-null-column-without-default",
-    "mysql-enum-set-change",
-];
-
 /// What the `pending` report reads.
 #[derive(Debug)]
 pub struct PendingInput<'a> {
@@ -430,7 +419,7 @@ impl PendingReport {
                 }
             }
             for f in r.findings.iter().filter(|f| f.allowed.is_none()) {
-                if BREAKING_RULES.contains(&f.rule) {
+                if sluice_sql::lint::Rule::by_id(f.rule).is_some_and(|r| r.breaking) {
                     breaking.push(format!("{}: line {}: {}", m.id, f.line, f.message));
                 }
             }

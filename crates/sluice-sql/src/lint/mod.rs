@@ -126,9 +126,31 @@ pub struct Rule {
     pub doc: &'static str,
     /// The check, run once per analysed statement.
     pub check: fn(&Cx<'_>, &mut Vec<Hit>),
+    /// What it flags breaks the application running against the schema (a rename, a type
+    /// change, a new `NOT NULL`): the pending report lists it under "Breaking changes".
+    pub breaking: bool,
 }
 
 impl Rule {
+    /// The fields a `rule!` leaves out: not breaking.
+    #[doc(hidden)]
+    pub const DEFAULTS: Rule = Rule {
+        id: "",
+        severity: Severity::Low,
+        dialects: &[],
+        default_on: false,
+        why: "",
+        instead: "",
+        doc: "",
+        check: |_, _| {},
+        breaking: false,
+    };
+
+    /// The rule with id `id`.
+    pub fn by_id(id: &str) -> Option<&'static Rule> {
+        rules::ALL.iter().copied().find(|r| r.id == id)
+    }
+
     /// Whether the rule applies to `d`.
     pub fn applies_to(&self, d: Dialect) -> bool {
         self.dialects.contains(&d)
@@ -143,7 +165,8 @@ macro_rules! rule {
         $(#[doc = $d])*
         pub static $name: $crate::lint::Rule = $crate::lint::Rule {
             doc: concat!($($d, "\n"),*),
-            $($f: $v),*
+            $($f: $v,)*
+            ..$crate::lint::Rule::DEFAULTS
         };
     };
 }

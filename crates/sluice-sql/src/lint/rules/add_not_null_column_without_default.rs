@@ -24,6 +24,7 @@ crate::rule! {
     /// ```
     pub static RULE = Rule {
         id: "add-not-null-column-without-default",
+        breaking: true,
         severity: Severity::High,
         dialects: PG_LITE,
         default_on: true,

@@ -35,6 +35,7 @@ crate::rule! {
     /// ```
     pub static RULE = Rule {
         id: "change-column-type",
+        breaking: true,
         severity: Severity::High,
         dialects: ALL_DIALECTS,
         default_on: true,

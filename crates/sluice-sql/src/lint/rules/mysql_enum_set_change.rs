@@ -18,6 +18,7 @@ crate::rule! {
     /// ```
     pub static RULE = Rule {
         id: "mysql-enum-set-change",
+        breaking: true,
         severity: Severity::Medium,
         dialects: MY,
         default_on: true,

@@ -23,6 +23,7 @@ crate::rule! {
     /// ```
     pub static RULE = Rule {
         id: "narrowing-type-change",
+        breaking: true,
         severity: Severity::High,
         dialects: ALL_DIALECTS,
         default_on: true,

@@ -20,6 +20,7 @@ crate::rule! {
     /// ```
     pub static RULE = Rule {
         id: "rename-column",
+        breaking: true,
         severity: Severity::High,
         dialects: ALL_DIALECTS,
         default_on: true,

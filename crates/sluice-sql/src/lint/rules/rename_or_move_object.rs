@@ -17,6 +17,7 @@ crate::rule! {
     /// ```
     pub static RULE = Rule {
         id: "rename-or-move-object",
+        breaking: true,
         severity: Severity::Medium,
         dialects: PG_MY,
         default_on: true,

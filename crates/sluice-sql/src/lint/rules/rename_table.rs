@@ -17,6 +17,7 @@ crate::rule! {
     /// ```
     pub static RULE = Rule {
         id: "rename-table",
+        breaking: true,
         severity: Severity::High,
         dialects: ALL_DIALECTS,
         default_on: true,

@@ -24,6 +24,7 @@ crate::rule! {
     /// ```
     pub static RULE = Rule {
         id: "set-not-null",
+        breaking: true,
         severity: Severity::High,
         dialects: ALL_DIALECTS,
         default_on: true,
