@@ -163,6 +163,7 @@ impl Rule {
 macro_rules! rule {
     ($(#[doc = $d:literal])* pub static $name:ident = Rule { $($f:ident : $v:expr),* $(,)? };) => {
         $(#[doc = $d])*
+        #[allow(clippy::needless_update)] // a breaking rule names every field
         pub static $name: $crate::lint::Rule = $crate::lint::Rule {
             doc: concat!($($d, "\n"),*),
             $($f: $v,)*
