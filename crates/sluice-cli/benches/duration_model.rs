@@ -1,4 +1,4 @@
-//! Calibrates the duration model of the safety analysis (`sluice_sql::lint::estimate`).
+//! Calibrates the duration model of the safety analysis (`sluice_lint::estimate`).
 //!
 //! On each dialect it builds a table on the test kit's server (SQLite: a temp file), reads
 //! its live size the way `plan --env` does, then runs one statement of each kind of work
@@ -12,8 +12,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use sluice_core::Engine;
+use sluice_lint::{self as lint, Options};
 use sluice_sql::Dialect;
-use sluice_sql::lint::{self, Options};
 
 struct Case {
     sql: &'static str,

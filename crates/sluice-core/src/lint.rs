@@ -1,12 +1,12 @@
 //! The safety analysis applied to migrations: `sluice lint`, and the risk `plan` and the
-//! gates read. The analysis itself is `sluice_sql::lint`; this module feeds it a
+//! gates read. The analysis itself is `sluice_lint`; this module feeds it a
 //! migration's `up` section, applies `[lint]` from `sluice.toml`, and compares the result
 //! with the migration's `risk:` header.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sluice_sql::lint::{self as analysis, Before, Input};
-pub use sluice_sql::lint::{Finding, Options, Report, Severity, TableSize, Version, rules};
+use sluice_lint::{self as analysis, Before, Input};
+pub use sluice_lint::{Finding, Options, Report, Severity, TableSize, Version, rules};
 
 use crate::config::LintConfig;
 use crate::engine::{DbError, Engine};

@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use mysql::prelude::Queryable;
 use postgres::{Client, NoTls, SimpleQueryMessage};
+use sluice_lint::analyze::{Algorithm, PgLock};
+use sluice_lint::{self as lint, Effects, LockMode, Options, Version};
 use sluice_sql::Dialect;
-use sluice_sql::lint::analyze::{Algorithm, PgLock};
-use sluice_sql::lint::{self, Effects, LockMode, Options, Version};
 
 /// The analysis of one statement.
 fn analyse(sql: &str, dialect: Dialect, version: Version) -> Effects {

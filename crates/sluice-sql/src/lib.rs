@@ -1,9 +1,9 @@
 //! # sluice-sql — SQL statements: where they end, what they do
 //!
-//! Three layers, each usable without the next: the splitter ([`split`]: where one
-//! statement ends and the next begins), the parser ([`parse`]: what the safety analysis
-//! needs of one statement) and the analysis ([`lint`]: locks, rewrites, data loss, rules;
-//! [`footprint`]: what a statement leaves in the catalog).
+//! Two layers, each usable without the next: the splitter ([`split`]: where one statement
+//! ends and the next begins) and the parser ([`parse`]: what the safety analysis needs of
+//! one statement; [`footprint`]: what a statement leaves in the catalog). The safety
+//! analysis itself (locks, rewrites, data loss, the rules) is the crate `sluice-lint`.
 //!
 //! sluice executes, checksums, analyses and reports SQL *statement by statement*, so it
 //! must know exactly where each statement of a migration section starts and ends, and on
@@ -29,16 +29,14 @@
 //! white space is not a statement. Errors ([`SplitError`]) name the line where an
 //! unterminated string, identifier, comment or dollar quote began.
 //!
-//! Beside the splitter: [`parse`] reads one statement into what the safety analysis needs,
-//! [`lint`] analyses it (locks, rewrites, data loss, rules), and [`footprint`] says what it
-//! leaves in the catalog (so a runner that lost track of a statement can tell whether it
+//! Beside the splitter: [`parse`] reads one statement into what the safety analysis
+//! (`sluice-lint`) needs, and [`footprint`] says what it leaves in the catalog (so a runner that lost track of a statement can tell whether it
 //! ran) and whether it may commit together with the runner's bookkeeping.
 //!
 //! What this crate must never do: guess. It does not rewrite statements or drop anything
 //! that is code, and a statement it cannot read is said to be unread, never safe.
 
 pub mod footprint;
-pub mod lint;
 mod names;
 pub mod parse;
 

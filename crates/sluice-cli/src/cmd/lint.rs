@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use sluice_core::lint::{self, Finding, Options, Report, Severity, Version, rules};
+use sluice_lint::Input;
 use sluice_sql::Dialect;
-use sluice_sql::lint::Input;
 
 use crate::args::{Format, LintArgs};
 use crate::exit::{Exit, Failure};
@@ -207,7 +207,7 @@ fn lint_file(
         let m = sluice_core::file::parse(path, &source, dialect)
             .map_err(|e| Failure::new(Exit::Input, e.to_string()))?;
         super::analysis::check_allows(std::iter::once(&m))?;
-        let report = lint::check(&m, options, &sluice_sql::lint::Before::new());
+        let report = lint::check(&m, options, &sluice_lint::Before::new());
         return Ok(Linted {
             path: shown,
             id: Some(m.id.to_string()),
@@ -219,7 +219,7 @@ fn lint_file(
     // Plain SQL: one migration, assumed to run in one transaction, by some other runner.
     let stmts = sluice_sql::split(&source, dialect)
         .map_err(|e| Failure::new(Exit::Input, format!("{shown}:{}: {e}", e.line)))?;
-    let m = sluice_sql::lint::Migration {
+    let m = sluice_lint::Migration {
         statements: stmts
             .iter()
             .map(|s| Input {
@@ -236,7 +236,7 @@ fn lint_file(
         o.runner_lock_timeout = false;
         o.runner_statement_timeout = false;
     }
-    let report = sluice_sql::lint::check(&m, &o, &sluice_sql::lint::Before::new());
+    let report = sluice_lint::check(&m, &o, &sluice_lint::Before::new());
     Ok(Linted {
         path: shown,
         source,
@@ -286,7 +286,7 @@ fn explain(rule: &str, out: &mut dyn Write) -> Result<Exit, Failure> {
 }
 
 /// `postgres, mysql` …
-pub fn dialects(r: &sluice_sql::lint::Rule) -> String {
+pub fn dialects(r: &sluice_lint::Rule) -> String {
     r.dialects
         .iter()
         .map(|d| d.name())
@@ -298,7 +298,7 @@ fn text(files: &[Linted], fail_on: Severity, out: &mut dyn Write) -> std::io::Re
     let mut all: Vec<&Finding> = Vec::new();
     let mut not_analysed = 0;
     for f in files {
-        sluice_sql::lint::render::text(out, &f.path, &f.source, &f.report.findings)?;
+        sluice_lint::render::text(out, &f.path, &f.source, &f.report.findings)?;
         all.extend(&f.report.findings);
         not_analysed += f
             .report
