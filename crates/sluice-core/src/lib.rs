@@ -1,8 +1,11 @@
 //! # sluice-core — the model and the policy
 //!
+//! *Internal to sluice: this API may change in any release. Applications use the crate
+//! `sluice-migrate`; people use the `sluice` command.*
+//!
 //! This crate is what sluice *means*, with no database in it:
 //!
-//! - [`file`]: the migration file format — header keys, `up` / `down` / `verify`
+//! - [`file`](mod@file): the migration file format — header keys, `up` / `down` / `verify`
 //!   sections, `-- expect:` checks — parsed strictly, every error with file and line;
 //! - [`load`]: a migrations folder, where every `.sql` file is a migration or an error;
 //! - [`id`]: the newtypes [`MigrationId`] (with natural order), [`Checksum`] (`v1:` +

@@ -1,5 +1,8 @@
 //! # sluice-engine — the databases
 //!
+//! *Internal to sluice: this API may change in any release. Applications use the crate
+//! `sluice-migrate`; people use the `sluice` command.*
+//!
 //! Implementations of [`sluice_core::Engine`]: they execute statements, take the migration
 //! lock, store sluice's state next to the user's schema and read it back. They hold no
 //! policy: which migration runs, in what order, and what a failure means is decided in

@@ -1,5 +1,8 @@
 //! # sluice-lint — what a statement does to a running database
 //!
+//! *Internal to sluice: this API may change in any release. Applications use the crate
+//! `sluice-migrate`; people use the `sluice` command.*
+//!
 //! Safety analysis of a migration: every statement parsed (by `sluice-sql`) and classified
 //! ([`analyze::Effects`]: objects, locks, rewrites, data loss, idempotency, transaction
 //! rules), then checked by the rules of [`rules::ALL`], one file per rule.

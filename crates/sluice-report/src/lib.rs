@@ -1,5 +1,8 @@
 //! # sluice-report — what a reader sees
 //!
+//! *Internal to sluice: this API may change in any release. Applications use the crate
+//! `sluice-migrate`; people use the `sluice` command.*
+//!
 //! Renderers for sluice's documents: `status`, `plan`, `verify` and `log`, as aligned
 //! terminal tables or as JSON with a `schema_version` (a stable API). Every renderer
 //! writes to an `impl io::Write`, so each format is testable in memory.

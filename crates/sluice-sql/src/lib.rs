@@ -1,5 +1,8 @@
 //! # sluice-sql — SQL statements: where they end, what they do
 //!
+//! *Internal to sluice: this API may change in any release. Applications use the crate
+//! `sluice-migrate`; people use the `sluice` command.*
+//!
 //! Two layers, each usable without the next: the splitter ([`split`]: where one statement
 //! ends and the next begins) and the parser ([`parse`]: what the safety analysis needs of
 //! one statement; [`footprint`]: what a statement leaves in the catalog). The safety
