@@ -80,11 +80,7 @@ impl From<ConfigError> for Failure {
 
 impl From<OpenError> for Failure {
     fn from(e: OpenError) -> Self {
-        let exit = match e {
-            OpenError::Db(_) => Exit::Database,
-            _ => Exit::Input,
-        };
-        Failure::new(exit, e)
+        Failure::new(Exit::of(e.class()), e)
     }
 }
 

@@ -96,7 +96,6 @@ pub(crate) fn decode(s: &str) -> Result<String, String> {
 
 /// Why no engine could be opened.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum OpenError {
     /// The URL's scheme is not a database sluice knows.
     #[error(
@@ -123,6 +122,21 @@ pub enum OpenError {
     /// The database failed to open.
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+impl OpenError {
+    /// What kind of stop it is: a database that failed is the database's; the rest is
+    /// input (a URL, a setting, a driver not built).
+    pub fn class(&self) -> sluice_core::run::Class {
+        use sluice_core::run::Class;
+        match self {
+            OpenError::Db(_) => Class::Database,
+            OpenError::UnknownScheme { .. }
+            | OpenError::NotCompiled { .. }
+            | OpenError::BadUrl(_)
+            | OpenError::Session(_) => Class::Input,
+        }
+    }
 }
 
 /// Where a `sqlite:` URL points, relative paths taken from `base`.

@@ -167,6 +167,16 @@ impl Embedded {
 }
 
 /// What kind of failure an [`Error`] is; the same classes as the CLI's exit codes.
+///
+/// ```
+/// # static MIGRATIONS: sluice_migrate::Embedded = sluice_migrate::embed_migrations!("migrations");
+/// use sluice_migrate::ErrorKind;
+/// match sluice_migrate::Migrator::new(&MIGRATIONS).up("sqlite:/nonexistent/dir/app.db") {
+///     Err(e) if e.kind() == ErrorKind::Locked => eprintln!("another deploy is running"),
+///     Err(e) => assert_eq!(e.kind(), ErrorKind::Database, "{e}"),
+///     Ok(_) => unreachable!("the folder does not exist"),
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -280,11 +290,7 @@ impl From<DbError> for Error {
 
 impl From<OpenError> for Error {
     fn from(e: OpenError) -> Self {
-        let kind = match e {
-            OpenError::Db(_) => ErrorKind::Database,
-            _ => ErrorKind::Input,
-        };
-        Error::new(kind, e)
+        Error::new(ErrorKind::of(e.class()), e)
     }
 }
 
@@ -1023,6 +1029,20 @@ impl Migrator {
 
 /// The drivers this build has, by cargo feature: re-exported for [`Migrator::up_with`]
 /// and for tests that wrap a real engine.
+///
+/// ```
+/// use sluice_migrate::engine::{Access, OpenOptions, open};
+/// let dir = std::env::temp_dir().join(format!("sluice-doc-engine-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let opts = OpenOptions {
+///     access: Access::ReadOnly,
+///     application: "app".into(),
+///     state: "sluice".into(),
+///     session: vec![],
+/// };
+/// // Read-only access never creates the file.
+/// assert!(open("sqlite:missing.db", &dir, &opts).unwrap().is_none());
+/// ```
 pub mod engine {
     pub use sluice_core::Engine;
     pub use sluice_engine::{Access, OpenError, OpenOptions, open};
