@@ -105,6 +105,19 @@ pub enum OpenError {
         /// The URL, masked.
         url: String,
     },
+    /// The server is a distributed database sluice has not been proven on, and the
+    /// command would write.
+    #[error(
+        "{url} is {database}, which speaks the protocol of {protocol} but whose locks and DDL differ (docs/engines.md): sluice has not been proven on it and will not write to it with a lock that may not exclude; read-only commands work"
+    )]
+    Unproven {
+        /// The URL, masked.
+        url: String,
+        /// The database (`CockroachDB`, …).
+        database: &'static str,
+        /// Whose protocol it speaks.
+        protocol: &'static str,
+    },
     /// This build has no driver for the URL's database.
     #[error(
         "this build of sluice has no driver for this database: enable the `{feature}` feature of sluice-migrate"
@@ -131,12 +144,28 @@ impl OpenError {
         use sluice_core::run::Class;
         match self {
             OpenError::Db(_) => Class::Database,
+            OpenError::Unproven { .. } => Class::Refused,
             OpenError::UnknownScheme { .. }
             | OpenError::NotCompiled { .. }
             | OpenError::BadUrl(_)
             | OpenError::Session(_) => Class::Input,
         }
     }
+}
+
+/// The distributed database a server's version string names, when sluice has not been
+/// proven on it.
+pub(crate) fn unproven(version: &str) -> Option<&'static str> {
+    let v = version.to_ascii_lowercase();
+    [
+        ("cockroachdb", "CockroachDB"),
+        ("-yb-", "YugabyteDB"),
+        ("yugabyte", "YugabyteDB"),
+        ("tidb", "TiDB"),
+        ("vitess", "Vitess"),
+    ]
+    .into_iter()
+    .find_map(|(needle, name)| v.contains(needle).then_some(name))
 }
 
 /// Where a `sqlite:` URL points, relative paths taken from `base`.
@@ -216,6 +245,13 @@ pub fn open(
             let read_only = opts.access == Access::ReadOnly;
             let mut engine =
                 postgres::Postgres::connect(target, &opts.application, &opts.state, read_only)?;
+            if let Some(database) = engine.unproven().filter(|_| !read_only) {
+                return Err(OpenError::Unproven {
+                    url: masked,
+                    database,
+                    protocol: "PostgreSQL",
+                });
+            }
             engine
                 .set_session(&opts.session)
                 .map_err(OpenError::Session)?;
@@ -227,6 +263,13 @@ pub fn open(
             let read_only = opts.access == Access::ReadOnly;
             let mut engine =
                 mysql::Mysql::connect(target, &opts.application, &opts.state, read_only)?;
+            if let Some(database) = engine.unproven().filter(|_| !read_only) {
+                return Err(OpenError::Unproven {
+                    url: masked,
+                    database,
+                    protocol: "MySQL",
+                });
+            }
             engine
                 .set_session(&opts.session)
                 .map_err(OpenError::Session)?;
@@ -235,5 +278,33 @@ pub fn open(
         None => Err(OpenError::UnknownScheme { url: masked }),
         #[allow(unreachable_patterns)]
         Some(_) => unreachable!("compiled() refused the dialects this build has no driver for"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn distributed_databases_are_recognised_by_their_version_strings() {
+        let cases = [
+            (
+                "CockroachDB CCL v23.1.11 (x86_64-pc-linux-gnu, built 2023/09/27 01:53:43, go1.19.10)",
+                Some("CockroachDB"),
+            ),
+            (
+                "PostgreSQL 11.2-YB-2.20.1.0-b0 on x86_64-pc-linux-gnu, compiled by clang version 16.0.6",
+                Some("YugabyteDB"),
+            ),
+            ("8.0.11-TiDB-v7.5.0", Some("TiDB")),
+            ("8.0.30-Vitess", Some("Vitess")),
+            (
+                "PostgreSQL 15.10 (Debian 15.10-0+deb12u1) on x86_64-pc-linux-gnu, compiled by gcc",
+                None,
+            ),
+            ("10.11.19-MariaDB-0+deb12u1", None),
+            ("8.0.36", None),
+        ];
+        for (version, want) in cases {
+            assert_eq!(super::unproven(version), want, "{version}");
+        }
     }
 }

@@ -9,7 +9,8 @@
 //!
 //! The migration lock is `GET_LOCK('sluice:<database>')`, polled on a connection of its own;
 //! the server releases it when that connection ends, so a runner killed with SIGKILL
-//! leaves no lock behind. Every migration session sets `lock_wait_timeout` so that a
+//! leaves no lock behind. On a MariaDB Galera node, where `GET_LOCK` is local to the node,
+//! it is a lease row instead ([`galera`]). Every migration session sets `lock_wait_timeout` so that a
 //! metadata-lock wait gives up instead of stalling the application behind it.
 
 use std::collections::HashMap;
@@ -27,6 +28,9 @@ use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
 use sluice_sql::Dialect;
 use sluice_sql::footprint::{Presence, Thing};
 use sluice_sql::parse::Name;
+
+pub mod galera;
+pub use galera::GaleraNode;
 
 /// How the connection uses TLS (`ssl-mode`, as the `mysql` client spells it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -313,6 +317,10 @@ pub fn map_error(e: &mysql::Error) -> DbError {
             }
         }
         mysql::Error::IoError(e) => DbError::lost(e.to_string()),
+        // A write on a connection the server (or its node) dropped.
+        mysql::Error::CodecError(c) => {
+            DbError::lost(format!("the connection to the server was lost: {c}"))
+        }
         other => DbError::msg(other.to_string()),
     }
 }
@@ -444,6 +452,13 @@ pub struct Mysql {
     has_started: Option<bool>,
     /// The environment's session settings, made again on every new connection.
     session: Vec<String>,
+    /// The node's Galera facts, when the server is a node of a cluster.
+    galera: Option<GaleraNode>,
+    /// The run whose lease row this engine holds (Galera).
+    lease_run: Option<String>,
+    /// A distributed database speaking MySQL's protocol that sluice has not been proven on
+    /// (TiDB, Vitess).
+    unproven: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Mysql {
@@ -471,11 +486,23 @@ impl Mysql {
             .map_err(|e| map_error(&e))?
             .unwrap_or_default();
         let mariadb = version.to_ascii_lowercase().contains("mariadb");
+        let unproven = crate::unproven(&version);
         let number = version.split(['-', ' ']).next().unwrap_or(&version);
-        let server = if mariadb {
-            format!("MariaDB {number}")
+        let galera = if mariadb {
+            galera::detect(&mut conn)?
         } else {
-            format!("MySQL {number}")
+            None
+        };
+        if galera.is_some() {
+            galera::session(&mut conn)?;
+        }
+        let server = match (&galera, mariadb) {
+            (Some(g), _) => format!(
+                "MariaDB {number} (Galera node {}, {} nodes)",
+                g.node, g.cluster_size
+            ),
+            (None, true) => format!("MariaDB {number}"),
+            (None, false) => format!("MySQL {number}"),
         };
         Ok(Mysql {
             conn,
@@ -493,7 +520,29 @@ impl Mysql {
             idle_lock_conn: Default::default(),
             has_started: None,
             session: Vec::new(),
+            galera,
+            lease_run: None,
+            unproven,
         })
+    }
+
+    /// The distributed database this server is, when sluice has not been proven on it.
+    pub fn unproven(&self) -> Option<&'static str> {
+        self.unproven
+    }
+
+    /// The node's Galera facts, when the server is a node of a cluster.
+    pub fn galera(&self) -> Option<&GaleraNode> {
+        self.galera.as_ref()
+    }
+
+    /// sluice's session setup on a connection of this engine.
+    fn setup(&self, conn: &mut Conn) -> Result<(), DbError> {
+        session_setup(conn, self.read_only)?;
+        if self.galera.is_some() {
+            galera::session(conn)?;
+        }
+        Ok(())
     }
 
     fn table(&self, name: &str) -> String {
@@ -556,8 +605,22 @@ impl Mysql {
 
     fn rows(&mut self, sql: &str) -> Result<Vec<Vec<mysql::Value>>, DbError> {
         self.flush()?;
-        let rows: Vec<mysql::Row> = self.conn.query(sql).map_err(|e| map_error(&e))?;
-        Ok(rows.into_iter().map(mysql::Row::unwrap).collect())
+        let mut attempt = 0;
+        loop {
+            match self.conn.query::<mysql::Row, _>(sql) {
+                Ok(rows) => return Ok(rows.into_iter().map(mysql::Row::unwrap).collect()),
+                // A Galera node aborts a local read that stands in the way of a replicated
+                // DDL statement (a brute-force abort, reported as a deadlock); a read of
+                // its own, outside a transaction, is simply read again.
+                Err(mysql::Error::MySqlError(e))
+                    if e.code == 1213 && self.galera.is_some() && !self.in_tx && attempt < 5 =>
+                {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(20 * attempt));
+                }
+                Err(e) => return Err(map_error(&e)),
+            }
+        }
     }
 
     fn read_lock_row(conn: &mut Conn, table: &str) -> Option<LockHolder> {
@@ -640,6 +703,13 @@ impl Mysql {
     /// The condition that this engine still holds the migration lock (true when it holds
     /// none).
     fn lock_condition(&self) -> String {
+        if let Some(run) = &self.lease_run {
+            return format!(
+                "EXISTS (SELECT 1 FROM {} WHERE id = 1 AND run_id = {})",
+                self.table("lock"),
+                lit(run)
+            );
+        }
         match self.lock_conn {
             Some(id) => format!("IS_USED_LOCK({}) = {id}", lit(&self.lock_name(""))),
             None => "1 = 1".into(),
@@ -766,6 +836,76 @@ impl Mysql {
         Ok(())
     }
 
+    /// Creates sluice's tables (the caller serialises creators).
+    fn create_tables(&mut self) -> Result<(), DbError> {
+        let (m, e) = (self.table("migrations"), self.table("events"));
+        let tbl = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+        // The history table last: once it exists, all of them do.
+        let statements = [
+            format!(
+                "CREATE TABLE IF NOT EXISTS {e} (
+                    seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                    run_id VARCHAR(100) NOT NULL,
+                    migration_id VARCHAR(255) NULL,
+                    from_state VARCHAR(16) NULL,
+                    to_state VARCHAR(16) NULL,
+                    allowed BOOLEAN NOT NULL,
+                    reason TEXT NULL,
+                    actor VARCHAR(255) NOT NULL,
+                    host VARCHAR(255) NOT NULL,
+                    sluice_version VARCHAR(50) NOT NULL,
+                    git_commit VARCHAR(64) NULL,
+                    ci_run VARCHAR(255) NULL,
+                    checksum VARCHAR(100) NULL,
+                    duration_ms BIGINT NULL,
+                    at DATETIME(3) NOT NULL,
+                    details LONGTEXT NOT NULL,
+                    KEY migration_id (migration_id, seq),
+                    KEY run_id (run_id, seq)
+                ) {tbl}"
+            ),
+            format!(
+                "CREATE TRIGGER {} BEFORE UPDATE ON {e} FOR EACH ROW \
+                 SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the sluice events table is append-only'",
+                quote_ident(&format!("{}_events_no_update", self.prefix))
+            ),
+            format!(
+                "CREATE TRIGGER {} BEFORE DELETE ON {e} FOR EACH ROW \
+                 SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the sluice events table is append-only'",
+                quote_ident(&format!("{}_events_no_delete", self.prefix))
+            ),
+            self.lock_table_ddl(),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {m} (
+                    id VARCHAR(255) NOT NULL PRIMARY KEY,
+                    state VARCHAR(16) NOT NULL CHECK (state IN ('pending','applying','applied','reverting','failed','partial')),
+                    checksum VARCHAR(100) NOT NULL,
+                    applied_seq BIGINT NULL,
+                    applied_at DATETIME(3) NULL,
+                    applied_by VARCHAR(255) NULL,
+                    run_id VARCHAR(100) NOT NULL,
+                    duration_ms BIGINT NULL,
+                    statements_total INT NOT NULL,
+                    statements_done INT NOT NULL,
+                    done_checksum VARCHAR(100) NULL,
+                    last_error TEXT NULL,
+                    updated_at DATETIME(3) NOT NULL,
+                    started_statement INT NULL,
+                    started_checksum VARCHAR(100) NULL
+                ) {tbl}"
+            ),
+        ];
+        for s in statements {
+            match self.conn.run(s) {
+                // Left by a creator that died half-way (triggers have no IF NOT EXISTS
+                // on MySQL).
+                Err(mysql::Error::MySqlError(e)) if e.code == 1359 => {}
+                other => other.map_err(|e| map_error(&e))?,
+            }
+        }
+        Ok(())
+    }
+
     /// The connection that holds the migration lock, if any.
     fn lock_user(&mut self) -> Result<Option<i64>, DbError> {
         let name = self.lock_name("");
@@ -813,6 +953,9 @@ impl Engine for Mysql {
     }
 
     fn create_state(&mut self) -> Result<(), DbError> {
+        if self.galera.is_some() {
+            return self.create_state_galera();
+        }
         if self.state_exists()? {
             return self.upgrade_state();
         }
@@ -827,94 +970,11 @@ impl Engine for Mysql {
                 "another sluice has been creating its tables for 30 s; try again",
             ));
         }
-        let result = (|| {
-            if self.state_exists()? {
-                return Ok(());
-            }
-            let (m, e, l) = (
-                self.table("migrations"),
-                self.table("events"),
-                self.table("lock"),
-            );
-            let tbl = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
-            // The history table last: once it exists, all of them do.
-            let statements = [
-                format!(
-                    "CREATE TABLE IF NOT EXISTS {e} (
-                        seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-                        run_id VARCHAR(100) NOT NULL,
-                        migration_id VARCHAR(255) NULL,
-                        from_state VARCHAR(16) NULL,
-                        to_state VARCHAR(16) NULL,
-                        allowed BOOLEAN NOT NULL,
-                        reason TEXT NULL,
-                        actor VARCHAR(255) NOT NULL,
-                        host VARCHAR(255) NOT NULL,
-                        sluice_version VARCHAR(50) NOT NULL,
-                        git_commit VARCHAR(64) NULL,
-                        ci_run VARCHAR(255) NULL,
-                        checksum VARCHAR(100) NULL,
-                        duration_ms BIGINT NULL,
-                        at DATETIME(3) NOT NULL,
-                        details LONGTEXT NOT NULL,
-                        KEY migration_id (migration_id, seq),
-                        KEY run_id (run_id, seq)
-                    ) {tbl}"
-                ),
-                format!(
-                    "CREATE TRIGGER {} BEFORE UPDATE ON {e} FOR EACH ROW \
-                     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the sluice events table is append-only'",
-                    quote_ident(&format!("{}_events_no_update", self.prefix))
-                ),
-                format!(
-                    "CREATE TRIGGER {} BEFORE DELETE ON {e} FOR EACH ROW \
-                     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the sluice events table is append-only'",
-                    quote_ident(&format!("{}_events_no_delete", self.prefix))
-                ),
-                format!(
-                    "CREATE TABLE IF NOT EXISTS {l} (
-                        id INT NOT NULL PRIMARY KEY CHECK (id = 1),
-                        run_id VARCHAR(100) NOT NULL,
-                        pid INT NOT NULL,
-                        host VARCHAR(255) NOT NULL,
-                        actor VARCHAR(255) NOT NULL,
-                        since DATETIME(3) NOT NULL,
-                        connection_id BIGINT NULL,
-                        heartbeat DATETIME(3) NULL,
-                        expires DATETIME(3) NULL,
-                        main_session BIGINT NULL
-                    ) {tbl}"
-                ),
-                format!(
-                    "CREATE TABLE IF NOT EXISTS {m} (
-                        id VARCHAR(255) NOT NULL PRIMARY KEY,
-                        state VARCHAR(16) NOT NULL CHECK (state IN ('pending','applying','applied','reverting','failed','partial')),
-                        checksum VARCHAR(100) NOT NULL,
-                        applied_seq BIGINT NULL,
-                        applied_at DATETIME(3) NULL,
-                        applied_by VARCHAR(255) NULL,
-                        run_id VARCHAR(100) NOT NULL,
-                        duration_ms BIGINT NULL,
-                        statements_total INT NOT NULL,
-                        statements_done INT NOT NULL,
-                        done_checksum VARCHAR(100) NULL,
-                        last_error TEXT NULL,
-                        updated_at DATETIME(3) NOT NULL,
-                        started_statement INT NULL,
-                        started_checksum VARCHAR(100) NULL
-                    ) {tbl}"
-                ),
-            ];
-            for s in statements {
-                match self.conn.run(s) {
-                    // Left by a creator that died half-way (triggers have no IF NOT EXISTS
-                    // on MySQL).
-                    Err(mysql::Error::MySqlError(e)) if e.code == 1359 => {}
-                    other => other.map_err(|e| map_error(&e))?,
-                }
-            }
+        let result = if self.state_exists()? {
             Ok(())
-        })();
+        } else {
+            self.create_tables()
+        };
         let _ = self.conn.run(format!("DO RELEASE_LOCK({})", lit(&name)));
         result
     }
@@ -1015,6 +1075,11 @@ impl Engine for Mysql {
         holder: &LockHolder,
         wait: Duration,
     ) -> Result<Box<dyn LockGuard>, LockError> {
+        if self.galera.is_some() {
+            let guard = self.lease_lock(holder, wait)?;
+            self.lease_run = Some(holder.run_id.as_str().to_string());
+            return Ok(guard);
+        }
         // The connection of this engine's last lock, when it still answers; else a new one.
         let idle = self
             .idle_lock_conn
@@ -1433,10 +1498,25 @@ impl Engine for Mysql {
     }
 
     fn lock_status(&mut self) -> Result<Option<LockHolder>, DbError> {
+        if self.galera.is_some() {
+            return self.lease_holder();
+        }
         Ok(self.lock_user()?.map(|_| self.describe_holder()))
     }
 
     fn break_lock(&mut self) -> Result<Option<LockHolder>, DbError> {
+        if self.galera.is_some() {
+            // No connection to end across the cluster: the row goes, and the holder's next
+            // heartbeat finds it gone and stops.
+            let holder = self.lease_holder()?;
+            if self.state_exists()? {
+                let table = self.table("lock");
+                self.conn
+                    .run(format!("DELETE FROM {table} WHERE id = 1"))
+                    .map_err(|e| map_error(&e))?;
+            }
+            return Ok(holder);
+        }
         let holder = match self.lock_user()? {
             Some(id) => {
                 let h = self.describe_holder();
@@ -1495,6 +1575,9 @@ impl Engine for Mysql {
     fn new_session(&mut self) -> Result<(), DbError> {
         self.conn.reset().map_err(|e| map_error(&e))?;
         session_setup(&mut self.conn, self.read_only)?;
+        if self.galera.is_some() {
+            galera::session(&mut self.conn)?;
+        }
         apply_session(&mut self.conn, &self.session)?;
         self.pending = None;
         self.in_tx = false;
@@ -1505,14 +1588,21 @@ impl Engine for Mysql {
 
     fn reconnect(&mut self) -> Result<(), DbError> {
         let mut conn = open_conn(&self.target, &self.app)?;
-        session_setup(&mut conn, self.read_only)?;
+        self.setup(&mut conn)?;
         apply_session(&mut conn, &self.session)?;
         self.conn = conn;
         self.pending = None;
         self.in_tx = false;
         self.tail.clear();
         self.warnings.clear();
-        if let Some(lock) = self.lock_conn {
+        if let Some(run) = &self.lease_run {
+            let table = self.table("lock");
+            let session = self.conn.connection_id();
+            let _ = self.conn.run(format!(
+                "UPDATE {table} SET main_session = {session} WHERE id = 1 AND run_id = {}",
+                lit(run)
+            ));
+        } else if let Some(lock) = self.lock_conn {
             // The lock survived: its row names this new session as the one that runs the
             // statements (a run that takes over waits for it).
             let table = self.table("lock");

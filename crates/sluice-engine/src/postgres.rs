@@ -331,6 +331,9 @@ pub struct Postgres {
     lock_pid: Option<i32>,
     /// The lock's own connection after a release, kept for the next lock of this engine.
     idle_lock_conn: std::sync::Arc<std::sync::Mutex<Option<Client>>>,
+    /// A distributed database speaking PostgreSQL's protocol that sluice has not been
+    /// proven on (CockroachDB, YugabyteDB).
+    unproven: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Postgres {
@@ -356,11 +359,13 @@ impl Postgres {
         let mut client = open_client(&target, &config)?;
         let row = client
             .query_one(
-                "SELECT current_setting('server_version'), pg_backend_pid()",
+                "SELECT current_setting('server_version'), pg_backend_pid(), version()",
                 &[],
             )
             .map_err(|e| map_error(&e))?;
-        let (server, backend_pid): (String, i32) = (row.get(0), row.get(1));
+        let (server, backend_pid, full): (String, i32, String) =
+            (row.get(0), row.get(1), row.get(2));
+        let unproven = crate::unproven(&full);
         if read_only {
             client
                 .batch_execute("SET default_transaction_read_only = on")
@@ -381,7 +386,13 @@ impl Postgres {
             session: Vec::new(),
             lock_pid: None,
             idle_lock_conn: Default::default(),
+            unproven,
         })
+    }
+
+    /// The distributed database this server is, when sluice has not been proven on it.
+    pub fn unproven(&self) -> Option<&'static str> {
+        self.unproven
     }
 
     fn table(&self, name: &str) -> String {

@@ -7,6 +7,7 @@
 //! dropped unless `SLUICE_KEEP_TEMP` is set. Real database servers (PostgreSQL, MariaDB)
 //! join this crate with their engines; there are no mocks here.
 
+pub mod galera;
 pub mod mariadb;
 pub mod postgres;
 

@@ -5,6 +5,7 @@ mod analysis;
 mod backend;
 mod engines;
 mod faults;
+mod galera;
 mod gates;
 mod library;
 mod lint;

@@ -1,0 +1,246 @@
+//! A three-node MariaDB Galera cluster from the test kit: many runners on every node at
+//! once, and a node killed under the run that holds the lock.
+
+use std::path::Path;
+use std::process::{Child, Output};
+use std::time::{Duration, Instant};
+
+use sluice_testkit::Project;
+use sluice_testkit::galera::{Cluster, cluster};
+use sluice_testkit::mariadb::client;
+
+use crate::support::sluice_cmd;
+
+/// 40 migrations of three statements (the middle one `DO SLEEP(pause)`).
+fn project(label: &str, pause: &str) -> Project {
+    let p = Project::new(label);
+    for i in 1..=40 {
+        p.migration(
+            &format!("{i:03}_t{i}"),
+            &format!(
+                "-- sluice:up\nCREATE TABLE t{i} (id INT PRIMARY KEY, v INT);\nDO SLEEP({pause});\nINSERT INTO t{i} VALUES (1, {i});\n\n-- sluice:down\nDROP TABLE t{i};\n"
+            ),
+        );
+    }
+    p
+}
+
+/// Starts `per_node` runners on every node at once.
+fn runners(dir: &Path, urls: &[String], per_node: usize, extra: &[&str]) -> Vec<Child> {
+    let mut children = Vec::new();
+    for _ in 0..per_node {
+        for url in urls {
+            let mut args = vec!["--url", url.as_str(), "up", "--lock-wait", "60s"];
+            args.extend_from_slice(extra);
+            children.push(
+                sluice_cmd(dir, &args)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap(),
+            );
+        }
+    }
+    children
+}
+
+/// Waits for every runner, failing the test when one is still running after `within`.
+fn finish(children: Vec<Child>, within: Duration) -> Vec<Output> {
+    let started = Instant::now();
+    let mut children = children;
+    loop {
+        let mut running = 0;
+        for c in &mut children {
+            if c.try_wait().unwrap().is_none() {
+                running += 1;
+            }
+        }
+        if running == 0 {
+            break;
+        }
+        if started.elapsed() > within {
+            for c in &mut children {
+                let _ = c.kill();
+            }
+            panic!("{running} runner(s) still running after {within:?}: a hang");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect()
+}
+
+/// The history as each node has it.
+fn histories(c: &Cluster, db: &str) -> Vec<String> {
+    c.nodes
+        .iter()
+        .map(|n| {
+            client(
+                &format!("{}/{db}", n.base_url),
+                "SELECT id, state, checksum FROM sluice_migrations ORDER BY id",
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", n.name))
+        })
+        .collect()
+}
+
+fn show(outs: &[Output]) -> String {
+    outs.iter()
+        .map(|o| {
+            format!(
+                "exit {:?}\n{}{}",
+                o.status.code(),
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n---\n")
+}
+
+#[test]
+fn galera_one_runner_per_cluster_under_contention_and_when_the_holders_node_dies() {
+    let c = cluster();
+
+    // Nine runners, three per node, at once: each migration applied exactly once.
+    let db = c.database("galera_nine");
+    let p = project("galera-nine", "0");
+    let outs = finish(
+        runners(p.path(), &db.urls, 3, &[]),
+        Duration::from_secs(120),
+    );
+    assert!(
+        outs.iter().all(|o| o.status.code() == Some(0)),
+        "{}",
+        show(&outs)
+    );
+    c.wait_synced(Duration::from_secs(30)).unwrap();
+    let h = histories(c, &db.name);
+    assert_eq!(h[0].lines().count(), 40, "{}", h[0]);
+    assert!(h[0].lines().all(|l| l.contains("\tapplied\t")), "{}", h[0]);
+    assert!(h.iter().all(|x| *x == h[0]), "the nodes disagree: {h:?}");
+    let applied_events = client(
+        &db.urls[1],
+        "SELECT COUNT(*), COUNT(DISTINCT migration_id) FROM sluice_events WHERE to_state = 'applied'",
+    )
+    .unwrap();
+    assert_eq!(applied_events, "40\t40", "each migration applied once");
+    // The server line names the node.
+    let status = sluice_cmd(p.path(), &["--url", &db.urls[2], "status"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&status.stdout).contains("Galera node n3"),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+
+    // The node of the run that holds the lock dies mid-run (SIGKILL of its mariadbd): every
+    // runner stops with the exact state or completes, none hangs, and once the node is
+    // back the cluster and the history agree.
+    let db = c.database("galera_kill");
+    let p = project("galera-kill", "0.1");
+    let children = runners(p.path(), &db.urls, 2, &["--reconnect", "3s"]);
+    let started = Instant::now();
+    let holder = loop {
+        let row = client(
+            &db.urls[0],
+            "SELECT host FROM sluice_lock WHERE run_id LIKE 'run%'",
+        )
+        .unwrap_or_default();
+        if let Some(n) = row.split("Galera node n").nth(1) {
+            break n[..1].parse::<usize>().unwrap() - 1;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no run took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(800));
+    c.kill(holder);
+    let outs = finish(children, Duration::from_secs(150));
+    for o in &outs {
+        let code = o.status.code();
+        assert!(
+            matches!(code, Some(0 | 4 | 6)),
+            "a runner ended other than applied / refused / connection lost:\n{}",
+            show(&outs)
+        );
+    }
+    // The runners of the dead node lost their connection; the others took the lock over
+    // once its lease ran out and stopped at the migration in doubt (or finished it).
+    let text = show(&outs);
+    assert!(text.contains("exit Some(6)"), "{text}");
+    c.restart(holder);
+    c.wait_synced(Duration::from_secs(90)).unwrap();
+    let live = (holder + 1) % 3;
+    let url = db.urls[live].clone();
+    let resume = || {
+        sluice_cmd(
+            p.path(),
+            &["--url", &url, "up", "--resume", "--lock-wait", "60s"],
+        )
+        .output()
+        .unwrap()
+    };
+    let mut out = resume();
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    if out.status.code() == Some(4) && said.contains("a DO block leaves nothing in the catalog") {
+        // The statement in doubt was the `DO SLEEP`, which the catalog cannot judge: the
+        // operator says what happened (it changes nothing either way), as the message asks.
+        let id = said
+            .split("sluice resolve ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap()
+            .to_string();
+        let resolved = sluice_cmd(
+            p.path(),
+            &[
+                "--url",
+                &url,
+                "resolve",
+                &id,
+                "--statement-done",
+                "--reason",
+                "DO SLEEP changes nothing",
+            ],
+        )
+        .output()
+        .unwrap();
+        assert_eq!(
+            resolved.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&resolved.stderr)
+        );
+        out = resume();
+    }
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    c.wait_synced(Duration::from_secs(30)).unwrap();
+    let h = histories(c, &db.name);
+    assert_eq!(h[0].lines().count(), 40, "{}", h[0]);
+    assert!(h[0].lines().all(|l| l.contains("\tapplied\t")), "{}", h[0]);
+    assert!(h.iter().all(|x| *x == h[0]), "the nodes disagree: {h:?}");
+    // Every table is there, with its row, on every node.
+    for n in &c.nodes {
+        let count = client(
+            &format!("{}/{}", n.base_url, db.name),
+            &format!(
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{}' AND TABLE_NAME LIKE 't%'",
+                db.name
+            ),
+        )
+        .unwrap();
+        assert_eq!(count, "40", "{}", n.name);
+    }
+}
