@@ -40,6 +40,10 @@ pub struct LintConfig {
     /// Switch on `table-without-rls`: every new table must enable row-level security.
     #[serde(default)]
     pub require_rls: bool,
+    /// The project deploys to MariaDB Galera: check what Galera cannot replicate also when
+    /// `lint` is not connected to a node.
+    #[serde(default)]
+    pub galera: bool,
     /// The lowest severity that makes `sluice lint` exit 1 (default `high`).
     #[serde(default)]
     pub fail_on: Option<String>,

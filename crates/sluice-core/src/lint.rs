@@ -41,6 +41,7 @@ pub fn options(cfg: Option<&LintConfig>, dialect: sluice_sql::Dialect) -> Result
         o.ratings.insert(id.clone(), s);
     }
     o.require_rls = cfg.require_rls;
+    o.galera = cfg.galera;
     if let Some(n) = cfg.large_rows {
         o.large_rows = n;
     }
@@ -387,6 +388,9 @@ pub fn touched_tables<'a>(reports: impl IntoIterator<Item = &'a Report>) -> BTre
 /// Sets the server's version from a connected engine, unless one is set
 /// (`--server-version` and `[lint] server_version` win).
 pub fn version_from(o: &mut Options, engine: &dyn Engine) {
+    if engine.info().server.contains("(Galera node") {
+        o.galera = true;
+    }
     if o.version.is_none()
         && let Some(v) = engine
             .info()

@@ -258,6 +258,8 @@ pub struct Options {
     pub large_rows: u64,
     /// Rows below which a size-sensitive finding is low (default 10,000).
     pub small_rows: u64,
+    /// The server is a MariaDB Galera node (connected), or `[lint] galera = true`.
+    pub galera: bool,
 }
 
 impl Options {
@@ -274,6 +276,7 @@ impl Options {
             sizes: None,
             large_rows: 1_000_000,
             small_rows: 10_000,
+            galera: false,
         }
     }
 

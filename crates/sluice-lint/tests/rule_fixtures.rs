@@ -34,6 +34,9 @@ fn run(rule: &str, d: Dialect, path: &Path) -> (Vec<lint::Finding>, String) {
         if l.trim() == "-- transaction: false" {
             transactional = false;
         }
+        if l.trim() == "-- galera" {
+            options.galera = true;
+        }
         if let Some(v) = l.strip_prefix("-- table-size:") {
             let mut words = v.split_whitespace();
             let table = words.next().expect("a table name").to_ascii_lowercase();

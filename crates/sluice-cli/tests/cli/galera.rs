@@ -137,6 +137,35 @@ fn galera_one_runner_per_cluster_under_contention_and_when_the_holders_node_dies
         String::from_utf8_lossy(&status.stdout)
     );
 
+    // Connected to a node, the analysis knows it is Galera; offline it does not.
+    let lint = Project::new("galera-lint");
+    lint.config("[project]\ndialect = \"mysql\"\n");
+    lint.simple(
+        "001_audit",
+        &[],
+        &["CREATE TABLE audit (at DATETIME, what TEXT) ENGINE=MyISAM"],
+        &["DROP TABLE audit"],
+    );
+    let lint_db = c.database("galera_lint");
+    let connected = sluice_cmd(lint.path(), &["--url", &lint_db.urls[0], "lint"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&connected.stdout);
+    assert_eq!(
+        connected.status.code(),
+        Some(1),
+        "{said}{}",
+        String::from_utf8_lossy(&connected.stderr)
+    );
+    assert!(said.contains("galera-unreplicated"), "{said}");
+    assert!(said.contains("ENGINE=myisam"), "{said}");
+    let offline = sluice_cmd(lint.path(), &["lint"]).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&offline.stdout).contains("galera-unreplicated"),
+        "{}",
+        String::from_utf8_lossy(&offline.stdout)
+    );
+
     // The node of the run that holds the lock dies mid-run (SIGKILL of its mariadbd): every
     // runner stops with the exact state or completes, none hangs, and once the node is
     // back the cluster and the history agree.

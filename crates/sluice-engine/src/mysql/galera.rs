@@ -203,7 +203,20 @@ impl Mysql {
                     "DELETE FROM {table} WHERE id = 1 AND run_id = {} AND expires < NOW(3)",
                     lit(&dead)
                 )) {
-                    Ok(()) if conn.affected_rows() == 1 => took_over = before,
+                    Ok(()) if conn.affected_rows() == 1 => {
+                        // Connection ids are per node: the dead run's session can be
+                        // waited for only on its own node.
+                        let here = format!(
+                            "(Galera node {})",
+                            self.galera.as_ref().map_or("", |g| g.node.as_str())
+                        );
+                        took_over = before.map(|mut h| {
+                            if !h.host.ends_with(&here) {
+                                h.main_session = None;
+                            }
+                            h
+                        });
+                    }
                     Ok(()) => {}
                     Err(e) if lost_race(&e) => {}
                     Err(e) => return Err(waiting(e)),

@@ -39,6 +39,7 @@ mod drop_table;
 mod enum_add_value;
 mod explicit_lock_table;
 mod foreign_key_without_index;
+mod galera_unreplicated;
 mod grant_to_public;
 mod identifier_too_long;
 mod index_hygiene;
@@ -151,6 +152,7 @@ pub static ALL: &[&Rule] = &[
     &mysql_merge_alters::RULE,
     &mysql_inline_references_ignored::RULE,
     &mysql_not_null_implicit_default::RULE,
+    &galera_unreplicated::RULE,
     &create_or_replace_table::RULE,
     &index_on_partitioned_table::RULE,
     &add_column_positional_risk::RULE,

@@ -1,0 +1,4 @@
+-- galera
+CREATE TABLE audit (id BIGINT AUTO_INCREMENT PRIMARY KEY, at DATETIME, what TEXT) ENGINE=InnoDB;
+CREATE TABLE settings (engine_name VARCHAR(20) NOT NULL, PRIMARY KEY (engine_name));
+ALTER TABLE orders ENGINE=InnoDB;
