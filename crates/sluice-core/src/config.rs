@@ -146,6 +146,17 @@ pub struct EnvConfig {
     /// Commands run before and after `up`.
     #[serde(default)]
     pub hooks: Hooks,
+    /// PostgreSQL streaming replicas of this environment's database (URLs or `env:NAME`):
+    /// before each migration `up` waits until their replay lag is at most
+    /// `max_replica_lag`.
+    #[serde(default)]
+    pub replicas: Vec<String>,
+    /// The most replay lag a replica may have when a migration starts (default 10s).
+    #[serde(default)]
+    pub max_replica_lag: Option<String>,
+    /// How long `up` waits for the replicas before it stops (default 5m).
+    #[serde(default)]
+    pub replica_wait: Option<String>,
 }
 
 /// `[environments.<name>.hooks]`: commands as argument lists (no shell unless written
@@ -257,6 +268,8 @@ pub const MAX_STATEMENT_TIMEOUT: std::time::Duration = std::time::Duration::from
 pub const MAX_RETRY_CAP: std::time::Duration = std::time::Duration::from_secs(3600);
 /// The longest time to try to reconnect.
 pub const MAX_RECONNECT: std::time::Duration = std::time::Duration::from_secs(3600);
+/// The longest `replica_wait`.
+pub const MAX_REPLICA_WAIT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 /// The most retries after a lock timeout.
 pub const MAX_RETRIES: u32 = 100;
 /// The largest row count a `[lint]` threshold may name.
@@ -336,6 +349,8 @@ fn check(cfg: &Config, path: &Path) -> Result<(), ConfigError> {
             ),
             ("retry_cap", &env.retry_cap, MAX_RETRY_CAP),
             ("reconnect", &env.reconnect, MAX_RECONNECT),
+            ("max_replica_lag", &env.max_replica_lag, MAX_RECONNECT),
+            ("replica_wait", &env.replica_wait, MAX_REPLICA_WAIT),
         ] {
             if let Some(v) = value
                 && let Err(e) = crate::time::parse_duration_at_most(v, max)
@@ -701,6 +716,10 @@ pub struct RunSettings {
     pub reconnect: std::time::Duration,
     /// Session settings made on every connection.
     pub session: Vec<String>,
+    /// The most replay lag a replica may have when a migration starts (10s).
+    pub max_replica_lag: std::time::Duration,
+    /// How long to wait for the replicas before the run stops (5m).
+    pub replica_wait: std::time::Duration,
 }
 
 impl RunSettings {
@@ -729,6 +748,10 @@ impl RunSettings {
             reconnect: duration(env_cfg.and_then(|e| e.reconnect.as_ref()))?
                 .unwrap_or(Duration::from_secs(30)),
             session: env_cfg.map(|e| e.session.clone()).unwrap_or_default(),
+            max_replica_lag: duration(env_cfg.and_then(|e| e.max_replica_lag.as_ref()))?
+                .unwrap_or(Duration::from_secs(10)),
+            replica_wait: duration(env_cfg.and_then(|e| e.replica_wait.as_ref()))?
+                .unwrap_or(Duration::from_secs(300)),
         })
     }
 

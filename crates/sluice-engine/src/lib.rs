@@ -34,6 +34,7 @@ pub mod mysql;
 mod mysql_schema;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod replicas;
 pub mod scratch;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

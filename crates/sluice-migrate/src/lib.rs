@@ -885,6 +885,15 @@ impl Migrator {
         ctx.session = settings.session.clone();
         let mut opts = settings.up_options();
         opts.lock_wait = self.lock_wait;
+        opts.pace = sluice_engine::replicas::for_env(
+            dialect,
+            &env,
+            env_cfg.as_ref(),
+            config.as_ref(),
+            &settings,
+            opts.clock.clone(),
+        )
+        .map_err(|e| Error::new(ErrorKind::Input, e))?;
         let mut analysis = sluice_core::lint::options(config.as_ref().map(|c| &c.lint), dialect)
             .map_err(|e| Error::new(ErrorKind::Input, e))?;
         analysis.runner_lock_timeout = settings.lock_timeout.is_some_and(|d| !d.is_zero());

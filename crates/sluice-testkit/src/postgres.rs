@@ -493,6 +493,16 @@ impl OwnServer {
             std::process::id(),
             database_name("x")
         ))?;
+        Self::launch(dir, data, user, bin)
+    }
+
+    /// Starts the server of a data folder made ready (`initdb`, or `pg_basebackup`).
+    fn launch(
+        dir: PathBuf,
+        data: PathBuf,
+        user: Option<String>,
+        bin: PathBuf,
+    ) -> Result<OwnServer, String> {
         let port = free_port()?;
         let server = OwnServer {
             port,
@@ -557,6 +567,58 @@ impl OwnServer {
                 String::from_utf8_lossy(&out.stderr)
             ))
         }
+    }
+
+    /// A streaming replica of this server (`pg_basebackup -R`), started on a port of its
+    /// own; panics with the reason when it cannot.
+    pub fn replica(&self, label: &str) -> OwnServer {
+        self.try_replica(label)
+            .unwrap_or_else(|why| panic!("cannot start a replica for {label}: {why}"))
+    }
+
+    fn try_replica(&self, label: &str) -> Result<OwnServer, String> {
+        let dir = std::env::temp_dir().join(format!(
+            "sluice-pgrep-{label}-{}-{}",
+            std::process::id(),
+            database_name("x")
+        ));
+        std::fs::create_dir_all(dir.join("sock"))
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        if let Some(u) = &self.user {
+            let _ = Command::new("chown").arg("-R").arg(u).arg(&dir).status();
+        }
+        let data = dir.join("data");
+        // Beside the server's own programs (which may be links into its real folder).
+        let real_bin = std::fs::canonicalize(self.bin.join("pg_ctl"))
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        let basebackup = [Some(self.bin.clone()), real_bin]
+            .into_iter()
+            .flatten()
+            .map(|d| d.join("pg_basebackup"))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| tool("pg_basebackup"));
+        let out = as_user(self.user.as_deref(), &basebackup)
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+            ])
+            .arg("-D")
+            .arg(&data)
+            .args(["-R", "-X", "stream", "--no-sync"])
+            .output()
+            .map_err(|e| format!("cannot run pg_basebackup: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "pg_basebackup failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Self::launch(dir, data, self.user.clone(), self.bin.clone())
     }
 
     /// Restarts the server: `fast` (sessions are ended, a clean shutdown) or `immediate`

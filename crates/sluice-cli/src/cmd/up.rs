@@ -48,6 +48,18 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
         },
         ..UpOptions::default()
     };
+    let mut opts = opts;
+    let run = sluice_core::config::RunSettings::of(&s.env, s.env_cfg.as_ref(), s.dialect)
+        .map_err(|e| Failure::new(Exit::Input, e))?;
+    opts.pace = sluice_engine::replicas::for_env(
+        s.dialect,
+        &s.env,
+        s.env_cfg.as_ref(),
+        s.config.as_ref(),
+        &run,
+        opts.clock.clone(),
+    )
+    .map_err(|e| Failure::new(Exit::Input, e))?;
     let deploy = Deploy {
         plan: &plan,
         env: &s.env,

@@ -12,6 +12,7 @@ mod lint;
 mod my;
 mod pg;
 mod proof;
+mod replicas;
 mod reports;
 mod session;
 mod support;

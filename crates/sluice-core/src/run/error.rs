@@ -124,6 +124,18 @@ pub enum RunError {
         /// Why, and what to do.
         reason: String,
     },
+    /// A threshold of the environment (replica lag) stopped the run between migrations.
+    #[error(
+        "{why}: the run stops before {before}, which stays pending; the {applied} migration(s) this run applied stay applied. Run `sluice up` again once the replicas have caught up"
+    )]
+    Paced {
+        /// The migration it stopped before.
+        before: MigrationId,
+        /// Why.
+        why: String,
+        /// How many this run applied.
+        applied: usize,
+    },
     /// `down` of a migration that applied migrations require.
     #[error("{id} cannot be reverted while these applied migrations require it: {}; revert them first, or pass --cascade to revert them too (newest first)", .dependants.join(", "))]
     HasDependants {
@@ -386,7 +398,8 @@ impl RunError {
             | RunError::HasDependants { .. }
             | RunError::RequiresSkipped { .. }
             | RunError::HistoryChanged { .. }
-            | RunError::InDoubt { .. } => Class::Refused,
+            | RunError::InDoubt { .. }
+            | RunError::Paced { .. } => Class::Refused,
         }
     }
 }

@@ -45,6 +45,21 @@ pub struct UpOptions {
     pub reconnect: Duration,
     /// The clock for waits and deadlines.
     pub clock: Arc<dyn Clock>,
+    /// What the run waits for between migrations (replicas catching up), if anything.
+    pub pace: Option<Arc<dyn Pace>>,
+}
+
+/// What a run waits for before each migration, under the lock: replicas that must catch
+/// up, a threshold of the environment.
+pub trait Pace: std::fmt::Debug + Send + Sync {
+    /// Called before `next` runs. `Ok(Some((reason, details)))` goes on and records that
+    /// as an event (the lag it saw, how long it waited); `Ok(None)` goes on silently;
+    /// `Err(why)` stops the run before `next`, which stays pending.
+    fn before(
+        &self,
+        engine: &mut dyn Engine,
+        next: &Migration,
+    ) -> Result<Option<(String, serde_json::Value)>, String>;
 }
 
 impl Default for UpOptions {
@@ -62,6 +77,7 @@ impl Default for UpOptions {
             only: None,
             reconnect: Duration::from_secs(30),
             clock: Arc::new(SystemClock),
+            pace: None,
         }
     }
 }
@@ -320,6 +336,28 @@ pub(super) fn up_locked(
     let mut summary = UpSummary::default();
     let mut current_timeouts = None;
     for (m, late) in chosen.apply {
+        if let Some(pace) = &opts.pace {
+            match pace.before(engine, m) {
+                Ok(Some((reason, details))) => {
+                    super::record_note(engine, ctx, Some(m), reason, details)?;
+                }
+                Ok(None) => {}
+                Err(why) => {
+                    let _ = super::record_note(
+                        engine,
+                        ctx,
+                        Some(m),
+                        format!("the run stopped before {}: {why}", m.id),
+                        serde_json::json!({ "env": ctx.env, "paced": why }),
+                    );
+                    return Err(RunError::Paced {
+                        before: m.id.clone(),
+                        why,
+                        applied: summary.applied.len(),
+                    });
+                }
+            }
+        }
         let entry = overview.get(m.id.as_str());
         let mut row = entry.and_then(|e| e.record.clone());
         let mut job = Job {

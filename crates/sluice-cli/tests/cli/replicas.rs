@@ -1,0 +1,141 @@
+//! A PostgreSQL primary with a streaming replica (`pg_basebackup -R`): `up` waits for the
+//! replica between migrations, stops with the exact state when its replay is paused, and
+//! finishes once it is resumed; the events record the lags.
+
+use std::time::{Duration, Instant};
+
+use sluice_testkit::Project;
+use sluice_testkit::postgres::{OwnServer, psql};
+
+use crate::support::sluice_cmd;
+
+fn wait_until(url: &str, sql: &str, what: &str) {
+    let started = Instant::now();
+    while psql(url, sql).map(|o| o.trim() != "t").unwrap_or(true) {
+        assert!(started.elapsed() < Duration::from_secs(30), "{what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn up_waits_for_a_lagging_replica_and_stops_with_the_exact_state() {
+    let primary = OwnServer::start("replica-primary");
+    let replica = primary.replica("replica-standby");
+    let url = primary.database("replicated");
+    let name = url.rsplit('/').next().unwrap().to_string();
+    let replica_url = format!("{}/{name}", replica.base_url);
+    // The replica has replayed the database's creation (and so knows a replayed commit).
+    wait_until(
+        &replica_url,
+        "SELECT pg_last_xact_replay_timestamp() IS NOT NULL",
+        "the replica never replayed",
+    );
+    let p = Project::new("replicas");
+    p.config(
+        "[project]\ndialect = \"postgres\"\n\n[environments.prod]\nurl = \"env:DATABASE_URL\"\nreplicas = [\"env:REPLICA_URL\"]\nmax_replica_lag = \"2s\"\nreplica_wait = \"4s\"\n",
+    );
+    for i in 1..=3 {
+        p.simple(
+            &format!("00{i}_t{i}"),
+            &[],
+            &[&format!("CREATE TABLE t{i} (id bigint PRIMARY KEY)")],
+            &[&format!("DROP TABLE t{i}")],
+        );
+    }
+    let up_args = |args: &[&str]| {
+        let mut all = vec!["--env", "prod", "up"];
+        all.extend_from_slice(args);
+        sluice_cmd(p.path(), &all)
+            .env("DATABASE_URL", &url)
+            .env("REPLICA_URL", &replica_url)
+            .output()
+            .unwrap()
+    };
+    let up = || up_args(&[]);
+    // With the replica replaying, the first migration goes through (and waits, if at all,
+    // only for the replica to replay the creation of sluice's tables).
+    let out = up_args(&["--count", "1"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wait_until(
+        &replica_url,
+        "SELECT to_regclass('t1') IS NOT NULL",
+        "t1 never reached the replica",
+    );
+    // Replay paused for longer than max_replica_lag: whatever the run writes first (its
+    // lock row) leaves the replica behind, and it stays so: the run waits replica_wait
+    // before 002_t2, then stops there.
+    psql(&replica_url, "SELECT pg_wal_replay_pause()").unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    let waited = Instant::now();
+    let out = up();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    );
+    assert_eq!(out.status.code(), Some(4), "{stdout}{stderr}");
+    assert!(
+        waited.elapsed() >= Duration::from_secs(4),
+        "it waited replica_wait first"
+    );
+    assert!(
+        stderr.contains("did not come within max_replica_lag")
+            && stderr.contains("stops before 002_t2"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("applied 002_t2"), "{stdout}");
+    let states = psql(
+        &url,
+        "SELECT string_agg(id || ' ' || state, ', ' ORDER BY id) FROM sluice.migrations",
+    )
+    .unwrap();
+    assert_eq!(states.trim(), "001_t1 applied");
+    let lags = psql(
+        &url,
+        "SELECT count(*) FROM sluice.events WHERE details::jsonb ? 'replicas'",
+    )
+    .unwrap();
+    assert!(
+        lags.trim().parse::<i32>().unwrap() >= 1,
+        "the events record the lags"
+    );
+    // Replay resumed: the rest goes through, and the events say what the replica was at.
+    psql(&replica_url, "SELECT pg_wal_replay_resume()").unwrap();
+    let out = up();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let applied = psql(
+        &url,
+        "SELECT count(*) FROM sluice.migrations WHERE state = 'applied'",
+    )
+    .unwrap();
+    assert_eq!(applied.trim(), "3");
+    let notes = psql(
+        &url,
+        "SELECT string_agg(reason, ' | ' ORDER BY seq) FROM sluice.events WHERE details::jsonb ? 'replicas'",
+    )
+    .unwrap();
+    assert!(notes.contains("before 003_t3"), "{notes}");
+    let stopped = psql(
+        &url,
+        "SELECT count(*) FROM sluice.events WHERE reason LIKE 'the run stopped before 002_t2: the replicas did not come within%'",
+    )
+    .unwrap();
+    assert_eq!(stopped.trim(), "1", "the stop is in the audit log");
+    // And the replica has the schema.
+    wait_until(
+        &replica_url,
+        "SELECT to_regclass('t3') IS NOT NULL",
+        "t3 never reached the replica",
+    );
+}
