@@ -128,6 +128,12 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        // A folder embedded from the crate's root (Sqitch keeps its plan there) must not
+        // drag the build's output or version control in.
+        if name.starts_with('.') || name == "target" {
+            continue;
+        }
         if p.is_dir() {
             files_under(&p, out);
         } else if p.is_file() {
