@@ -420,6 +420,11 @@ pub struct VerifyArgs {
     /// Only these migrations [default: every applied migration].
     #[arg(value_name = "ID")]
     pub ids: Vec<String>,
+    /// Then run the checks on each replica of the environment (`replicas` in sluice.toml),
+    /// once it has replayed everything the primary wrote; checks that write are not run
+    /// there (a replica is read-only).
+    #[arg(long)]
+    pub on_replicas: bool,
 }
 
 #[derive(Debug, Args)]

@@ -288,7 +288,6 @@ impl Settings {
         }
     }
 
-    /// Who runs, for a writing command.
     /// What a deploy here reads and writes besides the database: the other environments,
     /// backups.
     pub fn around(&self) -> sluice_engine::around::Around<'_> {
@@ -300,6 +299,7 @@ impl Settings {
         }
     }
 
+    /// Who runs, for a writing command.
     pub fn run_context(&self) -> RunContext {
         let host = whoami::host_name();
         RunContext {

@@ -83,6 +83,34 @@ impl ReplicaPace {
         })
     }
 
+    /// The replicas' URLs (secret: show them masked).
+    pub fn urls(&self) -> &[String] {
+        &self.urls
+    }
+
+    /// Waits, up to `replica_wait`, until every replica has replayed all the WAL the
+    /// primary (`engine`) has written so far; says which did not.
+    pub fn wait_caught_up(&self, engine: &mut dyn Engine) -> Result<Vec<Lag>, String> {
+        let lsn = primary_lsn(engine)?;
+        let started = self.clock.now();
+        loop {
+            let lags = self.lags(&lsn)?;
+            if lags.iter().all(|l| l.behind_bytes == 0) {
+                return Ok(lags);
+            }
+            let waited = self.clock.now() - started;
+            if waited >= self.wait {
+                return Err(format!(
+                    "the replicas did not replay the primary's WAL up to {lsn} in replica_wait = {:?}: {}",
+                    self.wait,
+                    describe(&lags)
+                ));
+            }
+            self.clock
+                .sleep(Duration::from_millis(250).min(self.wait - waited));
+        }
+    }
+
     /// Each replica's standing against the primary's WAL position `lsn`.
     fn lags(&self, lsn: &str) -> Result<Vec<Lag>, String> {
         let mut conns = self.conns.lock().unwrap_or_else(|p| p.into_inner());
@@ -133,6 +161,16 @@ impl ReplicaPace {
     }
 }
 
+/// The primary's current WAL position.
+fn primary_lsn(engine: &mut dyn Engine) -> Result<String, String> {
+    engine
+        .query_rows("SELECT pg_current_wal_lsn()::text")
+        .map_err(|e| format!("cannot read the primary's WAL position: {e}"))?
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .ok_or_else(|| "the primary gave no WAL position".to_string())
+}
+
 fn describe(lags: &[Lag]) -> String {
     lags.iter()
         .map(|l| {
@@ -155,12 +193,7 @@ impl Pace for ReplicaPace {
         engine: &mut dyn Engine,
         next: &Migration,
     ) -> Result<Option<(String, serde_json::Value)>, String> {
-        let lsn = engine
-            .query_rows("SELECT pg_current_wal_lsn()::text")
-            .map_err(|e| format!("cannot read the primary's WAL position: {e}"))?
-            .first()
-            .and_then(|r| r.first().cloned().flatten())
-            .ok_or("the primary gave no WAL position")?;
+        let lsn = primary_lsn(engine)?;
         let started = self.clock.now();
         let wall = Instant::now();
         loop {
@@ -213,6 +246,19 @@ pub fn for_env(
     settings: &sluice_core::config::RunSettings,
     clock: Arc<dyn Clock>,
 ) -> Result<Option<Arc<dyn Pace>>, String> {
+    Ok(of_env(dialect, env, env_cfg, config, settings, clock)?
+        .map(|p| Arc::new(p) as Arc<dyn Pace>))
+}
+
+/// The replicas of an environment (see [`for_env`]).
+pub fn of_env(
+    dialect: Dialect,
+    env: &str,
+    env_cfg: Option<&sluice_core::config::EnvConfig>,
+    config: Option<&sluice_core::config::Config>,
+    settings: &sluice_core::config::RunSettings,
+    clock: Arc<dyn Clock>,
+) -> Result<Option<ReplicaPace>, String> {
     let Some(cfg) = env_cfg.filter(|c| !c.replicas.is_empty()) else {
         return Ok(None);
     };
@@ -234,5 +280,5 @@ pub fn for_env(
         settings.replica_wait,
         clock,
     )?;
-    Ok(Some(Arc::new(pace)))
+    Ok(Some(pace))
 }

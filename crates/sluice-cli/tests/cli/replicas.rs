@@ -32,14 +32,14 @@ fn up_waits_for_a_lagging_replica_and_stops_with_the_exact_state() {
     );
     let p = Project::new("replicas");
     p.config(
-        "[project]\ndialect = \"postgres\"\n\n[environments.prod]\nurl = \"env:DATABASE_URL\"\nreplicas = [\"env:REPLICA_URL\"]\nmax_replica_lag = \"2s\"\nreplica_wait = \"4s\"\n",
+        "[project]\ndialect = \"postgres\"\n\n[environments.dev]\nurl = \"env:DATABASE_URL\"\n\n[environments.prod]\nurl = \"env:DATABASE_URL\"\nreplicas = [\"env:REPLICA_URL\"]\nmax_replica_lag = \"2s\"\nreplica_wait = \"4s\"\n",
     );
     for i in 1..=3 {
-        p.simple(
+        p.migration(
             &format!("00{i}_t{i}"),
-            &[],
-            &[&format!("CREATE TABLE t{i} (id bigint PRIMARY KEY)")],
-            &[&format!("DROP TABLE t{i}")],
+            &format!(
+                "-- sluice:up\nCREATE TABLE t{i} (id bigint PRIMARY KEY);\n\n-- sluice:down\nDROP TABLE t{i};\n\n-- sluice:verify\n-- expect: empty\nSELECT id FROM t{i};\n-- expect: ok\nINSERT INTO t{i} VALUES (1);\n"
+            ),
         );
     }
     let up_args = |args: &[&str]| {
@@ -132,10 +132,37 @@ fn up_waits_for_a_lagging_replica_and_stops_with_the_exact_state() {
     )
     .unwrap();
     assert_eq!(stopped.trim(), "1", "the stop is in the audit log");
-    // And the replica has the schema.
-    wait_until(
-        &replica_url,
-        "SELECT to_regclass('t3') IS NOT NULL",
-        "t3 never reached the replica",
+    // And the replica has the schema: `verify --on-replicas` runs the checks there too,
+    // once it has replayed everything, leaving out the ones that write.
+    let out = sluice_cmd(p.path(), &["--env", "prod", "verify", "--on-replicas"])
+        .env("DATABASE_URL", &url)
+        .env("REPLICA_URL", &replica_url)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    assert!(said.contains("(replica)"), "{said}");
+    assert!(
+        said.contains("3 check(s) that write were not run"),
+        "{said}"
+    );
+    let noted = psql(
+        &url,
+        "SELECT reason FROM sluice.events WHERE reason LIKE 'verified on replica%'",
+    )
+    .unwrap();
+    assert!(noted.contains("3 passed, 0 failed, 3 not run"), "{noted}");
+    // Without replicas in the environment, --on-replicas is a mistake, said so.
+    let out = sluice_cmd(p.path(), &["--env", "dev", "verify", "--on-replicas"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("has no replicas"), "{err}");
 }
