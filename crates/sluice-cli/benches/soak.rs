@@ -5,6 +5,7 @@
 //! cargo bench -p sluice-cli --bench soak -- --engine all --mode kill --trials 200
 //! cargo bench -p sluice-cli --bench soak -- --engine postgres --mode restart --trials 20
 //! cargo bench -p sluice-cli --bench soak -- --engine postgres --mode lockloss --trials 20
+//! cargo bench -p sluice-cli --bench soak -- --engine galera --mode nodekill --trials 10
 //! ```
 //!
 //! Each trial starts `sluice up` on a fresh database over a generated project (transactional
@@ -15,7 +16,11 @@
 //! - `restart` (PostgreSQL): restarts the server (`pg_ctl -m fast`, then `immediate`,
 //!   alternating) while the runner goes on with `--reconnect 60s`;
 //! - `lockloss` (PostgreSQL): terminates the lock's own connection and starts a second
-//!   runner at once.
+//!   runner at once;
+//! - `nodekill` (`--engine galera`, a three-node MariaDB Galera cluster from the test kit):
+//!   SIGKILLs the node the runner is connected to, starts it again and waits until the
+//!   cluster is `Synced` (`kill` works on Galera too; a killed runner's lease runs out
+//!   15 s later, which the recovery waits for).
 //!
 //! Then it reads `sluice status --format json` and compares every migration's recorded
 //! state with the catalog, statement by statement: a statement recorded done must show, one
@@ -40,6 +45,8 @@ enum Engine {
     Sqlite,
     Postgres,
     Mariadb,
+    /// MariaDB SQL, on a node of a three-node Galera cluster.
+    Galera,
 }
 
 impl Engine {
@@ -48,6 +55,7 @@ impl Engine {
             Engine::Sqlite => "sqlite",
             Engine::Postgres => "postgres",
             Engine::Mariadb => "mariadb",
+            Engine::Galera => "galera",
         }
     }
 }
@@ -89,7 +97,7 @@ fn exists_table(e: Engine, t: &str) -> String {
         Engine::Postgres => format!(
             "SELECT count(*) FROM pg_class WHERE relname = '{t}' AND relnamespace = 'public'::regnamespace"
         ),
-        Engine::Mariadb => format!(
+        Engine::Mariadb | Engine::Galera => format!(
             "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{t}'"
         ),
     }
@@ -104,7 +112,7 @@ fn exists_index(e: Engine, table: &str, i: &str) -> String {
         Engine::Postgres => format!(
             "SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('{i}') AND indisvalid"
         ),
-        Engine::Mariadb => format!(
+        Engine::Mariadb | Engine::Galera => format!(
             "SELECT count(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' AND INDEX_NAME = '{i}'"
         ),
     }
@@ -118,7 +126,7 @@ fn exists_column(e: Engine, t: &str, c: &str) -> String {
         Engine::Postgres => format!(
             "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('{t}') AND attname = '{c}' AND NOT attisdropped"
         ),
-        Engine::Mariadb => format!(
+        Engine::Mariadb | Engine::Galera => format!(
             "SELECT count(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{t}' AND COLUMN_NAME = '{c}'"
         ),
     }
@@ -131,7 +139,7 @@ fn sleep_sql(e: Engine, ms: u64) -> String {
             ms * 4000
         ),
         Engine::Postgres => format!("SELECT pg_sleep({})", ms as f64 / 1000.0),
-        Engine::Mariadb => format!("SELECT SLEEP({})", ms as f64 / 1000.0),
+        Engine::Mariadb | Engine::Galera => format!("SELECT SLEEP({})", ms as f64 / 1000.0),
     }
 }
 
@@ -142,7 +150,9 @@ fn rows_sql(e: Engine, t: &str, n: u32) -> String {
             format!("INSERT INTO {t} (x, v) SELECT g, md5(g::text) FROM generate_series(1, {n}) g")
         }
         // MariaDB's sequence engine.
-        Engine::Mariadb => format!("INSERT INTO {t} (x, v) SELECT seq, MD5(seq) FROM seq_1_to_{n}"),
+        Engine::Mariadb | Engine::Galera => {
+            format!("INSERT INTO {t} (x, v) SELECT seq, MD5(seq) FROM seq_1_to_{n}")
+        }
         Engine::Sqlite => format!(
             "INSERT INTO {t} (x, v) WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < {n}) SELECT n, hex(randomblob(8)) FROM c"
         ),
@@ -249,6 +259,8 @@ fn write_project(p: &Project, migs: &[Mig]) {
 struct Target {
     engine: Engine,
     url: String,
+    /// Galera: the node the runner is connected to.
+    node: usize,
     /// SQLite: the folder of the file.
     dir: Option<TempDir>,
 }
@@ -271,7 +283,7 @@ impl Target {
                 .unwrap_or_default()
             }
             Engine::Postgres => psql(&self.url, sql).unwrap_or_else(|e| format!("error: {e}")),
-            Engine::Mariadb => sluice_testkit::mariadb::client(&self.url, sql)
+            Engine::Mariadb | Engine::Galera => sluice_testkit::mariadb::client(&self.url, sql)
                 .unwrap_or_else(|e| format!("error: {e}")),
         }
     }
@@ -325,11 +337,11 @@ fn compare(t: &Target, dir: &Path, migs: &[Mig]) -> (Vec<String>, usize) {
             .to_string();
         let done = row.and_then(|r| r["statements_done"].as_u64()).unwrap_or(0) as usize;
         let interrupted = row.is_some_and(|r| r["interrupted"] == true);
-        let doubt = row
-            .and_then(|r| r["in_doubt"].as_u64())
-            .filter(|_| interrupted)
-            .map(|k| k as usize);
-        if doubt.is_some() {
+        // Started and not recorded done: in doubt once its run is gone, in flight while
+        // sluice still sees the run hold the lock (a Galera lease that has not run out);
+        // either way it may or may not have taken effect.
+        let doubt = row.and_then(|r| r["in_doubt"].as_u64()).map(|k| k as usize);
+        if doubt.is_some() && interrupted {
             doubts += 1;
         }
         let (done, doubt) = match state.as_str() {
@@ -472,6 +484,7 @@ fn fresh(engine: Engine, own: Option<&OwnServer>, n: usize) -> Target {
             Target {
                 engine,
                 url: format!("sqlite:{}", dir.path().join("soak.db").display()),
+                node: 0,
                 dir: Some(dir),
             }
         }
@@ -488,6 +501,19 @@ fn fresh(engine: Engine, own: Option<&OwnServer>, n: usize) -> Target {
             Target {
                 engine,
                 url,
+                node: 0,
+                dir: None,
+            }
+        }
+        Engine::Galera => {
+            let db = sluice_testkit::galera::cluster().database(&format!("soak{n}"));
+            let node = n % 3;
+            let url = db.urls[node].clone();
+            std::mem::forget(db);
+            Target {
+                engine,
+                url,
+                node,
                 dir: None,
             }
         }
@@ -498,6 +524,7 @@ fn fresh(engine: Engine, own: Option<&OwnServer>, n: usize) -> Target {
             Target {
                 engine,
                 url,
+                node: 0,
                 dir: None,
             }
         }
@@ -576,6 +603,24 @@ fn soak(engine: Engine, mode: &str, trials: usize, rng: &mut Rng) -> Tally {
                     tally.stopped_mid_run += 1;
                 }
             }
+            "nodekill" => {
+                let cluster = sluice_testkit::galera::cluster();
+                let child = spawn_up(dir, &t.url, &["--reconnect", "3s"]);
+                std::thread::sleep(delay);
+                cluster.kill(t.node);
+                let out = child.wait_with_output().unwrap();
+                if !out.status.success() {
+                    tally.stopped_mid_run += 1;
+                    if std::env::var_os("SOAK_VERBOSE").is_some() {
+                        let err = String::from_utf8_lossy(&out.stderr);
+                        println!("  stopped (trial {trial}): {}", err.trim());
+                    }
+                }
+                cluster.restart(t.node);
+                cluster
+                    .wait_synced(Duration::from_secs(120))
+                    .unwrap_or_else(|e| panic!("trial {trial}: the cluster did not heal: {e}"));
+            }
             other => panic!("unknown mode {other}"),
         }
         let (bad, doubts) = compare(&t, dir, &migs);
@@ -614,10 +659,16 @@ fn main() {
         "sqlite" => vec![Engine::Sqlite],
         "postgres" => vec![Engine::Postgres],
         "mariadb" | "mysql" => vec![Engine::Mariadb],
+        "galera" => vec![Engine::Galera],
         other => panic!("unknown engine {other}"),
     };
     let modes: Vec<String> = match arg("--mode").as_deref().unwrap_or("kill") {
-        "all" => vec!["kill".into(), "restart".into(), "lockloss".into()],
+        "all" => vec![
+            "kill".into(),
+            "restart".into(),
+            "lockloss".into(),
+            "nodekill".into(),
+        ],
         m => vec![m.to_string()],
     };
     let trials: usize = arg("--trials").map_or(20, |t| t.parse().unwrap());
@@ -636,7 +687,12 @@ fn main() {
     let mut report = Vec::new();
     for e in &engines {
         for m in &modes {
-            if m != "kill" && *e != Engine::Postgres {
+            let fits = match m.as_str() {
+                "kill" => true,
+                "nodekill" => *e == Engine::Galera,
+                _ => *e == Engine::Postgres,
+            };
+            if !fits {
                 continue;
             }
             let t = soak(*e, m, trials, &mut rng);

@@ -633,7 +633,8 @@ impl Migrator {
 
     /// Applies the settings and gates of environment `name` of the embedded
     /// `sluice.toml`: promotion, approvals, destructive confirmation, backups, hooks,
-    /// timeouts, late policy. An environment it does not define is an error at the call.
+    /// timeouts, late policy, replicas. An environment it does not define makes every call
+    /// of the migrator fail with [`ErrorKind::Input`].
     ///
     /// ```
     /// # static MIGRATIONS: sluice_migrate::Embedded = sluice_migrate::embed_migrations!("migrations");

@@ -5,8 +5,10 @@
 //! every write set in one cluster-wide order, so of two runs inserting the row at once on
 //! two nodes one commits and the other gets a certification failure (a deadlock error):
 //! one holder in the cluster. The holder's heartbeat extends `expires`; a row whose lease
-//! ran out belongs to a run that is gone, and the next run deletes it and takes the lock,
-//! which the takeover event records. A release deletes the row.
+//! ran out belongs to a run that is gone — and so does one whose holder ran on the node
+//! looking at it, when that node no longer has the holder's lock connection (a killed
+//! runner, seen at once instead of after the lease) — and the next run deletes it and
+//! takes the lock, which the takeover event records. A release deletes the row.
 //!
 //! sluice's own tables are created under that lease, once in the cluster, after the lock
 //! table alone: two runners creating the events table's triggers on two nodes at once
@@ -191,16 +193,21 @@ impl Mysql {
         loop {
             // A lease that ran out belongs to a run that is gone: its row goes.
             let mut took_over = None;
-            let expired: Option<mysql::Row> = conn
-                .query_first(format!(
-                    "SELECT run_id FROM {table} WHERE id = 1 AND expires < NOW(3)"
-                ))
+            let node = self
+                .galera
+                .as_ref()
+                .map_or(String::new(), |g| g.node.clone());
+            let found: Option<mysql::Row> = conn
+                .query_first(dead_holder_query(&table, &node))
                 .map_err(waiting)?;
-            if let Some(row) = expired {
-                let dead = text(&row.unwrap()[0]).unwrap_or_default();
+            let gone = found
+                .map(mysql::Row::unwrap)
+                .filter(|v| int(&v[1]) == Some(1));
+            if let Some(v) = gone {
+                let dead = text(&v[0]).unwrap_or_default();
                 let before = Mysql::read_lock_row(&mut conn, &table);
                 match conn.query_drop(format!(
-                    "DELETE FROM {table} WHERE id = 1 AND run_id = {} AND expires < NOW(3)",
+                    "DELETE FROM {table} WHERE id = 1 AND run_id = {}",
                     lit(&dead)
                 )) {
                     Ok(()) if conn.affected_rows() == 1 => {
@@ -284,18 +291,32 @@ impl Mysql {
         }
     }
 
-    /// The holder of the lease, when one holds it now.
+    /// The holder of the lease, when one holds it now: a lease that ran out, or whose
+    /// holder ran on this node and whose lock connection this node no longer has, is held
+    /// by nobody.
     pub(super) fn lease_holder(&mut self) -> Result<Option<LockHolder>, DbError> {
         let table = self.table("lock");
         if !self.table_exists("lock")? {
             return Ok(None);
         }
-        let live = self.rows(&format!(
-            "SELECT 1 FROM {table} WHERE id = 1 AND expires >= NOW(3)"
-        ))?;
-        if live.is_empty() {
-            return Ok(None);
+        let node = self
+            .galera
+            .as_ref()
+            .map_or(String::new(), |g| g.node.clone());
+        let rows = self.rows(&dead_holder_query(&table, &node))?;
+        match rows.first() {
+            None => Ok(None),
+            Some(r) if int(&r[1]) == Some(1) => Ok(None),
+            Some(_) => Ok(Mysql::read_lock_row(&mut self.conn, &table)),
         }
-        Ok(Mysql::read_lock_row(&mut self.conn, &table))
     }
+}
+
+/// The lease row's run and whether its holder is gone (`1`): its lease ran out, or it ran
+/// on node `node` (this one) and its lock connection is no longer there.
+fn dead_holder_query(table: &str, node: &str) -> String {
+    format!(
+        "SELECT run_id, (expires < NOW(3) OR (host LIKE {} AND NOT EXISTS          (SELECT 1 FROM information_schema.PROCESSLIST p WHERE p.ID = connection_id)))+0          FROM {table} WHERE id = 1",
+        lit(&format!("%(Galera node {node})"))
+    )
 }
