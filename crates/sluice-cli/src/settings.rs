@@ -3,9 +3,8 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use sluice_core::config::{self, LatePolicy};
+use sluice_core::config;
 use sluice_core::load::{self, Loaded};
 use sluice_core::run::RunContext;
 use sluice_core::time::Timestamp;
@@ -35,22 +34,11 @@ pub struct Settings {
     pub env: String,
     /// The database URL (secret; print [`Settings::masked_url`]).
     pub url: String,
-    /// What to do with late migrations.
-    pub late: LatePolicy,
     /// The name of sluice's state (schema on PostgreSQL).
     pub state: String,
-    /// Lock timeout of migration statements (environment's, else 5s where it exists).
-    pub lock_timeout: Option<Duration>,
-    /// Statement timeout of migration statements.
-    pub statement_timeout: Option<Duration>,
-    /// Attempts after a lock timeout.
-    pub retries: u32,
-    /// The longest wait between attempts.
-    pub retry_cap: Duration,
-    /// How long to try to reconnect when the connection drops mid-run.
-    pub reconnect: Duration,
-    /// The environment's session settings, made on every connection.
-    pub session: Vec<String>,
+    /// The environment's run settings (late policy, timeouts, retries, reconnect, session,
+    /// replica lag), with sluice's defaults.
+    pub run: config::RunSettings,
     /// Output format.
     pub format: Format,
     /// The environment's `scratch_url`, resolved.
@@ -203,14 +191,8 @@ impl Settings {
             dialect,
             env,
             url,
-            late: run.late,
             state,
-            lock_timeout: run.lock_timeout,
-            statement_timeout: run.statement_timeout,
-            retries: run.retries,
-            retry_cap: run.retry_cap,
-            reconnect: run.reconnect,
-            session: run.session,
+            run,
             format: g.format,
             style,
             connect: g.env.is_some() || g.url.is_some(),
@@ -274,7 +256,7 @@ impl Settings {
             access,
             application: format!("sluice/{who}"),
             state: self.state.clone(),
-            session: self.session.clone(),
+            session: self.run.session.clone(),
         };
         Ok(sluice_engine::open(&self.url, &self.project, &opts)?)
     }
@@ -309,7 +291,7 @@ impl Settings {
             git_commit: whoami::git_commit(&self.project),
             ci_run: whoami::ci_run(),
             env: self.env.clone(),
-            session: self.session.clone(),
+            session: self.run.session.clone(),
         }
     }
 }

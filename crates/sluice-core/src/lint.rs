@@ -385,6 +385,19 @@ pub fn touched_tables<'a>(reports: impl IntoIterator<Item = &'a Report>) -> BTre
     out
 }
 
+/// The analysis options of a run: `[lint]`'s, and whether the runner bounds every lock
+/// wait and statement itself (it does unless the environment sets them to `"0"`).
+pub fn run_options(
+    cfg: Option<&LintConfig>,
+    dialect: sluice_sql::Dialect,
+    run: &crate::config::RunSettings,
+) -> Result<Options, String> {
+    let mut o = options(cfg, dialect)?;
+    o.runner_lock_timeout = run.lock_timeout.is_some_and(|d| !d.is_zero());
+    o.runner_statement_timeout = run.statement_timeout.is_some_and(|d| !d.is_zero());
+    Ok(o)
+}
+
 /// Sets the server's version from a connected engine, unless one is set
 /// (`--server-version` and `[lint] server_version` win).
 pub fn version_from(o: &mut Options, engine: &dyn Engine) {

@@ -252,13 +252,17 @@ fn open_conn(target: &Target, program: &str) -> Result<Conn, DbError> {
 }
 
 /// The session every connection of sluice's starts with: UTC for sluice's DATETIME
-/// columns, utf8mb4 for everything; read-only for reading commands.
-fn session_setup(conn: &mut Conn, read_only: bool) -> Result<(), DbError> {
+/// columns, utf8mb4 for everything; read-only for reading commands; on a Galera node,
+/// reads that wait for the cluster ([`galera::session`]).
+fn session_setup(conn: &mut Conn, read_only: bool, galera: bool) -> Result<(), DbError> {
     conn.run("SET time_zone = '+00:00', NAMES utf8mb4")
         .map_err(|e| map_error(&e))?;
     if read_only {
         conn.run("SET SESSION TRANSACTION READ ONLY")
             .map_err(|e| map_error(&e))?;
+    }
+    if galera {
+        galera::session(conn)?;
     }
     Ok(())
 }
@@ -480,7 +484,7 @@ impl Mysql {
         read_only: bool,
     ) -> Result<Mysql, DbError> {
         let mut conn = open_conn(&target, app)?;
-        session_setup(&mut conn, read_only)?;
+        session_setup(&mut conn, read_only, false)?;
         let version: String = conn
             .query_first("SELECT VERSION()")
             .map_err(|e| map_error(&e))?
@@ -536,13 +540,23 @@ impl Mysql {
         self.galera.as_ref()
     }
 
-    /// sluice's session setup on a connection of this engine.
-    fn setup(&self, conn: &mut Conn) -> Result<(), DbError> {
-        session_setup(conn, self.read_only)?;
-        if self.galera.is_some() {
-            galera::session(conn)?;
+    /// The lock's own connection: the one of this engine's last lock, when it still
+    /// answers; else a new one.
+    fn lock_connection(&self) -> Result<Conn, DbError> {
+        let idle = self
+            .idle_lock_conn
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .and_then(|mut c| c.query_drop("DO 1").is_ok().then_some(c));
+        match idle {
+            Some(c) => Ok(c),
+            None => {
+                let mut c = open_conn(&self.target, &format!("{}/lock", self.app))?;
+                session_setup(&mut c, false, self.galera.is_some())?;
+                Ok(c)
+            }
         }
-        Ok(())
     }
 
     fn table(&self, name: &str) -> String {
@@ -1080,21 +1094,7 @@ impl Engine for Mysql {
             self.lease_run = Some(holder.run_id.as_str().to_string());
             return Ok(guard);
         }
-        // The connection of this engine's last lock, when it still answers; else a new one.
-        let idle = self
-            .idle_lock_conn
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-            .and_then(|mut c| c.query_drop("DO 1").is_ok().then_some(c));
-        let mut conn = match idle {
-            Some(c) => c,
-            None => {
-                let mut c = open_conn(&self.target, &format!("{}/lock", self.app))?;
-                session_setup(&mut c, false)?;
-                c
-            }
-        };
+        let mut conn = self.lock_connection()?;
         let name = self.lock_name("");
         let table = self.table("lock");
         let started = Instant::now();
@@ -1574,10 +1574,7 @@ impl Engine for Mysql {
     /// opening one; then sluice's own session setup again.
     fn new_session(&mut self) -> Result<(), DbError> {
         self.conn.reset().map_err(|e| map_error(&e))?;
-        session_setup(&mut self.conn, self.read_only)?;
-        if self.galera.is_some() {
-            galera::session(&mut self.conn)?;
-        }
+        session_setup(&mut self.conn, self.read_only, self.galera.is_some())?;
         apply_session(&mut self.conn, &self.session)?;
         self.pending = None;
         self.in_tx = false;
@@ -1588,7 +1585,7 @@ impl Engine for Mysql {
 
     fn reconnect(&mut self) -> Result<(), DbError> {
         let mut conn = open_conn(&self.target, &self.app)?;
-        self.setup(&mut conn)?;
+        session_setup(&mut conn, self.read_only, self.galera.is_some())?;
         apply_session(&mut conn, &self.session)?;
         self.conn = conn;
         self.pending = None;

@@ -895,11 +895,9 @@ impl Migrator {
             opts.clock.clone(),
         )
         .map_err(|e| Error::new(ErrorKind::Input, e))?;
-        let mut analysis = sluice_core::lint::options(config.as_ref().map(|c| &c.lint), dialect)
-            .map_err(|e| Error::new(ErrorKind::Input, e))?;
-        analysis.runner_lock_timeout = settings.lock_timeout.is_some_and(|d| !d.is_zero());
-        analysis.runner_statement_timeout =
-            settings.statement_timeout.is_some_and(|d| !d.is_zero());
+        let analysis =
+            sluice_core::lint::run_options(config.as_ref().map(|c| &c.lint), dialect, &settings)
+                .map_err(|e| Error::new(ErrorKind::Input, e))?;
         let state = self.check_state()?;
         let mut around = sluice_engine::around::Around {
             config: config.as_ref(),

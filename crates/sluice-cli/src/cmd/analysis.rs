@@ -16,11 +16,8 @@ use crate::settings::Settings;
 /// (sluice's runner bounds every lock wait unless the environment sets
 /// `lock_timeout = "0"`).
 pub fn options(s: &Settings, dialect: Dialect) -> Result<Options, Failure> {
-    let mut o = lint::options(s.config.as_ref().map(|c| &c.lint), dialect)
-        .map_err(|m| Failure::new(Exit::Input, m))?;
-    o.runner_lock_timeout = s.lock_timeout.is_some_and(|d| !d.is_zero());
-    o.runner_statement_timeout = s.statement_timeout.is_some_and(|d| !d.is_zero());
-    Ok(o)
+    lint::run_options(s.config.as_ref().map(|c| &c.lint), dialect, &s.run)
+        .map_err(|m| Failure::new(Exit::Input, m))
 }
 
 /// Adds what the connected database knows: its version (unless one is set), and the sizes

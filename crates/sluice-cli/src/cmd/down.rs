@@ -51,8 +51,8 @@ pub fn run(args: DownArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         (
             lock_wait,
             Timeouts {
-                lock: s.lock_timeout,
-                statement: s.statement_timeout,
+                lock: s.run.lock_timeout,
+                statement: s.run.statement_timeout,
             },
         ),
         &mut |p| {

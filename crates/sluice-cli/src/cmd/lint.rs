@@ -148,7 +148,7 @@ fn pending<'p>(
     let live = super::live_run(engine);
     let overview = sluice_core::run::Overview::new(plan, records, &s.env, live.as_ref());
     let opts = sluice_core::run::UpOptions {
-        late: Some(s.late),
+        late: Some(s.run.late),
         ..sluice_core::run::UpOptions::default()
     };
     let chosen = sluice_core::run::plan_up(plan, &overview, &opts, &s.env)?;

@@ -279,7 +279,7 @@ fn open_scratch(
         application: format!("sluice/{who}"),
         state: s.state.clone(),
         // The migrations need on a scratch database what they need in the environment.
-        session: s.session.clone(),
+        session: s.run.session.clone(),
     };
     sluice_engine::open(url, &s.project, &opts)?
         .ok_or_else(|| Failure::new(Exit::Database, "the scratch database did not open"))

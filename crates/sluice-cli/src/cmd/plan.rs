@@ -41,7 +41,7 @@ pub fn prepare(args: &TargetArgs, s: &Settings) -> Result<Planned, Failure> {
     let opts = UpOptions {
         to: args.to.clone(),
         count: args.count,
-        late: Some(s.late),
+        late: Some(s.run.late),
         ..UpOptions::default()
     };
     let chosen = plan_up(&plan, &overview, &opts, &s.env)?;
@@ -77,7 +77,7 @@ pub fn prepare(args: &TargetArgs, s: &Settings) -> Result<Planned, Failure> {
             .map(|m| m.id.to_string())
             .collect(),
         gates,
-        session: s.session.clone(),
+        session: s.run.session.clone(),
     };
     drop(chosen);
     drop(overview);

@@ -40,8 +40,8 @@ pub fn run(args: TestArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         },
         &Limits {
             timeouts: Timeouts {
-                lock: s.lock_timeout,
-                statement: s.statement_timeout,
+                lock: s.run.lock_timeout,
+                statement: s.run.statement_timeout,
             },
         },
     );

@@ -28,35 +28,24 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
         engine.info().server
     )?;
     out.flush()?;
-    let opts = UpOptions {
+    let mut opts = UpOptions {
         to: args.target.to,
         count: args.target.count,
-        late: Some(s.late),
         lock_wait,
         resume: args.resume,
-        lock_timeout: s.lock_timeout,
-        statement_timeout: s.statement_timeout,
-        retries: s.retries,
-        retry_cap: s.retry_cap,
-        only: None,
-        reconnect: match &args.reconnect {
-            Some(r) => {
-                sluice_core::time::parse_duration_at_most(r, sluice_core::config::MAX_RECONNECT)
-                    .map_err(|e| Failure::new(Exit::Input, format!("--reconnect: {e}")))?
-            }
-            None => s.reconnect,
-        },
-        ..UpOptions::default()
+        ..s.run.up_options()
     };
-    let mut opts = opts;
-    let run = sluice_core::config::RunSettings::of(&s.env, s.env_cfg.as_ref(), s.dialect)
-        .map_err(|e| Failure::new(Exit::Input, e))?;
+    if let Some(r) = &args.reconnect {
+        opts.reconnect =
+            sluice_core::time::parse_duration_at_most(r, sluice_core::config::MAX_RECONNECT)
+                .map_err(|e| Failure::new(Exit::Input, format!("--reconnect: {e}")))?;
+    }
     opts.pace = sluice_engine::replicas::for_env(
         s.dialect,
         &s.env,
         s.env_cfg.as_ref(),
         s.config.as_ref(),
-        &run,
+        &s.run,
         opts.clock.clone(),
     )
     .map_err(|e| Failure::new(Exit::Input, e))?;

@@ -56,14 +56,12 @@ fn on_replicas(
     primary: &mut dyn sluice_core::Engine,
     out: &mut dyn Write,
 ) -> Result<usize, Failure> {
-    let settings = sluice_core::config::RunSettings::of(&s.env, s.env_cfg.as_ref(), s.dialect)
-        .map_err(|e| Failure::new(Exit::Input, e))?;
     let Some(replicas) = sluice_engine::replicas::of_env(
         s.dialect,
         &s.env,
         s.env_cfg.as_ref(),
         s.config.as_ref(),
-        &settings,
+        &s.run,
         std::sync::Arc::new(sluice_core::run::SystemClock),
     )
     .map_err(|e| Failure::new(Exit::Input, e))?
@@ -87,7 +85,7 @@ fn on_replicas(
             access: Access::ReadOnly,
             application: "sluice/verify-replica".into(),
             state: s.state.clone(),
-            session: s.session.clone(),
+            session: s.run.session.clone(),
         };
         let Some(mut replica) = sluice_engine::open(url, &s.project, &opts)? else {
             return Err(Failure::new(

@@ -24,7 +24,7 @@ use mysql::prelude::Queryable;
 use sluice_core::engine::{DbError, LockError, LockGuard, LockHolder};
 use sluice_core::{Engine, RunId, time::Timestamp};
 
-use super::{MyLock, Mysql, RunAll, int, lit, map_error, open_conn, session_setup, text, time_lit};
+use super::{MyLock, Mysql, RunAll, int, lit, map_error, text, time_lit};
 
 /// What a Galera node says of itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,21 +154,7 @@ impl Mysql {
         holder: &LockHolder,
         wait: Duration,
     ) -> Result<Box<dyn LockGuard>, LockError> {
-        let idle = self
-            .idle_lock_conn
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-            .and_then(|mut c| c.query_drop("DO 1").is_ok().then_some(c));
-        let mut conn = match idle {
-            Some(c) => c,
-            None => {
-                let mut c = open_conn(&self.target, &format!("{}/lock", self.app))?;
-                session_setup(&mut c, false)?;
-                session(&mut c)?;
-                c
-            }
-        };
+        let mut conn = self.lock_connection()?;
         let table = self.table("lock");
         let lease = sluice_core::engine::LEASE.as_secs();
         let run_id = lit(holder.run_id.as_str());
