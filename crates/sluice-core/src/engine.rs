@@ -486,6 +486,10 @@ pub trait Engine: Send {
         DbError,
     >;
 
+    /// Makes the next [`Engine::snapshot`] read everything again: an engine whose
+    /// snapshots read only what changed since its last one forgets what that one saw.
+    fn forget_snapshot(&mut self) {}
+
     /// The names of the indexes the plan of `sql` uses (for `-- expect: uses-index`).
     fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError>;
 

@@ -108,6 +108,9 @@ impl Engine for Timed<'_> {
     fn snapshot(&mut self, stats: bool) -> Result<(Vec<SchemaObject>, Vec<TableStats>), DbError> {
         self.time(|e| e.snapshot(stats))
     }
+    fn forget_snapshot(&mut self) {
+        self.inner.forget_snapshot()
+    }
     fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
         self.time(|e| e.plan_indexes(sql))
     }

@@ -34,6 +34,8 @@ pub mod mysql;
 mod mysql_schema;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_schema;
 pub mod replicas;
 pub mod scratch;
 #[cfg(feature = "sqlite")]

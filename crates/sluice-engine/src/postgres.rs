@@ -318,9 +318,15 @@ pub struct Postgres {
     pending_begin: bool,
     in_tx: bool,
     record_stmt: Option<Statement>,
+    /// Statements of fixed text, prepared once per connection.
+    prepared: std::collections::HashMap<&'static str, Statement>,
+    /// sluice's tables exist and are current (checked once per connection).
+    state_ready: bool,
     /// The catalog queries of a snapshot, prepared once per connection (a snapshot is
     /// taken several times per migration by `sluice test`).
-    catalog_stmts: Option<Vec<Statement>>,
+    catalog: Option<crate::postgres_schema::Prepared>,
+    /// What the last snapshot saw: the next one reads only what changed since.
+    seen: Option<crate::postgres_schema::Cache>,
     read_only: bool,
     /// The backend pid of this engine's own session.
     backend_pid: i32,
@@ -380,7 +386,10 @@ impl Postgres {
             pending_begin: false,
             in_tx: false,
             record_stmt: None,
-            catalog_stmts: None,
+            prepared: std::collections::HashMap::new(),
+            state_ready: false,
+            catalog: None,
+            seen: None,
             read_only,
             backend_pid,
             session: Vec::new(),
@@ -547,99 +556,33 @@ impl Engine for Postgres {
     }
 
     fn create_state(&mut self) -> Result<(), DbError> {
-        if self.state_exists()? {
-            return self.upgrade_state();
+        if self.state_ready {
+            return Ok(());
         }
-        let s = quote_ident(&self.schema);
-        let (m, e, l) = (
-            self.table("migrations"),
-            self.table("events"),
-            self.table("lock"),
-        );
-        let create_key = self.lock_key() ^ 1;
-        let mut tx = self.client.transaction().map_err(|e| map_error(&e))?;
-        // Serialise concurrent creators; released at commit.
-        tx.execute(
-            "SELECT pg_advisory_xact_lock($1, $2)",
-            &[&LOCK_CLASS, &create_key],
-        )
-        .map_err(|e| map_error(&e))?;
-        // pg_class read with this statement's snapshot sees a creator that committed while
-        // we waited (to_regclass may answer from a stale catalog cache).
-        let exists: bool = tx
-            .query_one("SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'migrations')", &[&self.schema])
-            .map_err(|e| map_error(&e))?
-            .get(0);
-        if !exists {
-            tx.batch_execute(&format!(
-                "CREATE SCHEMA IF NOT EXISTS {s};
-                 CREATE TABLE {m} (
-                     id text PRIMARY KEY,
-                     state text NOT NULL CHECK (state IN ('pending','applying','applied','reverting','failed','partial')),
-                     checksum text NOT NULL,
-                     applied_seq bigint,
-                     applied_at timestamptz,
-                     applied_by text,
-                     run_id text NOT NULL,
-                     duration_ms bigint,
-                     statements_total integer NOT NULL,
-                     statements_done integer NOT NULL,
-                     done_checksum text,
-                     last_error text,
-                     updated_at timestamptz NOT NULL,
-                     started_statement integer,
-                     started_checksum text
-                 );
-                 CREATE TABLE {e} (
-                     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                     run_id text NOT NULL,
-                     migration_id text,
-                     from_state text,
-                     to_state text,
-                     allowed boolean NOT NULL,
-                     reason text,
-                     actor text NOT NULL,
-                     host text NOT NULL,
-                     sluice_version text NOT NULL,
-                     git_commit text,
-                     ci_run text,
-                     checksum text,
-                     duration_ms bigint,
-                     at timestamptz NOT NULL,
-                     details jsonb NOT NULL
-                 );
-                 CREATE FUNCTION {s}.events_append_only() RETURNS trigger LANGUAGE plpgsql AS $f$
-                 BEGIN RAISE EXCEPTION 'the sluice events table is append-only'; END $f$;
-                 CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON {e}
-                     FOR EACH ROW EXECUTE FUNCTION {s}.events_append_only();
-                 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON {e}
-                     FOR EACH STATEMENT EXECUTE FUNCTION {s}.events_append_only();
-                 CREATE TABLE {l} (
-                     id integer PRIMARY KEY CHECK (id = 1),
-                     run_id text NOT NULL,
-                     pid integer NOT NULL,
-                     host text NOT NULL,
-                     actor text NOT NULL,
-                     since timestamptz NOT NULL,
-                     heartbeat timestamptz NOT NULL,
-                     backend_pid integer,
-                     expires timestamptz,
-                     main_session integer
-                 );"
-            ))
-            .map_err(|e| map_error(&e))?;
-        }
-        tx.commit().map_err(|e| map_error(&e))
+        self.create_state_once()?;
+        self.state_ready = true;
+        Ok(())
     }
 
     fn records(&mut self) -> Result<Vec<Record>, DbError> {
+        // Tables of an earlier sluice may lack the newest columns until `create_state`
+        // has brought them up to date; read those columns only where they exist.
+        let (key, started) = if self.state_ready {
+            ("records", "started_statement, started_checksum")
+        } else {
+            (
+                "records of any version",
+                "(to_jsonb(m) ->> 'started_statement')::int4, to_jsonb(m) ->> 'started_checksum'",
+            )
+        };
         let sql = format!(
             "SELECT id, state, checksum, applied_seq, to_char(applied_at AT TIME ZONE 'UTC', {TS}), applied_by, run_id, duration_ms, \
              statements_total, statements_done, done_checksum, last_error, to_char(updated_at AT TIME ZONE 'UTC', {TS}), \
-             (to_jsonb(m) ->> 'started_statement')::int4, to_jsonb(m) ->> 'started_checksum' FROM {} m",
+             {started} FROM {} m",
             self.table("migrations")
         );
-        let rows = self.client.query(&sql, &[]).map_err(|e| map_error(&e))?;
+        let stmt = self.prepare_once(key, &sql)?;
+        let rows = self.client.query(&stmt, &[]).map_err(|e| map_error(&e))?;
         rows.into_iter()
             .map(|r| {
                 Ok(Record {
@@ -951,47 +894,25 @@ impl Engine for Postgres {
         })
     }
 
+    fn forget_snapshot(&mut self) {
+        self.seen = None;
+    }
+
     fn snapshot(&mut self, stats: bool) -> Result<(Vec<SchemaObject>, Vec<TableStats>), DbError> {
         self.flush_begin()?;
         let schema = self.schema.clone();
-        if self.catalog_stmts.is_none() {
-            let mut prepared = Vec::with_capacity(CATALOG_QUERIES.len());
-            for (_, sql) in CATALOG_QUERIES {
-                let sql = sql.replace("{NSP}", NSP_OK);
-                prepared.push(self.client.prepare(&sql).map_err(|e| map_error(&e))?);
-            }
-            self.catalog_stmts = Some(prepared);
+        if self.catalog.is_none() {
+            self.catalog = Some(crate::postgres_schema::Prepared::new(&mut self.client)?);
         }
-        let stmts = self.catalog_stmts.clone().expect("prepared above");
-        let mut out = Vec::new();
-        for ((kind, _), stmt) in CATALOG_QUERIES.iter().zip(&stmts) {
-            let kind = *kind;
-            for r in self
-                .client
-                .query(stmt, &[&schema])
-                .map_err(|e| map_error(&e))?
-            {
-                let kind = if kind == "routine" {
-                    if r.get::<_, String>(2) == "p" {
-                        "procedure"
-                    } else {
-                        "function"
-                    }
-                } else {
-                    kind
-                };
-                out.push(SchemaObject {
-                    kind: kind.to_string(),
-                    name: r.get(0),
-                    definition: r.get(1),
-                });
-            }
-        }
+        let prepared = self.catalog.as_ref().expect("prepared above");
+        let out =
+            crate::postgres_schema::objects(&mut self.client, prepared, &schema, &mut self.seen)?;
         let mut sizes = Vec::new();
         if stats {
             let sql = format!(
                 "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.reltuples::bigint, pg_total_relation_size(c.oid) \
-                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND {NSP_OK} ORDER BY 1"
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND {} ORDER BY 1",
+                crate::postgres_schema::NSP_OK
             );
             for r in self
                 .client
@@ -1400,14 +1321,15 @@ impl Engine for Postgres {
     /// SQL `PREPARE`, `LISTEN` channels, advisory locks. (Settings made with `SET` are the
     /// caller's to see: it knows which statements ran.)
     fn session_has_state(&mut self) -> Result<bool, DbError> {
+        let stmt = self.prepare_once(
+            "session has state",
+            "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = pg_my_temp_schema()) \
+             OR EXISTS (SELECT 1 FROM pg_prepared_statements WHERE from_sql) \
+             OR EXISTS (SELECT 1 FROM pg_listening_channels()) \
+             OR EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory')",
+        )?;
         self.client
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = pg_my_temp_schema()) \
-                 OR EXISTS (SELECT 1 FROM pg_prepared_statements WHERE from_sql) \
-                 OR EXISTS (SELECT 1 FROM pg_listening_channels()) \
-                 OR EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory')",
-                &[],
-            )
+            .query_one(&stmt, &[])
             .map(|r| r.get(0))
             .map_err(|e| map_error(&e))
     }
@@ -1458,7 +1380,10 @@ impl Engine for Postgres {
         self.pending_begin = false;
         self.in_tx = false;
         self.record_stmt = None;
-        self.catalog_stmts = None;
+        // (sluice's tables stay as they were: `state_ready` holds.)
+        self.prepared.clear();
+        self.catalog = None;
+        self.seen = None;
         if let Some(lock) = self.lock_pid {
             // The lock survived: its row names this new session as the one that runs the
             // statements (a run that takes over waits for it).
@@ -1475,6 +1400,103 @@ impl Engine for Postgres {
 impl Postgres {
     /// Adds to the tables of an earlier sluice the columns it lacks (never drops or
     /// rewrites), under the same advisory lock as their creation.
+    /// Creates sluice's tables, or brings those of an earlier sluice up to date.
+    fn create_state_once(&mut self) -> Result<(), DbError> {
+        if self.state_exists()? {
+            return self.upgrade_state();
+        }
+        let s = quote_ident(&self.schema);
+        let (m, e, l) = (
+            self.table("migrations"),
+            self.table("events"),
+            self.table("lock"),
+        );
+        let create_key = self.lock_key() ^ 1;
+        let mut tx = self.client.transaction().map_err(|e| map_error(&e))?;
+        // Serialise concurrent creators; released at commit.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            &[&LOCK_CLASS, &create_key],
+        )
+        .map_err(|e| map_error(&e))?;
+        // pg_class read with this statement's snapshot sees a creator that committed while
+        // we waited (to_regclass may answer from a stale catalog cache).
+        let exists: bool = tx
+            .query_one("SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'migrations')", &[&self.schema])
+            .map_err(|e| map_error(&e))?
+            .get(0);
+        if !exists {
+            tx.batch_execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {s};
+                 CREATE TABLE {m} (
+                     id text PRIMARY KEY,
+                     state text NOT NULL CHECK (state IN ('pending','applying','applied','reverting','failed','partial')),
+                     checksum text NOT NULL,
+                     applied_seq bigint,
+                     applied_at timestamptz,
+                     applied_by text,
+                     run_id text NOT NULL,
+                     duration_ms bigint,
+                     statements_total integer NOT NULL,
+                     statements_done integer NOT NULL,
+                     done_checksum text,
+                     last_error text,
+                     updated_at timestamptz NOT NULL,
+                     started_statement integer,
+                     started_checksum text
+                 );
+                 CREATE TABLE {e} (
+                     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                     run_id text NOT NULL,
+                     migration_id text,
+                     from_state text,
+                     to_state text,
+                     allowed boolean NOT NULL,
+                     reason text,
+                     actor text NOT NULL,
+                     host text NOT NULL,
+                     sluice_version text NOT NULL,
+                     git_commit text,
+                     ci_run text,
+                     checksum text,
+                     duration_ms bigint,
+                     at timestamptz NOT NULL,
+                     details jsonb NOT NULL
+                 );
+                 CREATE FUNCTION {s}.events_append_only() RETURNS trigger LANGUAGE plpgsql AS $f$
+                 BEGIN RAISE EXCEPTION 'the sluice events table is append-only'; END $f$;
+                 CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON {e}
+                     FOR EACH ROW EXECUTE FUNCTION {s}.events_append_only();
+                 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON {e}
+                     FOR EACH STATEMENT EXECUTE FUNCTION {s}.events_append_only();
+                 CREATE TABLE {l} (
+                     id integer PRIMARY KEY CHECK (id = 1),
+                     run_id text NOT NULL,
+                     pid integer NOT NULL,
+                     host text NOT NULL,
+                     actor text NOT NULL,
+                     since timestamptz NOT NULL,
+                     heartbeat timestamptz NOT NULL,
+                     backend_pid integer,
+                     expires timestamptz,
+                     main_session integer
+                 );"
+            ))
+            .map_err(|e| map_error(&e))?;
+        }
+        tx.commit().map_err(|e| map_error(&e))
+    }
+
+    /// A statement of fixed text (per `key`), prepared on first use on this connection.
+    fn prepare_once(&mut self, key: &'static str, sql: &str) -> Result<Statement, DbError> {
+        if let Some(s) = self.prepared.get(key) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql).map_err(|e| map_error(&e))?;
+        self.prepared.insert(key, s.clone());
+        Ok(s)
+    }
+
     fn upgrade_state(&mut self) -> Result<(), DbError> {
         let (m, l) = (self.table("migrations"), self.table("lock"));
         let have: i64 = self
@@ -1510,105 +1532,6 @@ impl Postgres {
 fn lease_interval() -> String {
     format!("{} milliseconds", sluice_core::engine::LEASE.as_millis())
 }
-
-/// Schemas that are the user's: not the system's, not sluice's own (`$1`).
-const NSP_OK: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
-    AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' AND n.nspname <> $1";
-
-/// One query per kind; each returns (qualified name, definition[, extra]). Objects that
-/// belong to an extension (pg_depend 'e') are the extension's, not the schema's.
-const CATALOG_QUERIES: [(&str, &str); 11] = [
-    (
-        "schema",
-        "SELECT quote_ident(n.nspname), 'CREATE SCHEMA ' || quote_ident(n.nspname) FROM pg_namespace n WHERE {NSP}",
-    ),
-    (
-        "extension",
-        "SELECT quote_ident(e.extname), format('CREATE EXTENSION %I WITH SCHEMA %I VERSION %L', e.extname, n.nspname, e.extversion) \
-         FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' AND {NSP}",
-    ),
-    (
-        "type",
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(t.typname), \
-         format('CREATE TYPE %I.%I AS ENUM (%s)', n.nspname, t.typname, string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)) \
-         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid \
-         WHERE {NSP} AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = t.oid AND dep.deptype = 'e') GROUP BY n.nspname, t.typname",
-    ),
-    (
-        "sequence",
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), \
-         format('CREATE SEQUENCE %I.%I AS %s START %s INCREMENT %s MINVALUE %s MAXVALUE %s CACHE %s%s', n.nspname, c.relname, \
-                format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' CYCLE' ELSE '' END) \
-         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-         WHERE {NSP} AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = c.oid AND dep.deptype = 'e')",
-    ),
-    (
-        "routine",
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
-         pg_get_functiondef(p.oid), p.prokind::text \
-         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
-         WHERE {NSP} AND p.prokind IN ('f', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = p.oid AND dep.deptype = 'e')",
-    ),
-    (
-        "table",
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), \
-         format(E'CREATE TABLE %I.%I (\\n%s\\n)%s%s%s%s', n.nspname, c.relname, \
-           concat_ws(E',\\n', \
-             (SELECT string_agg(format('    %I %s%s%s%s', a.attname, format_type(a.atttypid, a.atttypmod), \
-                 CASE a.attidentity WHEN 'a' THEN ' GENERATED ALWAYS AS IDENTITY' WHEN 'd' THEN ' GENERATED BY DEFAULT AS IDENTITY' ELSE '' END, \
-                 CASE WHEN a.attgenerated = 's' THEN ' GENERATED ALWAYS AS (' || pg_get_expr(d.adbin, d.adrelid) || ') STORED' \
-                      WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END, \
-                 CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END), E',\\n' ORDER BY a.attnum) \
-              FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), \
-             (SELECT string_agg(format('    CONSTRAINT %I %s', co.conname, pg_get_constraintdef(co.oid, true)), E',\\n' ORDER BY co.conname) \
-              FROM pg_constraint co WHERE co.conrelid = c.oid)), \
-           CASE WHEN c.relkind = 'p' THEN ' PARTITION BY ' || pg_get_partkeydef(c.oid) ELSE '' END, \
-           CASE WHEN c.relrowsecurity THEN format(E';\\nALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', n.nspname, c.relname) ELSE '' END, \
-           CASE WHEN c.relforcerowsecurity THEN format(E';\\nALTER TABLE %I.%I FORCE ROW LEVEL SECURITY', n.nspname, c.relname) ELSE '' END, \
-                      CASE WHEN obj_description(c.oid, 'pg_class') IS NULL THEN '' \
-                ELSE format(E';\\nCOMMENT ON TABLE %I.%I IS %L', n.nspname, c.relname, obj_description(c.oid, 'pg_class')) END || \
-           coalesce((SELECT string_agg(format(E';\\nCOMMENT ON COLUMN %I.%I.%I IS %L', n.nspname, c.relname, a.attname, col_description(c.oid, a.attnum)), '' ORDER BY a.attnum) \
-                     FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NOT NULL), '')) \
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-         WHERE c.relkind IN ('r', 'p') AND {NSP} AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = c.oid AND dep.deptype = 'e')",
-    ),
-    (
-        "index",
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(ci.relname), \
-         pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' /* INVALID: a failed CREATE INDEX CONCURRENTLY left it; drop and recreate it */' END \
-         FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid JOIN pg_class ct ON ct.oid = i.indrelid JOIN pg_namespace n ON n.oid = ci.relnamespace \
-         WHERE {NSP} AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = ct.oid AND dep.deptype = 'e')",
-    ),
-    (
-        "view",
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), format(E'CREATE VIEW %I.%I AS\\n%s', n.nspname, c.relname, pg_get_viewdef(c.oid, true)) \
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'v' AND {NSP} \
-         AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = c.oid AND dep.deptype = 'e')",
-    ),
-    (
-        "materialized view",
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), format(E'CREATE MATERIALIZED VIEW %I.%I AS\\n%s', n.nspname, c.relname, pg_get_viewdef(c.oid, true)) \
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND {NSP}",
-    ),
-    (
-        "trigger",
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(t.tgname), pg_get_triggerdef(t.oid, true) \
-         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-         WHERE NOT t.tgisinternal AND {NSP} AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = c.oid AND dep.deptype = 'e')",
-    ),
-    (
-        "policy",
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(p.polname), \
-         format('CREATE POLICY %I ON %I.%I AS %s FOR %s TO %s%s%s', p.polname, n.nspname, c.relname, \
-           CASE WHEN p.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END, \
-           CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' ELSE 'ALL' END, \
-           CASE WHEN p.polroles = '{0}' THEN 'PUBLIC' ELSE (SELECT string_agg(quote_ident(r.rolname), ', ' ORDER BY r.rolname) FROM pg_roles r WHERE r.oid = ANY (p.polroles)) END, \
-           coalesce(' USING (' || pg_get_expr(p.polqual, p.polrelid) || ')', ''), \
-           coalesce(' WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')', '')) \
-         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {NSP}",
-    ),
-];
 
 /// Every `"Index Name"` in an `EXPLAIN (FORMAT JSON)` plan.
 fn collect_indexes(v: &serde_json::Value, out: &mut Vec<String>) {

@@ -262,6 +262,9 @@ impl<E: Engine> Engine for Faulty<E> {
         self.alive()?;
         self.inner.snapshot(stats)
     }
+    fn forget_snapshot(&mut self) {
+        self.inner.forget_snapshot()
+    }
     fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
         self.inner.plan_indexes(sql)
     }
