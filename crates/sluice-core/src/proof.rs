@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::engine::DbError;
-use crate::engine::{Engine, Timeouts};
+use crate::engine::{Engine, LockGuard, Timeouts};
 use crate::file::{Migration, Section};
 use crate::plan::Plan;
 use crate::run::{self, DownTarget, RunContext, RunError, UpOptions};
@@ -205,8 +205,12 @@ pub fn test(
     opts: TestOptions,
     limits: &Limits,
 ) -> Result<TestReport, RunError> {
+    let mut timed = Timed::new(engine.as_mut());
+    let held = run::hold(&mut timed, ctx, LOCK_WAIT);
+    let spent = timed.spent;
     let mut p = Prover {
         report: TestReport::default(),
+        guard: held?,
         carried: None,
         filled: BTreeSet::new(),
         ctx,
@@ -214,6 +218,7 @@ pub fn test(
         opts,
         limits,
     };
+    p.report.database_time += spent;
     let mut stopped: Option<String> = None;
     let mut unusable: Option<String> = None;
     let mut last_applied: Option<&str> = None;
@@ -240,15 +245,27 @@ pub fn test(
         }
         if let Some(by) = unusable.take() {
             let started = Instant::now();
+            // The lock of the unusable database goes with it (released; it may fail).
+            let _ = std::mem::replace(&mut p.guard, Box::new(Released)).release();
             engine = fresh()?;
             p.filled.clear();
             p.carried = None;
             let mut timed = Timed::new(engine.as_mut());
-            let brought = match last_applied {
-                Some(prev) => run::up(&mut timed, ctx, plan, &p.up_opts(prev), &mut |_| {})
+            let brought = run::hold(&mut timed, ctx, LOCK_WAIT).and_then(|guard| {
+                p.guard = guard;
+                match last_applied {
+                    Some(prev) => run::up_held(
+                        &mut timed,
+                        ctx,
+                        plan,
+                        &p.up_opts(prev),
+                        &mut p.guard,
+                        &mut |_| {},
+                    )
                     .map(|s| (prev, s.applied.len())),
-                None => Ok(("nothing", 0)),
-            };
+                    None => Ok(("nothing", 0)),
+                }
+            });
             p.report.database_time += timed.spent;
             match brought {
                 Ok((prev, n)) => p.report.push(
@@ -297,11 +314,39 @@ pub fn test(
             stopped = Some(format!("{id} failed (--fail-fast)"));
         }
     }
+    if let Some(m) =
+        last_applied.and_then(|id| plan.migrations().iter().find(|m| m.id.as_str() == id))
+    {
+        p.check_snapshots(engine.as_mut(), m)?;
+    }
+    p.guard.release()?;
     Ok(p.report)
+}
+
+/// How long the proof waits for the scratch database's lock.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// What stands for the lock between releasing one scratch database's and taking the next
+/// one's.
+#[derive(Debug)]
+struct Released;
+
+impl LockGuard for Released {
+    fn release(self: Box<Self>) -> Result<(), DbError> {
+        Ok(())
+    }
+    fn took_over(&self) -> Option<&crate::engine::LockHolder> {
+        None
+    }
+    fn held(&mut self) -> Result<(), DbError> {
+        Err(DbError::msg("the scratch database's lock was released"))
+    }
 }
 
 struct Prover<'a> {
     report: TestReport,
+    /// The scratch database's migration lock, held for the whole proof.
+    guard: Box<dyn LockGuard>,
     /// The snapshot of the scratch database as the last proof left it (its "same schema"
     /// snapshot), so the next migration's "before" needs no catalog read of its own.
     carried: Option<Snapshot>,
@@ -314,12 +359,53 @@ struct Prover<'a> {
 }
 
 impl Prover<'_> {
+    /// The last snapshot of the run against one that reads everything again: the engine's
+    /// snapshots after the first read only what changed, and this proves they kept up.
+    /// Silent when they agree; a difference is a bug of sluice and fails the proof.
+    fn check_snapshots(&mut self, engine: &mut dyn Engine, m: &Migration) -> Result<(), RunError> {
+        let Some(last) = self.carried.take() else {
+            return Ok(());
+        };
+        let mut timed = Timed::new(engine);
+        timed.forget_snapshot();
+        let full = snapshot(&mut timed, &mut self.report);
+        self.report.database_time += timed.spent;
+        let full = full?;
+        if !schema::diff(&last, &full).is_empty() {
+            self.report.compare(
+                m,
+                "snapshot check",
+                (&full, &last),
+                (
+                    "",
+                    "a full read of the schema: sluice's incremental snapshots missed a change (a bug of sluice: please report it; the verdicts above may be wrong)",
+                ),
+            );
+        }
+        self.carried = Some(full);
+        Ok(())
+    }
+
+    /// `up` to `id` under the proof's lock.
+    fn up(&mut self, engine: &mut dyn Engine, id: &str) -> Result<(), RunError> {
+        let opts = self.up_opts(id);
+        run::up_held(
+            engine,
+            self.ctx,
+            self.plan,
+            &opts,
+            &mut self.guard,
+            &mut |_| {},
+        )
+        .map(|_| ())
+    }
+
     fn up_opts(&self, id: &str) -> UpOptions {
         UpOptions {
             to: Some(id.to_string()),
             count: None,
             late: Some(crate::config::LatePolicy::Allow),
-            lock_wait: Duration::from_secs(10),
+            lock_wait: LOCK_WAIT,
             resume: false,
             lock_timeout: self.limits.timeouts.lock,
             statement_timeout: self.limits.timeouts.statement,
@@ -488,7 +574,7 @@ impl Prover<'_> {
         };
         let id = m.id.as_str();
         let started = Instant::now();
-        if let Err(e) = run::up(engine, self.ctx, self.plan, &self.up_opts(id), &mut |_| {}) {
+        if let Err(e) = self.up(engine, id) {
             self.report
                 .push(m, "up", Verdict::Fail, error_text(&e), started);
             return Ok(After::NotApplied);
@@ -557,12 +643,13 @@ impl Prover<'_> {
             id: id.to_string(),
             cascade: false,
         };
-        if let Err(e) = run::down(
+        if let Err(e) = run::down_held(
             engine,
             self.ctx,
             self.plan,
             &target,
-            (Duration::from_secs(10), self.limits.timeouts),
+            self.limits.timeouts,
+            &mut self.guard,
             &mut |_| {},
         ) {
             self.report
@@ -589,7 +676,7 @@ impl Prover<'_> {
         // And up again on another, as the next `sluice up` would.
         new_session(engine, down)?;
         let started = Instant::now();
-        if let Err(e) = run::up(engine, self.ctx, self.plan, &self.up_opts(id), &mut |_| {}) {
+        if let Err(e) = self.up(engine, id) {
             let (verdict, detail) = if restored {
                 (Verdict::Fail, error_text(&e))
             } else {

@@ -111,6 +111,20 @@ pub fn down(
     Ok(done)
 }
 
+/// Reverts migrations under a lock [`super::hold`] took (and keeps).
+pub fn down_held(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    plan: &Plan,
+    target: &DownTarget,
+    timeouts: Timeouts,
+    guard: &mut Box<dyn LockGuard>,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Vec<MigrationId>, RunError> {
+    engine.set_timeouts(timeouts)?;
+    down_locked(engine, ctx, plan, target, guard, progress)
+}
+
 pub(super) fn down_locked(
     engine: &mut dyn Engine,
     ctx: &RunContext,

@@ -33,12 +33,12 @@ mod up;
 mod verify;
 
 pub use doubt::{Verdict, judge};
-pub use down::{DownTarget, down, plan_down};
+pub use down::{DownTarget, down, down_held, plan_down};
 pub use error::{Class, Direction, FailedAt, MigrationFailure, RunError};
 pub use mark::{AdoptSummary, MarkApplied, mark_applied};
 pub use overview::{Entry, Overview};
 pub use resolve::{Resolution, resolve, resolve_statement, unlock};
-pub use up::{Pace, Progress, UpOptions, UpPlan, UpSummary, backoff, plan_up, up};
+pub use up::{Pace, Progress, UpOptions, UpPlan, UpSummary, backoff, plan_up, up, up_held};
 pub use verify::{CheckResult, record_verification, verify};
 
 use std::fmt;
@@ -153,6 +153,18 @@ pub fn record_note(
     ev.reason = Some(reason);
     ev.details = details;
     in_tx(engine, |e| e.append_event(&ev))
+}
+
+/// Creates sluice's tables if needed and takes the migration lock, for several runs on
+/// one database under one lock ([`up_held`], [`down_held`]): `sluice test` proves every
+/// migration of a plan on its scratch database this way. Release the guard when done.
+pub fn hold(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    wait: Duration,
+) -> Result<Box<dyn LockGuard>, RunError> {
+    engine.create_state()?;
+    lock(engine, ctx, wait, &SystemClock)
 }
 
 /// Takes the migration lock; a takeover from a run that is gone is recorded as an event,

@@ -242,6 +242,18 @@ pub fn up(
     Ok(summary)
 }
 
+/// Applies pending migrations under a lock [`super::hold`] took (and keeps).
+pub fn up_held(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    plan: &Plan,
+    opts: &UpOptions,
+    guard: &mut Box<dyn LockGuard>,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<UpSummary, RunError> {
+    up_locked(engine, ctx, plan, opts, guard, progress)
+}
+
 /// Creates sluice's tables if needed and takes the lock; when the connection drops on the
 /// way (a restart), reconnects within `opts.reconnect` and starts over: both steps may run
 /// again.
