@@ -362,13 +362,19 @@ pub const MISSING_DOWN: &str = "this migration has no `-- sluice:down` section: 
 pub(crate) fn outside_transaction_only(sql: &str) -> Option<&'static str> {
     // The first words, compared without case (no allocation per word: every statement of
     // every file is looked at when a plan loads).
-    let w: Vec<&str> = sql
+    let mut words = [""; 12];
+    let mut n = 0;
+    for word in sql
         .lines()
         .map(|l| l.split("--").next().unwrap_or(""))
         .flat_map(|l| l.split(|c: char| c.is_whitespace() || c == '(' || c == ';'))
         .filter(|w| !w.is_empty())
-        .take(12)
-        .collect();
+        .take(words.len())
+    {
+        words[n] = word;
+        n += 1;
+    }
+    let w = &words[..n];
     let is = |i: usize, kw: &str| w.get(i).is_some_and(|x| x.eq_ignore_ascii_case(kw));
     let has = |kw: &str| w.iter().any(|x| x.eq_ignore_ascii_case(kw));
     if is(0, "CREATE") {

@@ -16,6 +16,7 @@ pub mod doc;
 pub mod reports;
 pub mod table;
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -441,11 +442,16 @@ impl PlanItem {
                             fx.locks
                                 .iter()
                                 .map(|l| {
-                                    if l.via_index {
-                                        format!("{} on the table of index {}", l.mode, l.table)
+                                    // Sized once: a plan of thousands of migrations makes
+                                    // tens of thousands of these.
+                                    let via = if l.via_index {
+                                        " on the table of index "
                                     } else {
-                                        format!("{} on {}", l.mode, l.table)
-                                    }
+                                        " on "
+                                    };
+                                    let mut text = String::with_capacity(64 + via.len());
+                                    let _ = write!(text, "{}{via}{}", l.mode, l.table);
+                                    text
                                 })
                                 .collect()
                         }),
