@@ -115,19 +115,21 @@ const RELATION_QUERIES: [&str; 7] = [
 /// have oids from 16384), so that no plan can make the query worse than linear; the
 /// stamps are put together by [`stamps`]. Each row is (tag, relation, object, text):
 ///
-/// - `c`: a relation of the user's schemas (`$1` is sluice's own schema, left out);
+/// - `c`: a relation of the user's schemas (`$1` is sluice's own schema, left out); `C`:
+///   a composite type's relation there (its columns, the `a` rows of it, go to the epoch);
 /// - `a d k i r t p s q m e`: a column, default, constraint, index row, rewrite rule,
 ///   trigger, policy, sequence row, partition key, comment or extension membership of the
 ///   relation, with its row's `xmin` (and, for `d k r t p`, the object's oid, which
 ///   `pg_depend` names);
-/// - `D`: a dependency of the object (of catalog `text`) on the relation `object`
-///   (directly, or as the type of its rows or of arrays of them), and of every index on
-///   its table (whose `pg_depend` row may name the constraint that made the index);
-/// - `C`: a composite type's relation (its columns, the `a` rows of it, go to the epoch);
-/// - `E`, `R`: the rows of the epoch, and the roles by name.
+/// - `D`: a dependency of an object on another (`text`: their catalogs' oids), and of every
+///   index on its table (whose `pg_depend` row may name the constraint that made it);
+/// - `T`: a type (`text`: its category, element type and `xmin`), for the relations whose
+///   rows or arrays of rows are a column's type, and for the epoch;
+/// - `E`, `R`: the other rows of the epoch, and the roles by name.
 const STAMP_ROWS: &str = "\
-SELECT 'c', c.oid, c.oid, c.xmin::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I', 'f') AND {NSP}
+SELECT CASE WHEN c.relkind = 'c' THEN 'C' ELSE 'c' END, c.oid, c.oid, c.xmin::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I', 'f', 'c') AND {NSP}
 UNION ALL SELECT 'a', attrelid, 0::oid, xmin::text FROM pg_attribute WHERE attrelid >= 16384 AND attnum > 0
 UNION ALL SELECT 'd', adrelid, oid, xmin::text FROM pg_attrdef WHERE adrelid >= 16384
 UNION ALL SELECT 'k', conrelid, oid, xmin::text FROM pg_constraint WHERE conrelid >= 16384
@@ -140,20 +142,13 @@ UNION ALL SELECT 'q', partrelid, 0::oid, xmin::text FROM pg_partitioned_table WH
 UNION ALL SELECT 'm', objoid, 0::oid, objsubid::text || ':' || xmin::text FROM pg_description
   WHERE objoid >= 16384 AND classoid = 'pg_class'::regclass
 UNION ALL SELECT 'e', objid, 0::oid, xmin::text FROM pg_depend WHERE classid = 'pg_class'::regclass AND objid >= 16384 AND deptype = 'e'
-UNION ALL SELECT 'D', dp.objid,
-    CASE WHEN dp.refclassid = 'pg_class'::regclass THEN dp.refobjid ELSE coalesce(nullif(ty.typrelid, 0), nullif(el.typrelid, 0), 0::oid) END,
-    dp.classid::regclass::text
-  FROM pg_depend dp LEFT JOIN pg_type ty ON dp.refclassid = 'pg_type'::regclass AND ty.oid = dp.refobjid
-  LEFT JOIN pg_type el ON el.oid = ty.typelem
-  WHERE dp.classid IN ('pg_class'::regclass, 'pg_constraint'::regclass, 'pg_attrdef'::regclass, 'pg_rewrite'::regclass,
-                       'pg_trigger'::regclass, 'pg_policy'::regclass)
-    AND dp.objid >= 16384 AND dp.refobjid >= 16384 AND dp.refclassid IN ('pg_class'::regclass, 'pg_type'::regclass)
-UNION ALL SELECT 'D', indexrelid, indrelid, 'pg_class' FROM pg_index WHERE indexrelid >= 16384
+UNION ALL SELECT 'D', objid, refobjid, classid::text || ' ' || refclassid::text FROM pg_depend
+  WHERE classid IN ('pg_class'::regclass, 'pg_constraint'::regclass, 'pg_attrdef'::regclass, 'pg_rewrite'::regclass,
+                    'pg_trigger'::regclass, 'pg_policy'::regclass)
+    AND objid >= 16384 AND refobjid >= 16384 AND refclassid IN ('pg_class'::regclass, 'pg_type'::regclass)
+UNION ALL SELECT 'D', indexrelid, indrelid, '1259 1259' FROM pg_index WHERE indexrelid >= 16384
+UNION ALL SELECT 'T', typrelid, oid, typcategory::text || ' ' || typelem::text || ' ' || xmin::text FROM pg_type WHERE oid >= 16384
 UNION ALL SELECT 'E', oid, 0::oid, 'namespace ' || xmin::text FROM pg_namespace
-UNION ALL SELECT 'E', t.oid, 0::oid, 'type ' || t.xmin::text FROM pg_type t
-  WHERE t.oid >= 16384 AND t.typcategory <> 'A'
-    AND (t.typrelid = 0 OR EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))
-UNION ALL SELECT 'C', oid, 0::oid, xmin::text FROM pg_class WHERE oid >= 16384 AND relkind = 'c'
 UNION ALL SELECT 'E', oid, 0::oid, 'enum ' || xmin::text FROM pg_enum WHERE oid >= 16384
 UNION ALL SELECT 'E', oid, 0::oid, 'proc ' || xmin::text FROM pg_proc WHERE oid >= 16384
 UNION ALL SELECT 'E', oid, 0::oid, 'operator ' || xmin::text FROM pg_operator WHERE oid >= 16384
@@ -163,7 +158,7 @@ UNION ALL SELECT 'E', oid, 0::oid, 'language ' || xmin::text FROM pg_language WH
 UNION ALL SELECT 'E', oid, 0::oid, 'ts_config ' || xmin::text FROM pg_ts_config WHERE oid >= 16384
 UNION ALL SELECT 'E', oid, 0::oid, 'extension ' || xmin::text FROM pg_extension
 UNION ALL SELECT 'E', objid, 0::oid, 'member ' || classid::text || ':' || xmin::text FROM pg_depend
-  WHERE deptype = 'e' AND classid <> 'pg_class'::regclass AND objid >= 16384
+  WHERE classid IN ('pg_proc'::regclass, 'pg_type'::regclass) AND objid >= 16384 AND deptype = 'e'
 UNION ALL SELECT 'R', oid, 0::oid, rolname::text FROM pg_roles";
 
 /// The statements of a snapshot, prepared once per connection.
@@ -319,56 +314,87 @@ fn relation_objects(
 fn stamps<'r>(
     rows: impl Iterator<Item = (&'r str, u32, u32, &'r str)>,
 ) -> (HashMap<u32, Stamp>, Stamp) {
-    let mut own: HashMap<u32, Vec<String>> = HashMap::new();
-    // (catalog, object) of a rule, constraint, default, trigger or policy → its relation.
-    let mut owner: HashMap<(&str, u32), u32> = HashMap::new();
+    // The catalogs' own oids, fixed in every PostgreSQL version.
+    const PG_CLASS: u32 = 1259;
+    const PG_TYPE: u32 = 1247;
+    let mut own: HashMap<u32, Vec<(&str, &str)>> = HashMap::new();
+    // (catalog, object) of a relation, rule, constraint, default, trigger or policy → its
+    // relation.
+    let mut owner: HashMap<(u32, u32), u32> = HashMap::new();
     let mut deps: Vec<(&str, u32, u32)> = Vec::new();
-    let mut epoch: Vec<String> = Vec::new();
+    let mut epoch: Vec<(&str, u32, &str)> = Vec::new();
     let mut composite: HashSet<u32> = HashSet::new();
+    // (type, its relation, category, element type, xmin)
+    let mut types: Vec<(u32, u32, &str, u32, &str)> = Vec::new();
     for (tag, rel, obj, text) in rows {
         match tag {
             "D" => deps.push((text, rel, obj)),
-            "C" | "E" | "R" => {
+            "T" => {
+                let mut parts = text.splitn(3, ' ');
+                if let (Some(category), Some(elem), Some(xmin)) =
+                    (parts.next(), parts.next(), parts.next())
+                {
+                    types.push((obj, rel, category, elem.parse().unwrap_or(0), xmin));
+                }
+            }
+            "E" | "R" | "C" => {
                 if tag == "C" {
                     composite.insert(rel);
                 }
-                epoch.push(format!("{tag}{rel}:{text}"));
+                epoch.push((tag, rel, text));
             }
             _ => {
                 let catalog = match tag {
-                    "c" => Some("pg_class"),
-                    "d" => Some("pg_attrdef"),
-                    "k" => Some("pg_constraint"),
-                    "r" => Some("pg_rewrite"),
-                    "t" => Some("pg_trigger"),
-                    "p" => Some("pg_policy"),
+                    "c" => Some(PG_CLASS),
+                    "d" => Some(2604),
+                    "k" => Some(2606),
+                    "r" => Some(2618),
+                    "t" => Some(2620),
+                    "p" => Some(3256),
                     _ => None,
                 };
                 if let Some(catalog) = catalog {
                     owner.insert((catalog, obj), rel);
                 }
-                own.entry(rel).or_default().push(format!("{tag}{text}"));
+                own.entry(rel).or_default().push((tag, text));
             }
+        }
+    }
+    // A relation's row type, and arrays of it, stand for the relation; the other types
+    // (enums, domains, composite types, ranges) are the epoch's.
+    let mut rows_of: HashMap<u32, u32> = types
+        .iter()
+        .filter(|t| t.1 != 0)
+        .map(|t| (t.0, t.1))
+        .collect();
+    for &(oid, relation, category, elem, xmin) in &types {
+        if category == "A" {
+            if let Some(r) = rows_of.get(&elem).copied() {
+                rows_of.insert(oid, r);
+            }
+        } else if relation == 0 || composite.contains(&relation) {
+            epoch.push(("T", oid, xmin));
+        }
+    }
+    for rel in &composite {
+        for (tag, text) in own.remove(rel).into_iter().flatten() {
+            epoch.push((tag, *rel, text));
         }
     }
     // Only the relations of the user's schemas (the `c` rows) have stamps; rows of other
     // relations (sluice's own tables, TOAST) came along and are dropped here.
-    let users: HashSet<u32> = owner
-        .iter()
-        .filter(|((catalog, obj), rel)| *catalog == "pg_class" && obj == *rel)
-        .map(|(_, rel)| *rel)
-        .collect();
-    for rel in &composite {
-        for part in own.remove(rel).into_iter().flatten() {
-            epoch.push(format!("C{rel}:{part}"));
-        }
-    }
-    own.retain(|rel, _| users.contains(rel));
+    own.retain(|rel, _| owner.get(&(PG_CLASS, *rel)) == Some(rel));
     let mut refers: HashMap<u32, BTreeSet<u32>> = HashMap::new();
-    for (catalog, obj, target) in deps {
-        if let Some(rel) = owner.get(&(catalog, obj))
+    for (catalogs, obj, other) in deps {
+        let mut ids = catalogs.split(' ').map(|c| c.parse::<u32>().unwrap_or(0));
+        let (catalog, target) = (ids.next().unwrap_or(0), ids.next().unwrap_or(0));
+        let target = match target {
+            PG_CLASS => Some(other),
+            PG_TYPE => rows_of.get(&other).copied(),
+            _ => None,
+        };
+        if let (Some(rel), Some(target)) = (owner.get(&(catalog, obj)), target)
             && *rel != target
-            && target != 0
         {
             refers.entry(*rel).or_default().insert(target);
         }
@@ -376,26 +402,30 @@ fn stamps<'r>(
     for parts in own.values_mut() {
         parts.sort_unstable();
     }
+    let feed = |h: &mut Sha256, parts: &[(&str, &str)]| {
+        for (tag, text) in parts {
+            h.update(tag.as_bytes());
+            h.update(text.as_bytes());
+            h.update(b",");
+        }
+    };
     let mut stamps = HashMap::with_capacity(own.len());
     for (rel, parts) in &own {
         let mut h = Sha256::new();
-        for p in parts {
-            h.update(p.as_bytes());
-            h.update(b",");
-        }
+        feed(&mut h, parts);
         for other in refers.get(rel).into_iter().flatten() {
-            h.update(format!("|{other}|").as_bytes());
-            for p in own.get(other).into_iter().flatten() {
-                h.update(p.as_bytes());
-                h.update(b",");
-            }
+            h.update(b"|");
+            h.update(other.to_le_bytes());
+            feed(&mut h, own.get(other).map_or(&[], Vec::as_slice));
         }
         stamps.insert(*rel, h.finalize().into());
     }
     epoch.sort_unstable();
     let mut h = Sha256::new();
-    for e in &epoch {
-        h.update(e.as_bytes());
+    for (tag, oid, text) in &epoch {
+        h.update(tag.as_bytes());
+        h.update(oid.to_le_bytes());
+        h.update(text.as_bytes());
         h.update(b",");
     }
     (stamps, h.finalize().into())
