@@ -157,6 +157,11 @@ pub struct EnvConfig {
     /// How long `up` waits for the replicas before it stops (default 5m).
     #[serde(default)]
     pub replica_wait: Option<String>,
+    /// The most other sessions a migration may keep waiting behind its locks
+    /// (PostgreSQL): past it, a transactional migration is rolled back before its
+    /// `COMMIT`, and a step-by-step one stops before its next statement.
+    #[serde(default)]
+    pub max_blocked_sessions: Option<u32>,
 }
 
 /// `[environments.<name>.hooks]`: commands as argument lists (no shell unless written
@@ -720,6 +725,8 @@ pub struct RunSettings {
     pub max_replica_lag: std::time::Duration,
     /// How long to wait for the replicas before the run stops (5m).
     pub replica_wait: std::time::Duration,
+    /// The most sessions a migration may block (none: not watched).
+    pub max_blocked_sessions: Option<u32>,
 }
 
 impl RunSettings {
@@ -752,6 +759,7 @@ impl RunSettings {
                 .unwrap_or(Duration::from_secs(10)),
             replica_wait: duration(env_cfg.and_then(|e| e.replica_wait.as_ref()))?
                 .unwrap_or(Duration::from_secs(300)),
+            max_blocked_sessions: env_cfg.and_then(|e| e.max_blocked_sessions),
         })
     }
 

@@ -42,6 +42,7 @@ pub mod scratch;
 pub mod sqlite;
 #[cfg(all(feature = "tls", feature = "postgres"))]
 pub mod tls;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

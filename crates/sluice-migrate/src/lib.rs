@@ -895,6 +895,14 @@ impl Migrator {
             opts.clock.clone(),
         )
         .map_err(|e| Error::new(ErrorKind::Input, e))?;
+        if url.is_empty() && settings.max_blocked_sessions.is_some() {
+            return Err(Error::new(
+                ErrorKind::Input,
+                "max_blocked_sessions watches the database on a connection of its own, which needs its URL: call `up(url)` rather than `up_with(engine)`",
+            ));
+        }
+        opts.watch = sluice_engine::watch::for_env(dialect, url, &settings)
+            .map_err(|e| Error::new(ErrorKind::Input, e))?;
         let analysis =
             sluice_core::lint::run_options(config.as_ref().map(|c| &c.lint), dialect, &settings)
                 .map_err(|e| Error::new(ErrorKind::Input, e))?;

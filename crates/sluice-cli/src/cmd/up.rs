@@ -49,6 +49,8 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
         opts.clock.clone(),
     )
     .map_err(|e| Failure::new(Exit::Input, e))?;
+    opts.watch = sluice_engine::watch::for_env(s.dialect, &s.url, &s.run)
+        .map_err(|e| Failure::new(Exit::Input, e))?;
     let deploy = Deploy {
         plan: &plan,
         env: &s.env,

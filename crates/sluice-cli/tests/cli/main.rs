@@ -16,6 +16,7 @@ mod replicas;
 mod reports;
 mod session;
 mod support;
+mod watch;
 
 use std::path::Path;
 

@@ -28,6 +28,15 @@ pub(super) struct Job<'a> {
     pub pre: Vec<Event>,
     /// Continue after the statements already done (`up --resume`, or after reconnecting).
     pub resume: bool,
+    /// The watch of the database while it runs, when the environment sets thresholds.
+    pub watching: Option<Box<dyn super::up::Watching>>,
+}
+
+impl Job<'_> {
+    /// What the watch saw past its threshold since the migration started, if anything.
+    pub(super) fn watched_over(&mut self) -> Option<String> {
+        self.watching.as_mut().and_then(|w| w.over())
+    }
 }
 
 /// Where a statement failed: 1-based index (`None`: not identified; 0: bookkeeping) and
@@ -77,6 +86,17 @@ pub(super) fn failure_text(m: &Migration, section: &Section, failed: &Failed) ->
         ),
         FailedAt::Unidentified => format!(
             "a statement of {} (not identified: the server did not say which): {}",
+            path.display(),
+            failed.error.short()
+        ),
+        FailedAt::Stopped(0) => format!(
+            "stopped, its transaction rolled back ({}): {}",
+            path.display(),
+            failed.error.short()
+        ),
+        FailedAt::Stopped(n) => format!(
+            "stopped after statement {n}/{} ({}): {}",
+            section.statements.len(),
             path.display(),
             failed.error.short()
         ),

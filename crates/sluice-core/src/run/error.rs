@@ -283,6 +283,10 @@ pub enum FailedAt {
     Unidentified,
     /// sluice's own bookkeeping.
     Bookkeeping,
+    /// Not a failure of the SQL: the run stopped it after this many statements (0: its
+    /// transaction rolled back) because the database's watch went past a threshold of
+    /// the environment (`max_blocked_sessions`).
+    Stopped(usize),
 }
 
 /// Which section ran.
@@ -319,6 +323,19 @@ impl std::fmt::Display for MigrationFailure {
                 self.total,
                 self.error
             )?,
+            FailedAt::Stopped(0) => write!(
+                f,
+                "{what} was stopped and its transaction rolled back ({}): {}",
+                self.path.display(),
+                self.error
+            )?,
+            FailedAt::Stopped(n) => write!(
+                f,
+                "{what} was stopped after statement {n} of {} ({}): {}",
+                self.total,
+                self.path.display(),
+                self.error
+            )?,
         }
         if let Some(n) = &self.note {
             write!(f, " ({n})")?;
@@ -328,6 +345,12 @@ impl std::fmt::Display for MigrationFailure {
             write!(f, "\n{extra}")?;
         }
         let next = match (self.direction, self.transactional) {
+            _ if matches!(self.at, FailedAt::Stopped(0)) => {
+                "its work was rolled back, and its locks with it: nothing of it remains; its state is now failed. Run `sluice up` again when fewer sessions use what it locks (or raise max_blocked_sessions)"
+            }
+            _ if matches!(self.at, FailedAt::Stopped(_)) => {
+                "the statements before it stay applied; its state is now partial. `sluice up --resume` goes on from the next statement, when fewer sessions use what it locks"
+            }
             (Direction::Up, true) => {
                 "the migration was rolled back: nothing of it remains; its state is now failed. Fix the file and run `sluice up` again"
             }

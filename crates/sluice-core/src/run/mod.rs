@@ -38,7 +38,9 @@ pub use error::{Class, Direction, FailedAt, MigrationFailure, RunError};
 pub use mark::{AdoptSummary, MarkApplied, mark_applied};
 pub use overview::{Entry, Overview};
 pub use resolve::{Resolution, resolve, resolve_statement, unlock};
-pub use up::{Pace, Progress, UpOptions, UpPlan, UpSummary, backoff, plan_up, up, up_held};
+pub use up::{
+    Pace, Progress, UpOptions, UpPlan, UpSummary, Watch, Watching, backoff, plan_up, up, up_held,
+};
 pub use verify::{CheckResult, record_verification, verify};
 
 use std::fmt;

@@ -175,6 +175,29 @@ pub(super) fn apply_step_by_step(
     // The file's own `BEGIN … COMMIT` block in progress: where it began.
     let mut block: Option<usize> = None;
     for i in next..total {
+        // Between statements (never inside the file's own transaction block): a statement
+        // that blocked more sessions than the environment allows is the last one.
+        if i > next
+            && block.is_none()
+            && let Some(why) = job.watched_over()
+        {
+            let failed = Failed {
+                at: FailedAt::Stopped(i),
+                line: m.up.statements[i].line,
+                error: DbError::msg(why),
+            };
+            let elapsed = opts.clock.now() - started;
+            return Err(stop_at(
+                engine,
+                ctx,
+                job,
+                row,
+                failed,
+                None,
+                Kept::Upto(i),
+                elapsed,
+            ));
+        }
         if !(intent_now && i == next) && block.is_none() {
             check_lock(engine, guard, Some(&m.id), row.as_ref())?;
         }

@@ -86,7 +86,7 @@ pub(super) fn apply_transactional(
 fn try_in_transaction(
     engine: &mut dyn Engine,
     ctx: &RunContext,
-    job: &Job<'_>,
+    job: &mut Job<'_>,
     row: &mut Option<Record>,
     statements: &[&str],
     attempt: u32,
@@ -103,6 +103,15 @@ fn try_in_transaction(
         return Ok(Err(Failed::statement(&m.up, e)));
     }
     let warnings = engine.take_warnings();
+    if let Some(why) = job.watched_over() {
+        // Its locks go with the rollback: what it blocked goes on.
+        let _ = engine.rollback();
+        return Ok(Err(Failed {
+            at: FailedAt::Stopped(0),
+            line: m.up.statements.first().map_or(1, |s| s.line),
+            error: crate::engine::DbError::msg(why),
+        }));
+    }
     let elapsed = started.elapsed();
     let mut r = new_record(ctx, m, State::Applied, m.up.statements.len());
     r.applied_seq = Some(job.seq);

@@ -47,6 +47,23 @@ pub struct UpOptions {
     pub clock: Arc<dyn Clock>,
     /// What the run waits for between migrations (replicas catching up), if anything.
     pub pace: Option<Arc<dyn Pace>>,
+    /// What watches the database while each migration runs (sessions blocked behind it).
+    pub watch: Option<Arc<dyn Watch>>,
+}
+
+/// What watches the database while a migration runs: the other sessions blocked behind
+/// the run's own (the environment's `max_blocked_sessions`).
+pub trait Watch: std::fmt::Debug + Send + Sync {
+    /// Starts watching for the migration about to run on the run's session `session`
+    /// ([`Engine::session`]).
+    fn start(&self, session: i64) -> Result<Box<dyn Watching>, String>;
+}
+
+/// A watch in progress, sampling in the background; it stops when dropped.
+pub trait Watching: Send {
+    /// Samples now, and says what went past the threshold since the watch started (the
+    /// sessions blocked, by name), if anything did.
+    fn over(&mut self) -> Option<String>;
 }
 
 /// What a run waits for before each migration, under the lock: replicas that must catch
@@ -78,6 +95,7 @@ impl Default for UpOptions {
             reconnect: Duration::from_secs(30),
             clock: Arc::new(SystemClock),
             pace: None,
+            watch: None,
         }
     }
 }
@@ -382,6 +400,16 @@ pub(super) fn up_locked(
                 .into_iter()
                 .collect(),
             resume: opts.resume,
+            watching: match (&opts.watch, engine.session()) {
+                (Some(w), Some(session)) => {
+                    Some(w.start(session).map_err(|why| RunError::Paced {
+                        before: m.id.clone(),
+                        why: format!("cannot watch the database: {why}"),
+                        applied: summary.applied.len(),
+                    })?)
+                }
+                _ => None,
+            },
         };
         let started = opts.clock.now();
         let outcome = loop {
