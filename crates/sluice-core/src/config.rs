@@ -162,6 +162,10 @@ pub struct EnvConfig {
     /// `COMMIT`, and a step-by-step one stops before its next statement.
     #[serde(default)]
     pub max_blocked_sessions: Option<u32>,
+    /// MariaDB Galera: the URL of every node of the cluster (URLs or `env:NAME`), for
+    /// migrations marked `-- galera: rsu`, applied node by node.
+    #[serde(default)]
+    pub galera_nodes: Vec<String>,
 }
 
 /// `[environments.<name>.hooks]`: commands as argument lists (no shell unless written

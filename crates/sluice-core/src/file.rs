@@ -12,7 +12,7 @@ use crate::expect::Expect;
 use crate::id::{Checksum, MigrationId};
 
 /// The header keys sluice knows, in the order the docs list them.
-pub const KNOWN_KEYS: [&str; 11] = [
+pub const KNOWN_KEYS: [&str; 12] = [
     "author",
     "description",
     "requires",
@@ -24,6 +24,7 @@ pub const KNOWN_KEYS: [&str; 11] = [
     "tags",
     "lock_timeout",
     "statement_timeout",
+    "galera",
 ];
 
 /// The author's claim about a migration's risk.
@@ -67,6 +68,10 @@ pub struct Meta {
     pub lock_timeout: Option<Duration>,
     /// `statement_timeout`.
     pub statement_timeout: Option<Duration>,
+    /// `galera: rsu`: on a MariaDB Galera cluster, applied node by node with
+    /// `wsrep_OSU_method = RSU` (Rolling Schema Upgrade) instead of in total order (TOI).
+    #[serde(default)]
+    pub galera_rsu: bool,
 }
 
 /// One statement of a section, with its line in the file.
@@ -298,6 +303,15 @@ pub fn parse(path: &Path, text: &str, dialect: Dialect) -> Result<Migration, Fil
         ));
     }
 
+    if meta.galera_rsu
+        && let Some(s) = up.statements.iter().find(|s| !rolling_ok(&s.sql))
+    {
+        return Err(err(
+            s.line,
+            "`-- galera: rsu` runs each statement on every node by itself, without replicating it: only schema changes belong here (CREATE, ALTER, DROP, RENAME, TRUNCATE, OPTIMIZE, ANALYZE); a data change would be applied once per node — move it to a migration of its own".into(),
+        ));
+    }
+
     if meta.transaction {
         let refused = |sql: &str| match dialect {
             Dialect::Postgres => outside_transaction_only(sql),
@@ -412,6 +426,22 @@ pub(crate) fn outside_transaction_only(sql: &str) -> Option<&'static str> {
         return Some("VACUUM");
     }
     None
+}
+
+/// Whether a statement may run node by node under Galera's Rolling Schema Upgrade: a
+/// schema change, which RSU keeps on the node it runs on (data changes replicate anyway).
+fn rolling_ok(sql: &str) -> bool {
+    let first = sql
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or("").trim())
+        .find(|l| !l.is_empty())
+        .and_then(|l| l.split(|c: char| c.is_whitespace() || c == ';').next())
+        .unwrap_or("");
+    [
+        "CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE", "OPTIMIZE", "ANALYZE",
+    ]
+    .iter()
+    .any(|k| first.eq_ignore_ascii_case(k))
 }
 
 /// `BEGIN`, `COMMIT`, `END`, `ROLLBACK` (not `ROLLBACK TO`), `START TRANSACTION`.
@@ -686,6 +716,13 @@ where
                 meta.statement_timeout =
                     Some(crate::time::parse_duration(value).map_err(|e| bad(&e))?)
             }
+            "galera" => {
+                meta.galera_rsu = match value.to_ascii_lowercase().as_str() {
+                    "rsu" => true,
+                    "toi" => false,
+                    _ => return Err(bad("write rsu (node by node) or toi (the default)")),
+                }
+            }
             _ => unreachable!("every known key is handled"),
         }
     }
@@ -713,6 +750,37 @@ mod tests {
     }
 
     const GOOD: &str = "-- author: Pearce\n-- description: Status map: canonical\n-- requires: M0, M0b\n-- risk: low\n\n-- sluice:up\nCREATE TABLE a (x int);\nINSERT INTO a VALUES (1);\n\n-- sluice:down\nDROP TABLE a;\n\n-- sluice:verify\n-- expect: rows 1\nSELECT * FROM a;\n-- expect: error unique_violation\nINSERT INTO a VALUES (1);\nSELECT 1;\n";
+
+    #[test]
+    fn galera_rsu_takes_schema_changes_only_and_says_which_line_is_not() {
+        let mysql = |text: &str| parse(Path::new("migrations/M1_x.sql"), text, Dialect::MySql);
+        let ok = mysql("-- galera: rsu\n-- sluice:up\nALTER TABLE t ADD INDEX t_v (v);\n-- a comment\nCREATE INDEX t_w ON t (w);\n").unwrap();
+        assert!(ok.meta.galera_rsu);
+        assert!(
+            !mysql("-- galera: TOI\n-- sluice:up\nUPDATE t SET v = 1;\n")
+                .unwrap()
+                .meta
+                .galera_rsu
+        );
+        let e = mysql(
+            "-- galera: rsu\n-- sluice:up\nALTER TABLE t ADD COLUMN c int;\nUPDATE t SET c = 1;\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(
+            e.message.contains("only schema changes belong here"),
+            "{}",
+            e.message
+        );
+        let e = mysql("-- galera: rolling\n-- sluice:up\nALTER TABLE t ADD COLUMN c int;\n")
+            .unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(
+            e.message.contains("write rsu (node by node) or toi"),
+            "{}",
+            e.message
+        );
+    }
 
     #[test]
     fn parses_a_full_file() {

@@ -37,6 +37,7 @@ pub mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_schema;
 pub mod replicas;
+pub mod rolling;
 pub mod scratch;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

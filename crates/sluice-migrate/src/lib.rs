@@ -903,6 +903,9 @@ impl Migrator {
         }
         opts.watch = sluice_engine::watch::for_env(dialect, url, &settings)
             .map_err(|e| Error::new(ErrorKind::Input, e))?;
+        opts.rolling =
+            sluice_engine::rolling::for_env(dialect, &env, env_cfg.as_ref(), config.as_ref())
+                .map_err(|e| Error::new(ErrorKind::Input, e))?;
         let analysis =
             sluice_core::lint::run_options(config.as_ref().map(|c| &c.lint), dialect, &settings)
                 .map_err(|e| Error::new(ErrorKind::Input, e))?;

@@ -51,6 +51,9 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
     .map_err(|e| Failure::new(Exit::Input, e))?;
     opts.watch = sluice_engine::watch::for_env(s.dialect, &s.url, &s.run)
         .map_err(|e| Failure::new(Exit::Input, e))?;
+    opts.rolling =
+        sluice_engine::rolling::for_env(s.dialect, &s.env, s.env_cfg.as_ref(), s.config.as_ref())
+            .map_err(|e| Failure::new(Exit::Input, e))?;
     let deploy = Deploy {
         plan: &plan,
         env: &s.env,

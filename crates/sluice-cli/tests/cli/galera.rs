@@ -11,6 +11,13 @@ use sluice_testkit::mariadb::client;
 
 use crate::support::sluice_cmd;
 
+/// The cluster is one per test process, and one test kills its nodes: one test at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// 40 migrations of three statements (the middle one `DO SLEEP(pause)`).
 fn project(label: &str, pause: &str) -> Project {
     let p = Project::new(label);
@@ -102,6 +109,7 @@ fn show(outs: &[Output]) -> String {
 
 #[test]
 fn galera_one_runner_per_cluster_under_contention_and_when_the_holders_node_dies() {
+    let _one = one_at_a_time();
     let c = cluster();
 
     // Nine runners, three per node, at once: each migration applied exactly once.
@@ -272,4 +280,82 @@ fn galera_one_runner_per_cluster_under_contention_and_when_the_holders_node_dies
         .unwrap();
         assert_eq!(count, "40", "{}", n.name);
     }
+}
+
+#[test]
+fn galera_rsu_migration_is_applied_node_by_node_and_refused_without_every_node() {
+    let _one = one_at_a_time();
+    let c = cluster();
+    c.wait_synced(Duration::from_secs(120))
+        .expect("the cluster is not synced");
+    let db = c.database("galera_rsu");
+    let p = Project::new("galera-rsu");
+    let config = |nodes: &str| {
+        format!(
+            "[project]\ndialect = \"mysql\"\n\n[environments.prod]\nurl = \"env:DATABASE_URL\"\ngalera_nodes = [{nodes}]\n"
+        )
+    };
+    p.migration(
+        "001_t",
+        "-- sluice:up\nCREATE TABLE t (id INT PRIMARY KEY, v INT);\nINSERT INTO t VALUES (1, 10);\n\n-- sluice:down\nDROP TABLE t;\n",
+    );
+    p.migration(
+        "002_index",
+        "-- galera: rsu\n-- sluice:up\nALTER TABLE t ADD INDEX t_v (v);\n\n-- sluice:down\nALTER TABLE t DROP INDEX t_v;\n",
+    );
+    let up = || {
+        sluice_cmd(p.path(), &["--env", "prod", "up"])
+            .env("DATABASE_URL", &db.urls[0])
+            .env("NODE1", &db.urls[0])
+            .env("NODE2", &db.urls[1])
+            .env("NODE3", &db.urls[2])
+            .output()
+            .unwrap()
+    };
+    // Two nodes of three named: refused before anything runs.
+    p.config(&config("\"env:NODE1\", \"env:NODE2\""));
+    let out = up();
+    let text = show(std::slice::from_ref(&out));
+    assert_eq!(out.status.code(), Some(4), "{text}");
+    assert!(
+        text.contains("002_index is `-- galera: rsu`")
+            && text.contains("the cluster has 3 nodes and galera_nodes names 2"),
+        "{text}"
+    );
+    let none = client(
+        &db.urls[0],
+        "SELECT count(*) FROM sluice_migrations WHERE state = 'applied'",
+    )
+    .unwrap_or_else(|_| "0".into());
+    assert_eq!(none.trim(), "0", "nothing was applied");
+    // Every node named: applied node by node, each an event.
+    p.config(&config("\"env:NODE1\", \"env:NODE2\", \"env:NODE3\""));
+    let out = up();
+    let text = show(std::slice::from_ref(&out));
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    c.wait_synced(Duration::from_secs(60))
+        .expect("the cluster is not synced after the run");
+    for url in &db.urls {
+        let idx = client(
+            url,
+            "SELECT count(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't' AND INDEX_NAME = 't_v'",
+        )
+        .unwrap();
+        assert_eq!(idx.trim(), "1", "{url} has the index");
+    }
+    let events = client(
+        &db.urls[2],
+        "SELECT reason FROM sluice_events WHERE migration_id = '002_index' AND reason LIKE 'applied on node %' ORDER BY seq",
+    )
+    .unwrap();
+    assert_eq!(events.lines().count(), 3, "{events}");
+    for (i, n) in c.nodes.iter().enumerate() {
+        assert!(
+            events.contains(&format!("applied on node {} ({}/3)", n.name, i + 1)),
+            "{events}"
+        );
+    }
+    let h = histories(c, &db.name);
+    assert!(h.iter().all(|x| x == &h[0]), "{h:?}");
+    assert!(h[0].contains("002_index\tapplied"), "{h:?}");
 }

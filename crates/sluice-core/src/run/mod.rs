@@ -27,6 +27,7 @@ mod error;
 mod mark;
 mod overview;
 mod resolve;
+mod rolling;
 mod steps;
 mod transactional;
 mod up;
@@ -38,6 +39,7 @@ pub use error::{Class, Direction, FailedAt, MigrationFailure, RunError};
 pub use mark::{AdoptSummary, MarkApplied, mark_applied};
 pub use overview::{Entry, Overview};
 pub use resolve::{Resolution, resolve, resolve_statement, unlock};
+pub use rolling::Rolling;
 pub use up::{
     Pace, Progress, UpOptions, UpPlan, UpSummary, Watch, Watching, backoff, plan_up, up, up_held,
 };

@@ -49,6 +49,8 @@ pub struct UpOptions {
     pub pace: Option<Arc<dyn Pace>>,
     /// What watches the database while each migration runs (sessions blocked behind it).
     pub watch: Option<Arc<dyn Watch>>,
+    /// The nodes of a Galera cluster, for migrations marked `-- galera: rsu`.
+    pub rolling: Option<Arc<dyn super::rolling::Rolling>>,
 }
 
 /// What watches the database while a migration runs: the other sessions blocked behind
@@ -96,6 +98,7 @@ impl Default for UpOptions {
             clock: Arc::new(SystemClock),
             pace: None,
             watch: None,
+            rolling: None,
         }
     }
 }
@@ -360,6 +363,34 @@ pub(super) fn up_locked(
             }
         }
     }
+    // A Rolling Schema Upgrade needs every node of the cluster: checked before anything
+    // runs.
+    let mut rsu_nodes = Vec::new();
+    if let Some((m, _)) = chosen.apply.iter().find(|(m, _)| m.meta.galera_rsu) {
+        let from = overview
+            .get(m.id.as_str())
+            .map_or(State::Pending, |e| e.state);
+        let checked = match &opts.rolling {
+            None => Err(
+                "it is applied node by node, which needs the URL of every node of the cluster: list them in `galera_nodes` of the environment".to_string(),
+            ),
+            Some(r) => r.nodes(engine),
+        };
+        match checked {
+            Ok(nodes) => rsu_nodes = nodes,
+            Err(why) => {
+                let reason = format!("is `-- galera: rsu`: {why}");
+                return Err(super::refuse(
+                    engine,
+                    ctx,
+                    &m.id,
+                    from,
+                    State::Applied,
+                    reason,
+                ));
+            }
+        }
+    }
     for m in &chosen.skipped_env {
         progress(Progress::SkippedEnv { migration: m });
     }
@@ -423,7 +454,18 @@ pub(super) fn up_locked(
                     engine.set_timeouts(timeouts)?;
                     current_timeouts = Some(timeouts);
                 }
-                if in_transaction(m, &m.up, engine.capabilities()) {
+                if m.meta.galera_rsu
+                    && let Some(rolling) = &opts.rolling
+                {
+                    super::rolling::apply_rolling(
+                        engine,
+                        ctx,
+                        &mut job,
+                        &mut row,
+                        rolling.as_ref(),
+                        &rsu_nodes,
+                    )
+                } else if in_transaction(m, &m.up, engine.capabilities()) {
                     apply_transactional(engine, ctx, &mut job, &mut row, opts)
                 } else {
                     apply_step_by_step(engine, ctx, &mut job, &mut row, opts, guard, progress)
