@@ -193,6 +193,34 @@ impl Pace for ReplicaPace {
         engine: &mut dyn Engine,
         next: &Migration,
     ) -> Result<Option<(String, serde_json::Value)>, String> {
+        self.wait_within(engine, &format!("before {}", next.id))
+    }
+
+    fn between(
+        &self,
+        engine: &mut dyn Engine,
+        m: &Migration,
+        next: usize,
+    ) -> Result<Option<(String, serde_json::Value)>, String> {
+        self.wait_within(
+            engine,
+            &format!(
+                "before statement {next}/{} of {}",
+                m.up.statements.len(),
+                m.id
+            ),
+        )
+    }
+}
+
+impl ReplicaPace {
+    /// Waits, up to `replica_wait`, until every replica is within `max_replica_lag`;
+    /// `what` says where the run is (`before 003_x`).
+    fn wait_within(
+        &self,
+        engine: &mut dyn Engine,
+        what: &str,
+    ) -> Result<Option<(String, serde_json::Value)>, String> {
         let lsn = primary_lsn(engine)?;
         let started = self.clock.now();
         let wall = Instant::now();
@@ -211,12 +239,11 @@ impl Pace for ReplicaPace {
             });
             if worst <= self.max_lag.as_secs_f64() {
                 let reason = if waited < Duration::from_millis(100) {
-                    format!("replicas before {}: {}", next.id, describe(&lags))
+                    format!("replicas {what}: {}", describe(&lags))
                 } else {
                     format!(
-                        "waited {:.1} s for the replicas before {}: {}",
+                        "waited {:.1} s for the replicas {what}: {}",
                         waited.as_secs_f64(),
-                        next.id,
                         describe(&lags)
                     )
                 };

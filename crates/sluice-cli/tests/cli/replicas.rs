@@ -157,6 +157,58 @@ fn up_waits_for_a_lagging_replica_and_stops_with_the_exact_state() {
     )
     .unwrap();
     assert!(noted.contains("3 passed, 0 failed, 3 not run"), "{noted}");
+    // A step-by-step migration: replay paused while its first statement runs, the run
+    // waits for the replica between its statements and stops there, `partial`; once
+    // replay resumes, `up --resume` goes on from statement 2.
+    p.migration(
+        "004_steps",
+        "-- transaction: false\n-- sluice:up\nCREATE TABLE t4 (id bigint PRIMARY KEY);\nSELECT pg_sleep(3);\nCREATE INDEX t4_id ON t4 (id);\n\n-- sluice:down\nDROP TABLE t4;\n",
+    );
+    let run = sluice_cmd(p.path(), &["--env", "prod", "up"])
+        .env("DATABASE_URL", &url)
+        .env("REPLICA_URL", &replica_url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until(
+        &url,
+        "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid())",
+        "statement 2 of 004_steps never ran",
+    );
+    psql(&replica_url, "SELECT pg_wal_replay_pause()").unwrap();
+    let out = run.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    );
+    assert_ne!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("004_steps was stopped after statement 2 of 3")
+            && stderr.contains("did not come within max_replica_lag"),
+        "{stdout}{stderr}"
+    );
+    let state = psql(
+        &url,
+        "SELECT state || ' ' || statements_done FROM sluice.migrations WHERE id = '004_steps'",
+    )
+    .unwrap();
+    assert_eq!(state.trim(), "partial 2");
+    psql(&replica_url, "SELECT pg_wal_replay_resume()").unwrap();
+    let out = up_args(&["--resume"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let state = psql(
+        &url,
+        "SELECT state FROM sluice.migrations WHERE id = '004_steps'",
+    )
+    .unwrap();
+    assert_eq!(state.trim(), "applied");
     // Without replicas in the environment, --on-replicas is a mistake, said so.
     let out = sluice_cmd(p.path(), &["--env", "dev", "verify", "--on-replicas"])
         .env("DATABASE_URL", &url)

@@ -349,7 +349,7 @@ impl std::fmt::Display for MigrationFailure {
                 "its work was rolled back, and its locks with it: nothing of it remains; its state is now failed. Run `sluice up` again when fewer sessions use what it locks (or raise max_blocked_sessions)"
             }
             _ if matches!(self.at, FailedAt::Stopped(_)) => {
-                "the statements before it stay applied; its state is now partial. `sluice up --resume` goes on from the next statement, when fewer sessions use what it locks"
+                "the statements before it stay applied; its state is now partial. `sluice up --resume` goes on from the next statement once what stopped it has passed"
             }
             (Direction::Up, true) => {
                 "the migration was rolled back: nothing of it remains; its state is now failed. Fix the file and run `sluice up` again"

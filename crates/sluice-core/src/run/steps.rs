@@ -198,6 +198,39 @@ pub(super) fn apply_step_by_step(
                 elapsed,
             ));
         }
+        // Replicas behind: wait between statements as between migrations, and stop here
+        // when they do not catch up in time.
+        if i > next
+            && block.is_none()
+            && let Some(pace) = &opts.pace
+        {
+            match pace.between(engine, m, i + 1) {
+                Ok(Some((reason, details)))
+                    if details["waited_ms"].as_u64().unwrap_or(0) >= 100 =>
+                {
+                    super::record_note(engine, ctx, Some(m), reason, details)?;
+                }
+                Ok(_) => {}
+                Err(why) => {
+                    let failed = Failed {
+                        at: FailedAt::Stopped(i),
+                        line: m.up.statements[i].line,
+                        error: DbError::msg(why),
+                    };
+                    let elapsed = opts.clock.now() - started;
+                    return Err(stop_at(
+                        engine,
+                        ctx,
+                        job,
+                        row,
+                        failed,
+                        None,
+                        Kept::Upto(i),
+                        elapsed,
+                    ));
+                }
+            }
+        }
         if !(intent_now && i == next) && block.is_none() {
             check_lock(engine, guard, Some(&m.id), row.as_ref())?;
         }

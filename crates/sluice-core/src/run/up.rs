@@ -79,6 +79,19 @@ pub trait Pace: std::fmt::Debug + Send + Sync {
         engine: &mut dyn Engine,
         next: &Migration,
     ) -> Result<Option<(String, serde_json::Value)>, String>;
+
+    /// Called between two statements of a migration that runs step by step, before
+    /// statement `next` (1-based) of `m`, the ones before it committed: the same
+    /// answers as [`Pace::before`]; `Err` stops `m` there (`partial`). By default,
+    /// nothing to wait for.
+    fn between(
+        &self,
+        _engine: &mut dyn Engine,
+        _m: &Migration,
+        _next: usize,
+    ) -> Result<Option<(String, serde_json::Value)>, String> {
+        Ok(None)
+    }
 }
 
 impl Default for UpOptions {
