@@ -111,6 +111,19 @@ on_both!(lint_reads_live_sizes, |b| {
     );
     assert!(stmts[0]["estimate"].is_null(), "{doc}");
 
+    // The pending report counts what the replicas will replay: here an index build.
+    let pending = b
+        .sluice(p.path(), &["report", "pending", "--format", "json"])
+        .code(0);
+    let doc: Value = serde_json::from_str(&pending.stdout).expect("json");
+    let load = &doc["summary"]["replication"];
+    assert!(
+        load.as_array().is_some_and(|l| l.len() == 1
+            && l[0].as_str().is_some_and(|t| t.contains("M2: line")
+                && t.contains("index build on big: the new index's size"))),
+        "{doc}"
+    );
+
     // `plan` shows the same analysis beside the SQL.
     let plan = b.sluice(p.path(), &["plan"]).code(0);
     assert!(

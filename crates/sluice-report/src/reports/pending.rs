@@ -50,6 +50,11 @@ pub struct PendingSummary {
     pub downtime_expected: bool,
     /// Why.
     pub downtime: Vec<String>,
+    /// Bytes of WAL (or binlog) the rewrites of existing tables of known size write, for
+    /// the replicas to replay: each rewritten table's size, its indexes included.
+    pub replication_bytes: u64,
+    /// Which statements write them, and the index builds, whose size is not known before.
+    pub replication: Vec<String>,
     /// Migrations with a `down` section.
     pub down_scripts: usize,
     /// Migrations marked irreversible.
@@ -126,6 +131,7 @@ impl PendingReport {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut total = 0.0;
         let mut estimated = false;
+        let (mut replication_bytes, mut replication) = (0u64, Vec::new());
         for ((m, r), item) in i.migrations.iter().zip(i.reports).zip(&i.plan.migrations) {
             let changes = Changes::of(m, r);
             for o in &changes.dropped {
@@ -143,6 +149,29 @@ impl PendingReport {
                 if let Some(e) = &a.estimate {
                     total += e.seconds;
                     estimated = true;
+                    for t in &e.tables {
+                        use sluice_lint::estimate::Work;
+                        match t.work {
+                            Work::Rewrite => {
+                                replication_bytes += t.size.bytes;
+                                replication.push(format!(
+                                    "{}: line {}: rewrite of {}: {}",
+                                    m.id,
+                                    s.line,
+                                    t.table,
+                                    sluice_lint::human_bytes(t.size.bytes)
+                                ));
+                            }
+                            Work::Index | Work::ConcurrentIndex => replication.push(format!(
+                                "{}: line {}: {} on {}: the new index's size",
+                                m.id,
+                                s.line,
+                                t.work.as_str(),
+                                t.table
+                            )),
+                            Work::Scan => {}
+                        }
+                    }
                 }
                 if let Some(why) = blocks_existing(fx, &created_in_plan) {
                     downtime.push(format!("{}: line {}: {why}", m.id, s.line));
@@ -238,6 +267,8 @@ impl PendingReport {
             data_migration: !data.is_empty(),
             downtime_expected: !downtime.is_empty(),
             downtime,
+            replication_bytes,
+            replication,
             down_scripts: i.migrations.iter().filter(|m| m.down.is_some()).count(),
             irreversible: i
                 .migrations
@@ -288,6 +319,20 @@ impl PendingReport {
                     )
                 } else {
                     "not estimated: no statement works on an existing table of known size (sizes are read from the environment's database)".into()
+                },
+            ),
+            (
+                "Replication load",
+                if s.replication.is_empty() {
+                    "nothing large: no statement rewrites or indexes an existing table of known size".into()
+                } else if s.replication_bytes > 0 {
+                    format!(
+                        "about {} of WAL for the replicas to replay (rewrites of existing tables, indexes included), plus any index builds: {}",
+                        sluice_lint::human_bytes(s.replication_bytes),
+                        s.replication.join("; ")
+                    )
+                } else {
+                    format!("index builds, each about its index's size: {}", s.replication.join("; "))
                 },
             ),
             ("Breaking changes", yes_no(s.breaking_changes)),
