@@ -42,6 +42,33 @@ fn readers_behind_the_lock(url: &str) -> Vec<std::thread::JoinHandle<()>> {
         .collect()
 }
 
+/// Applies the first migration, then runs `up` with two readers waiting behind the
+/// second's lock; the run must fail: its output.
+fn up_with_readers(p: &Project, url: &str) -> (String, String) {
+    let first = sluice_cmd(p.path(), &["--env", "prod", "up", "--count", "1"])
+        .env("DATABASE_URL", url)
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0));
+    let run = sluice_cmd(p.path(), &["--env", "prod", "up"])
+        .env("DATABASE_URL", url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let readers = readers_behind_the_lock(url);
+    let out = run.wait_with_output().unwrap();
+    for r in readers {
+        r.join().unwrap();
+    }
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    );
+    assert_ne!(out.status.code(), Some(0), "{stdout}{stderr}");
+    (stdout, stderr)
+}
+
 fn history(url: &str, id: &str) -> String {
     psql(
         url,
@@ -67,27 +94,8 @@ fn a_step_by_step_migration_that_blocks_too_many_sessions_stops_between_statemen
         "002_hold",
         "-- transaction: false\n-- sluice:up\nDO $$ BEGIN LOCK TABLE t IN ACCESS EXCLUSIVE MODE; PERFORM pg_sleep(4); END $$;\nALTER TABLE t ADD COLUMN later int;\n\n-- sluice:down\nALTER TABLE t DROP COLUMN IF EXISTS later;\n",
     );
-    let first = sluice_cmd(p.path(), &["--env", "prod", "up", "--count", "1"])
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .unwrap();
-    assert_eq!(first.status.code(), Some(0));
-    let run = sluice_cmd(p.path(), &["--env", "prod", "up"])
-        .env("DATABASE_URL", &db.url)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let readers = readers_behind_the_lock(&db.url);
-    let out = run.wait_with_output().unwrap();
-    for r in readers {
-        r.join().unwrap();
-    }
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert_ne!(out.status.code(), Some(0), "{stdout}{stderr}");
+
+    let (stdout, stderr) = up_with_readers(&p, &db.url);
     assert!(
         stderr.contains("stopped after statement 1 of 2")
             && stderr.contains("kept 2 other session(s) waiting behind its locks, more than max_blocked_sessions = 1")
@@ -133,27 +141,8 @@ fn a_transactional_migration_that_blocks_too_many_sessions_is_rolled_back_before
         "002_hold",
         "-- sluice:up\nLOCK TABLE t IN ACCESS EXCLUSIVE MODE;\nSELECT pg_sleep(2);\nALTER TABLE t ADD COLUMN c int;\n\n-- sluice:down\nALTER TABLE t DROP COLUMN c;\n",
     );
-    let first = sluice_cmd(p.path(), &["--env", "prod", "up", "--count", "1"])
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .unwrap();
-    assert_eq!(first.status.code(), Some(0));
-    let run = sluice_cmd(p.path(), &["--env", "prod", "up"])
-        .env("DATABASE_URL", &db.url)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let readers = readers_behind_the_lock(&db.url);
-    let out = run.wait_with_output().unwrap();
-    for r in readers {
-        r.join().unwrap();
-    }
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert_ne!(out.status.code(), Some(0), "{stdout}{stderr}");
+
+    let (stdout, stderr) = up_with_readers(&p, &db.url);
     assert!(
         stderr.contains("was stopped and its transaction rolled back")
             && stderr.contains("kept 2 other session(s) waiting")

@@ -176,10 +176,11 @@ pub(super) fn apply_step_by_step(
     let mut block: Option<usize> = None;
     for i in next..total {
         // Between statements (never inside the file's own transaction block): a statement
-        // that blocked more sessions than the environment allows is the last one.
+        // that blocked more sessions than the environment allows is the last one, and so is
+        // one after which the replicas did not catch up in time.
         if i > next
             && block.is_none()
-            && let Some(why) = job.watched_over()
+            && let Some(why) = between_statements(engine, ctx, job, opts, i)?
         {
             let failed = Failed {
                 at: FailedAt::Stopped(i),
@@ -197,39 +198,6 @@ pub(super) fn apply_step_by_step(
                 Kept::Upto(i),
                 elapsed,
             ));
-        }
-        // Replicas behind: wait between statements as between migrations, and stop here
-        // when they do not catch up in time.
-        if i > next
-            && block.is_none()
-            && let Some(pace) = &opts.pace
-        {
-            match pace.between(engine, m, i + 1) {
-                Ok(Some((reason, details)))
-                    if details["waited_ms"].as_u64().unwrap_or(0) >= 100 =>
-                {
-                    super::record_note(engine, ctx, Some(m), reason, details)?;
-                }
-                Ok(_) => {}
-                Err(why) => {
-                    let failed = Failed {
-                        at: FailedAt::Stopped(i),
-                        line: m.up.statements[i].line,
-                        error: DbError::msg(why),
-                    };
-                    let elapsed = opts.clock.now() - started;
-                    return Err(stop_at(
-                        engine,
-                        ctx,
-                        job,
-                        row,
-                        failed,
-                        None,
-                        Kept::Upto(i),
-                        elapsed,
-                    ));
-                }
-            }
         }
         if !(intent_now && i == next) && block.is_none() {
             check_lock(engine, guard, Some(&m.id), row.as_ref())?;
@@ -410,6 +378,35 @@ pub(super) fn apply_step_by_step(
         )?;
     }
     Ok(warnings)
+}
+
+/// Why a step-by-step migration stops before its statement `i + 1`, the ones before it
+/// committed: the watch saw more sessions blocked than the environment allows, or the
+/// replicas did not come within `max_replica_lag` in `replica_wait` (waited for here, and
+/// the wait recorded when there was one).
+fn between_statements(
+    engine: &mut dyn Engine,
+    ctx: &RunContext,
+    job: &mut Job<'_>,
+    opts: &UpOptions,
+    i: usize,
+) -> Result<Option<String>, RunError> {
+    if let Some(why) = job.watched_over() {
+        return Ok(Some(why));
+    }
+    let Some(pace) = &opts.pace else {
+        return Ok(None);
+    };
+    match pace.between(engine, job.m, i + 1) {
+        Ok(Some((reason, details))) => {
+            if details["waited_ms"].as_u64().unwrap_or(0) >= 100 {
+                super::record_note(engine, ctx, Some(job.m), reason, details)?;
+            }
+            Ok(None)
+        }
+        Ok(None) => Ok(None),
+        Err(why) => Ok(Some(why)),
+    }
 }
 
 /// Runs statement `i` inside the file's own transaction block, which began at statement
