@@ -127,6 +127,9 @@ pub enum Command {
     /// Check sluice.toml: keys, values, environments, promotion order; every URL it can
     /// resolve, masked.
     Config(ConfigArgs),
+    /// Many databases that get the same migrations (`[fleets.<name>]` of sluice.toml):
+    /// migrate them all, or see where each stands.
+    Fleet(FleetArgs),
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +178,38 @@ pub struct ConfigArgs {
 pub enum ConfigAction {
     /// Validate sluice.toml and .env; exit 2 with the file, key and what to do.
     Check,
+}
+
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    #[command(subcommand)]
+    pub action: FleetAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FleetAction {
+    /// Apply the pending migrations to every database of the fleet, `parallel` at a time,
+    /// each as `sluice up` would; once `max_failures` databases have failed no new one
+    /// starts. Every run is journaled in .sluice/fleets/<name>/<run id>.jsonl.
+    Up(FleetUpArgs),
+    /// Per migration, how many databases of the fleet have it applied, pending, failed or
+    /// partial, and which databases lag behind.
+    Status(FleetStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FleetUpArgs {
+    /// The fleet, as named in sluice.toml (`[fleets.<name>]`).
+    pub name: String,
+    /// How long to wait for another run's migration lock on each database, e.g. 30s.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub lock_wait: String,
+}
+
+#[derive(Debug, Args)]
+pub struct FleetStatusArgs {
+    /// The fleet, as named in sluice.toml (`[fleets.<name>]`).
+    pub name: String,
 }
 
 #[derive(Debug, Args)]

@@ -18,7 +18,7 @@ use crate::args::{Format, Global};
 use crate::exit::{Exit, Failure};
 
 /// Everything a command needs to know about where it works.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// The project folder (`-C`, else the working directory).
     pub project: PathBuf,

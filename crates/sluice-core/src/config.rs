@@ -19,9 +19,61 @@ pub struct Config {
     /// `[lint]`.
     #[serde(default)]
     pub lint: LintConfig,
+    /// `[fleets.<name>]`: databases that get the same migrations.
+    #[serde(default)]
+    pub fleets: BTreeMap<String, FleetConfig>,
     /// The variables of the `.env` file next to `sluice.toml` (for `env:NAME` URLs).
     #[serde(skip)]
     pub dotenv: BTreeMap<String, String>,
+}
+
+/// `[fleets.<name>]`: many databases (a database or a file per tenant, per shard) that get
+/// the same migrations, one `sluice fleet up` for all of them.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetConfig {
+    /// The databases: URLs, `env:NAME`, or SQLite files by a pattern of their name
+    /// (`sqlite:tenants/*.db`: `*` and `?` in the file name, relative to the project).
+    pub targets: Vec<String>,
+    /// How many databases are migrated at once (default 4).
+    #[serde(default)]
+    pub parallel: Option<usize>,
+    /// After how many failed databases no new one starts: a count (`3`) or a share of the
+    /// fleet (`"10%"`) (default 1: the first failure stops the rollout).
+    #[serde(default)]
+    pub max_failures: Option<FailureBudget>,
+}
+
+/// `max_failures`: a count or a share of the fleet.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FailureBudget {
+    /// This many.
+    Count(u64),
+    /// `"10%"`.
+    Share(String),
+}
+
+impl FailureBudget {
+    /// How many failed databases stop a rollout of `targets`; an error names the value.
+    pub fn of(&self, targets: usize) -> Result<usize, String> {
+        match self {
+            FailureBudget::Count(0) => {
+                Err("max_failures = 0 would stop before the first database: write 1 or more".into())
+            }
+            FailureBudget::Count(n) => Ok(*n as usize),
+            FailureBudget::Share(s) => {
+                let share: f64 = s
+                    .strip_suffix('%')
+                    .and_then(|p| p.trim().parse().ok())
+                    .filter(|p: &f64| *p > 0.0 && *p <= 100.0)
+                    .ok_or_else(|| {
+                        format!("max_failures = {s:?}: write a count (3) or a share (\"10%\")")
+                    })?;
+                Ok(((targets as f64 * share / 100.0).ceil() as usize).max(1))
+            }
+        }
+    }
 }
 
 /// `[lint]`: which safety rules run and how severe they are.

@@ -5,6 +5,7 @@ mod analysis;
 mod down;
 mod drift;
 mod envs;
+mod fleet;
 mod gates;
 mod init;
 mod lint;
@@ -34,7 +35,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
     let offline = (matches!(cli.command, Command::Lint(_))
         && cli.global.env.is_none()
         && cli.global.url.is_none())
-        || matches!(cli.command, Command::Test(_));
+        || matches!(cli.command, Command::Test(_) | Command::Fleet(_));
     let settings = Settings::resolve(&cli.global, offline)?;
     match cli.command {
         Command::Init(a) => init::run(a, &settings, out),
@@ -59,6 +60,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Restore(a) => envs::restore(a, &settings, out),
         Command::Reset(a) => envs::reset(a, &settings, out),
         Command::Config(_) => envs::config_check(&settings, out),
+        Command::Fleet(a) => fleet::run(a, &settings, out),
     }
 }
 

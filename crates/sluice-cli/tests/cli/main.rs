@@ -5,6 +5,7 @@ mod analysis;
 mod backend;
 mod engines;
 mod faults;
+mod fleet;
 mod galera;
 mod gates;
 mod library;
