@@ -195,6 +195,18 @@ pub enum FleetAction {
     /// Per migration, how many databases of the fleet have it applied, pending, failed or
     /// partial, and which databases lag behind.
     Status(FleetStatusArgs),
+    /// Go on with a fleet run that stopped: only its databases that did not finish (failed,
+    /// not started, or cut off), found in its journal.
+    Resume(FleetResumeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FleetResumeArgs {
+    /// The run id of the fleet run (its journal is .sluice/fleets/<name>/<run id>.jsonl).
+    pub run: String,
+    /// How long to wait for another run's migration lock on each database, e.g. 30s.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub lock_wait: String,
 }
 
 #[derive(Debug, Args)]

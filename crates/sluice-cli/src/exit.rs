@@ -27,6 +27,9 @@ pub enum Exit {
     Database = 6,
     /// sluice could not write its output: stdout, `--out`, a file it was asked to create.
     Output = 7,
+    /// Interrupted (Ctrl-C) where sluice stops cleanly: `fleet up` started no new database
+    /// and let the ones in flight finish.
+    Interrupted = 130,
 }
 
 /// An error on its way to `main`: what to print and which exit code to use.

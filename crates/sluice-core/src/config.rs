@@ -42,6 +42,31 @@ pub struct FleetConfig {
     /// fleet (`"10%"`) (default 1: the first failure stops the rollout).
     #[serde(default)]
     pub max_failures: Option<FailureBudget>,
+    /// The rollout in waves, in order: `{ size = 1 }` takes the next database,
+    /// `{ percent = 10 }` brings the fleet up to 10 % of its databases; what the last
+    /// wave leaves is one more wave. None: one wave of everything.
+    #[serde(default)]
+    pub waves: Vec<Wave>,
+    /// How long to wait after a wave before the next one (`5m`; default none).
+    #[serde(default)]
+    pub bake: Option<String>,
+    /// A command that must succeed after each wave (after the bake) before the next one
+    /// starts, as an argument list (like hooks); it gets `SLUICE_FLEET`, `SLUICE_WAVE`
+    /// and `SLUICE_FLEET_RUN`.
+    #[serde(default)]
+    pub health: Option<HookCommand>,
+}
+
+/// One wave of a fleet's rollout.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wave {
+    /// This many more databases.
+    #[serde(default)]
+    pub size: Option<usize>,
+    /// Up to this share of the fleet's databases, counted from the start.
+    #[serde(default)]
+    pub percent: Option<f64>,
 }
 
 /// `max_failures`: a count or a share of the fleet.

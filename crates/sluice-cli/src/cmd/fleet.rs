@@ -20,15 +20,19 @@ use sluice_core::{RunId, State};
 use sluice_engine::Access;
 
 use crate::args::{
-    FleetAction, FleetArgs, FleetStatusArgs, FleetUpArgs, Format, TargetArgs, UpArgs,
+    FleetAction, FleetArgs, FleetResumeArgs, FleetStatusArgs, Format, TargetArgs, UpArgs,
 };
 use crate::exit::{Exit, Failure};
 use crate::settings::Settings;
 
 pub fn run(a: FleetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     match a.action {
-        FleetAction::Up(u) => up(u, s, out),
+        FleetAction::Up(u) => {
+            super::lock_wait(&u.lock_wait)?;
+            rollout(s, &u.name, &u.lock_wait, None, out)
+        }
         FleetAction::Status(st) => status(st, s, out),
+        FleetAction::Resume(r) => resume(r, s, out),
     }
 }
 
@@ -208,104 +212,377 @@ impl Journal {
     }
 }
 
-fn up(a: FleetUpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
+/// Set by Ctrl-C during a rollout: no new database starts.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// The first Ctrl-C stops starting databases (the ones in flight finish, each exact);
+/// a second one ends sluice at once (each database is still exact: a transaction cut off
+/// rolls back, a step-by-step migration is resumable).
+fn on_ctrl_c() {
+    static HANDLER: std::sync::Once = std::sync::Once::new();
+    HANDLER.call_once(|| {
+        #[allow(clippy::disallowed_methods)]
+        let _ = ctrlc::set_handler(|| {
+            if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                eprintln!("interrupted again: stopping now");
+                std::process::exit(130);
+            }
+            eprintln!(
+                "interrupted: no new database starts; the ones in flight finish (Ctrl-C again to stop at once)"
+            );
+        });
+    });
+}
+
+/// What a resumed run leaves out: the databases its journal says are done.
+struct Resuming {
+    run: String,
+    done: std::collections::HashSet<String>,
+}
+
+fn resume(a: FleetResumeArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     super::lock_wait(&a.lock_wait)?;
-    let f = fleet(s, &a.name)?;
+    let root = s.project.join(".sluice").join("fleets");
+    let found = std::fs::read_dir(&root)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|d| d.path().join(format!("{}.jsonl", a.run)))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::Input,
+                format!(
+                    "no journal of fleet run {} in {}: give the run id `fleet up` printed",
+                    a.run,
+                    root.display()
+                ),
+            )
+        })?;
+    let name = read_journal(&found)?.0;
+    // The databases done by the run, and by every run that resumed it since.
+    let dir = found.parent().map(Path::to_path_buf).unwrap_or_default();
+    let journals: Vec<(String, Option<String>, Vec<String>)> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let p = e.path();
+            let run = p.file_stem()?.to_str()?.to_string();
+            let (_, resumes, done) = read_journal(&p).ok()?;
+            Some((run, resumes, done))
+        })
+        .collect();
+    let mut chain = vec![a.run.clone()];
+    let mut done = std::collections::HashSet::new();
+    while let Some(run) = chain.pop() {
+        for (r, resumes, d) in &journals {
+            if *r == run {
+                done.extend(d.iter().cloned());
+            }
+            if resumes.as_deref() == Some(run.as_str()) {
+                chain.push(r.clone());
+            }
+        }
+    }
+    rollout(
+        s,
+        &name,
+        &a.lock_wait,
+        Some(Resuming { run: a.run, done }),
+        out,
+    )
+}
+
+/// A journal's fleet, the run it resumed, and the databases it finished.
+fn read_journal(path: &Path) -> Result<(String, Option<String>, Vec<String>), Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::new(Exit::Input, format!("{}: {e}", path.display())))?;
+    let mut lines = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok());
+    let head = lines
+        .next()
+        .filter(|h| h["fleet"].is_string())
+        .ok_or_else(|| {
+            Failure::new(
+                Exit::Input,
+                format!("{}: not a fleet journal", path.display()),
+            )
+        })?;
+    let done = lines
+        .filter(|l| l["outcome"] == "done")
+        .filter_map(|l| l["target"].as_str().map(str::to_string))
+        .collect();
+    Ok((
+        head["fleet"].as_str().unwrap_or_default().to_string(),
+        head["resumes"].as_str().map(str::to_string),
+        done,
+    ))
+}
+
+/// The waves of a rollout of `n` databases: the end (exclusive) of each, in order.
+fn waves(f: &FleetConfig, n: usize, name: &str) -> Result<Vec<usize>, Failure> {
+    let mut ends = Vec::new();
+    let mut at = 0usize;
+    for (k, w) in f.waves.iter().enumerate() {
+        let end = match (w.size, w.percent) {
+            (Some(size), None) if size > 0 => at + size,
+            (None, Some(p)) if p > 0.0 && p <= 100.0 => {
+                ((n as f64 * p / 100.0).ceil() as usize).max(at + 1)
+            }
+            _ => {
+                return Err(Failure::new(
+                    Exit::Input,
+                    format!(
+                        "[fleets.{name}] waves[{k}]: write either `size = N` (N more databases) or `percent = P` (up to P % of the fleet, 0 < P <= 100)"
+                    ),
+                ));
+            }
+        }
+        .min(n);
+        if end > at {
+            ends.push(end);
+            at = end;
+        }
+    }
+    if at < n {
+        ends.push(n);
+    }
+    Ok(ends)
+}
+
+/// Runs `cmd` (the fleet's health check) after wave `wave`; `Err` says why it failed.
+fn health_check(
+    s: &Settings,
+    name: &str,
+    run: &RunId,
+    wave: usize,
+    argv: &[String],
+) -> Result<(), String> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err("`health` is empty".into());
+    };
+    let out = std::process::Command::new(program)
+        .args(args)
+        .current_dir(&s.project)
+        .env("SLUICE_FLEET", name)
+        .env("SLUICE_WAVE", wave.to_string())
+        .env("SLUICE_FLEET_RUN", run.as_str())
+        .output()
+        .map_err(|e| format!("cannot run `{}`: {e}", argv.join(" ")))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` failed ({}): {}{}",
+            argv.join(" "),
+            out.status
+                .code()
+                .map_or("killed by a signal".to_string(), |c| format!("exit {c}")),
+            String::from_utf8_lossy(&out.stdout).trim(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+fn rollout(
+    s: &Settings,
+    name: &str,
+    lock_wait: &str,
+    resuming: Option<Resuming>,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let f = fleet(s, name)?;
     // The files are read and checked once, before any database is touched.
     s.plan()?;
-    let targets = targets(s, &a.name, f)?;
+    let mut targets = targets(s, name, f)?;
+    if let Some(r) = &resuming {
+        targets.retain(|t| !r.done.contains(&mask_url(t)));
+        if targets.is_empty() {
+            writeln!(
+                out,
+                "fleet {name}: nothing to resume: every database of {} is done",
+                r.run
+            )?;
+            return Ok(Exit::Success);
+        }
+    }
     let n = targets.len();
     let parallel = f.parallel.unwrap_or(4).clamp(1, n);
     let budget = match &f.max_failures {
         None => 1,
         Some(b) => b
             .of(n)
-            .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{}] {e}", a.name)))?,
+            .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] {e}")))?,
     };
+    let ends = waves(f, n, name)?;
+    let bake = f
+        .bake
+        .as_deref()
+        .map(sluice_core::time::parse_duration)
+        .transpose()
+        .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] bake: {e}")))?
+        .unwrap_or_default();
+    let health = f.health.as_ref().map(|h| h.argv());
     let run = s.run_context().run_id;
-    let mut journal = Journal::create(&s.project, &a.name, &run)?;
+    let mut journal = Journal::create(&s.project, name, &run)?;
     let shown: Vec<String> = targets.iter().map(|t| mask_url(t)).collect();
     journal.write(&serde_json::json!({
-        "run_id": run.as_str(), "fleet": a.name, "env": s.env, "started_at": Timestamp::now().rfc3339(),
-        "targets": shown, "parallel": parallel, "max_failures": budget,
+        "run_id": run.as_str(), "fleet": name, "env": s.env, "started_at": Timestamp::now().rfc3339(),
+        "targets": shown, "parallel": parallel, "max_failures": budget, "waves": ends,
+        "resumes": resuming.as_ref().map(|r| r.run.clone()),
     }))?;
     writeln!(
         out,
-        "{run} fleet {}: {n} database(s), {parallel} at a time, stopping after {budget} failed (env {})",
-        a.name, s.env
+        "{run} fleet {name}: {n} database(s){}, {parallel} at a time, stopping after {budget} failed, {} wave(s) (env {})",
+        resuming
+            .as_ref()
+            .map(|r| format!(" left by {}", r.run))
+            .unwrap_or_default(),
+        ends.len(),
+        s.env
     )?;
     out.flush()?;
+    on_ctrl_c();
     let started = Instant::now();
-    let (next, stop, failures) = (
-        AtomicUsize::new(0),
-        AtomicBool::new(false),
-        AtomicUsize::new(0),
-    );
-    let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
+    let failures = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     let mut done: Vec<Option<Outcome>> = (0..n).map(|_| None).collect();
     let (mut failed, mut current) = (0usize, 0usize);
-    let mut trouble: Option<Failure> = None;
-    std::thread::scope(|scope| {
-        for _ in 0..parallel {
-            let (tx, next, stop, failures) = (tx.clone(), &next, &stop, &failures);
-            let (targets, shown) = (&targets, &shown);
-            let lock_wait = a.lock_wait.clone();
-            scope.spawn(move || {
-                loop {
-                    // Checked after taking a database too: one taken once the budget is
-                    // spent is not started.
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    if i >= targets.len() || stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let o = up_one(s, &targets[i], &shown[i], &lock_wait);
-                    // The budget is counted here, before this worker takes the next one.
-                    if o.outcome == "failed"
-                        && failures.fetch_add(1, Ordering::SeqCst) + 1 >= budget
-                    {
-                        stop.store(true, Ordering::SeqCst);
-                    }
-                    if tx.send((i, o)).is_err() {
-                        break;
-                    }
-                }
-            });
+    let mut halted: Option<(Exit, String)> = None;
+    let mut from = 0;
+    for (k, &end) in ends.iter().enumerate() {
+        let wave = k + 1;
+        if ends.len() > 1 {
+            writeln!(
+                out,
+                "{run} wave {wave}/{}: {} database(s)",
+                ends.len(),
+                end - from
+            )?;
         }
-        drop(tx);
-        for (i, o) in rx {
-            current += 1;
-            let line = match o.outcome {
-                "failed" => {
-                    failed += 1;
-                    format!(
-                        "{run} [{current}/{n}] {}: failed (exit {}): {}",
+        let mut trouble: Option<Failure> = None;
+        let next = AtomicUsize::new(from);
+        let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
+        std::thread::scope(|scope| {
+            for _ in 0..parallel.min(end - from) {
+                let (tx, next, stop, failures) = (tx.clone(), &next, &stop, &failures);
+                let (targets, shown) = (&targets, &shown);
+                scope.spawn(move || {
+                    loop {
+                        // Checked after taking a database too: one taken once the budget
+                        // is spent (or after Ctrl-C) is not started.
+                        let i = next.fetch_add(1, Ordering::SeqCst);
+                        if i >= end
+                            || stop.load(Ordering::SeqCst)
+                            || INTERRUPTED.load(Ordering::SeqCst)
+                        {
+                            break;
+                        }
+                        let o = up_one(s, &targets[i], &shown[i], lock_wait);
+                        // The budget is counted here, before this worker takes the next.
+                        if o.outcome == "failed"
+                            && failures.fetch_add(1, Ordering::SeqCst) + 1 >= budget
+                        {
+                            stop.store(true, Ordering::SeqCst);
+                        }
+                        if tx.send((i, o)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            for (i, o) in rx {
+                current += 1;
+                let line = match o.outcome {
+                    "failed" => {
+                        failed += 1;
+                        format!(
+                            "{run} [{current}/{n}] {}: failed (exit {}): {}",
+                            o.target,
+                            o.exit.unwrap_or(1),
+                            o.error.as_deref().unwrap_or("")
+                        )
+                    }
+                    _ => format!(
+                        "{run} [{current}/{n}] {}: {}",
                         o.target,
-                        o.exit.unwrap_or(1),
-                        o.error.as_deref().unwrap_or("")
-                    )
+                        match o.applied {
+                            0 => "up to date".to_string(),
+                            k => format!("{k} applied"),
+                        }
+                    ),
+                };
+                let written = writeln!(out, "{line}").and_then(|()| out.flush());
+                if let Err(e) = written {
+                    trouble.get_or_insert(e.into());
                 }
-                _ => format!(
-                    "{run} [{current}/{n}] {}: {}",
-                    o.target,
-                    match o.applied {
-                        0 => "up to date".to_string(),
-                        k => format!("{k} applied"),
-                    }
-                ),
-            };
-            let written = writeln!(out, "{line}").and_then(|()| out.flush());
-            if let Err(e) = written {
-                trouble.get_or_insert(e.into());
+                if let Err(e) = journal.write(&serde_json::to_value(&o).unwrap_or_default()) {
+                    trouble.get_or_insert(e);
+                    stop.store(true, Ordering::SeqCst);
+                }
+                done[i] = Some(o);
             }
-            if let Err(e) = journal.write(&serde_json::to_value(&o).unwrap_or_default()) {
-                trouble.get_or_insert(e);
-                stop.store(true, Ordering::SeqCst);
-            }
-            done[i] = Some(o);
+        });
+        if let Some(t) = trouble {
+            return Err(t);
         }
-    });
-    if let Some(t) = trouble {
-        return Err(t);
+        from = end;
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            halted = Some((Exit::Interrupted, "interrupted (Ctrl-C)".into()));
+        } else if stop.load(Ordering::SeqCst) {
+            halted = Some((
+                Exit::MigrationFailed,
+                format!("max_failures = {budget} was reached"),
+            ));
+        }
+        if halted.is_some() || wave == ends.len() {
+            break;
+        }
+        journal.write(&serde_json::json!({ "wave": wave, "finished_at": Timestamp::now().rfc3339(), "failed_so_far": failed }))?;
+        if !bake.is_zero() {
+            writeln!(
+                out,
+                "{run} wave {wave} done: baking {} before wave {}",
+                super::human(bake),
+                wave + 1
+            )?;
+            out.flush()?;
+            let until = Instant::now() + bake;
+            while Instant::now() < until && !INTERRUPTED.load(Ordering::SeqCst) {
+                std::thread::sleep(
+                    until
+                        .saturating_duration_since(Instant::now())
+                        .min(std::time::Duration::from_millis(100)),
+                );
+            }
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                halted = Some((
+                    Exit::Interrupted,
+                    "interrupted (Ctrl-C) while baking".into(),
+                ));
+                break;
+            }
+        }
+        if let Some(argv) = &health {
+            let checked = health_check(s, name, &run, wave, argv);
+            journal.write(&serde_json::json!({
+                "health": argv, "wave": wave, "ok": checked.is_ok(), "error": checked.as_ref().err(),
+            }))?;
+            match checked {
+                Ok(()) => writeln!(out, "{run} health check after wave {wave} passed")?,
+                Err(why) => {
+                    writeln!(out, "{run} health check after wave {wave} failed: {why}")?;
+                    halted = Some((
+                        Exit::Refused,
+                        format!("the health check after wave {wave} failed"),
+                    ));
+                    break;
+                }
+            }
+        }
     }
     let mut not_started = 0;
     for (i, slot) in done.iter_mut().enumerate() {
@@ -328,31 +605,33 @@ fn up(a: FleetUpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure
     journal.write(&serde_json::json!({
         "finished_at": Timestamp::now().rfc3339(), "succeeded": ok, "failed": failed,
         "not_started": not_started, "duration_ms": started.elapsed().as_millis() as u64,
+        "stopped": halted.as_ref().map(|h| h.1.clone()),
     }))?;
     writeln!(
         out,
-        "{run} fleet {}: {ok} of {n} up to date, {failed} failed, {not_started} not started, in {} (journal {})",
-        a.name,
+        "{run} fleet {name}: {ok} of {n} up to date, {failed} failed, {not_started} not started, in {} (journal {})",
         super::human(started.elapsed()),
         crate::settings::tidy(&journal.path).display()
     )?;
-    if failed == 0 {
-        Ok(Exit::Success)
+    let resume_hint = if failed + not_started > 0 {
+        format!("; `sluice fleet resume {run}` goes on with the rest")
     } else {
-        Err(Failure::new(
+        String::new()
+    };
+    match (halted, failed) {
+        (None, 0) => Ok(Exit::Success),
+        (None, _) => Err(Failure::new(
             Exit::MigrationFailed,
             format!(
-                "fleet {}: {failed} database(s) failed{}; each is as its own `sluice status` reports",
-                a.name,
-                if not_started > 0 {
-                    format!(
-                        " and {not_started} were not started (max_failures = {budget} was reached)"
-                    )
-                } else {
-                    String::new()
-                }
+                "fleet {name}: {failed} database(s) failed; each is as its own `sluice status` reports{resume_hint}"
             ),
-        ))
+        )),
+        (Some((exit, why)), _) => Err(Failure::new(
+            exit,
+            format!(
+                "fleet {name} stopped: {why}; {failed} database(s) failed and {not_started} were not started; each is as its own `sluice status` reports{resume_hint}"
+            ),
+        )),
     }
 }
 

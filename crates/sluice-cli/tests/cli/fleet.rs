@@ -77,8 +77,21 @@ fn a_fleet_rollout_stops_at_its_failure_budget_and_status_names_the_stragglers()
         run.stdout
     );
     assert!(
+        run.stderr.contains(
+            "fleet tenants stopped: max_failures = 1 was reached; 1 database(s) failed and 1 were not started"
+        ),
+        "{}",
         run.stderr
-            .contains("1 database(s) failed and 1 were not started (max_failures = 1 was reached)"),
+    );
+    let resume_from = run
+        .stdout
+        .split_whitespace()
+        .next()
+        .expect("the run id")
+        .to_string();
+    assert!(
+        run.stderr
+            .contains(&format!("`sluice fleet resume {resume_from}` goes on")),
         "{}",
         run.stderr
     );
@@ -134,18 +147,31 @@ fn a_fleet_rollout_stops_at_its_failure_budget_and_status_names_the_stragglers()
     assert_eq!(doc["migrations"][1]["failed"], 1, "{doc}");
     assert_eq!(doc["databases"][3]["pending"][0], "001_a", "{doc}");
 
-    // Fixed by hand, and the next rollout finishes the fleet.
+    // Fixed by hand; resuming the run touches only the two databases it did not finish.
     exec(&c, "DROP TABLE b");
-    let again = sluice(p.path(), &["fleet", "up", "tenants"]).code(0);
+    let again = sluice(p.path(), &["fleet", "resume", &resume_from]).code(0);
     assert!(
-        again.stdout.contains("sqlite:tenants/a.db: up to date")
+        again
+            .stdout
+            .contains(&format!("2 database(s) left by {resume_from}"))
+            && !again.stdout.contains("tenants/a.db")
+            && !again.stdout.contains("tenants/b.db")
             && again.stdout.contains("sqlite:tenants/c.db: 1 applied")
             && again.stdout.contains("sqlite:tenants/d.db: 2 applied")
             && again
                 .stdout
-                .contains("4 of 4 up to date, 0 failed, 0 not started"),
+                .contains("2 of 2 up to date, 0 failed, 0 not started"),
         "{}",
         again.stdout
+    );
+    let resumed = journal(&p);
+    assert_eq!(resumed[0]["resumes"], resume_from.as_str());
+    // Everything done: a second resume has nothing left.
+    let nothing = sluice(p.path(), &["fleet", "resume", &resume_from]).code(0);
+    assert!(
+        nothing.stdout.contains("nothing to resume"),
+        "{}",
+        nothing.stdout
     );
     let st = sluice(p.path(), &["fleet", "status", "tenants"]).code(0);
     assert!(
@@ -203,4 +229,91 @@ fn exec(db: &std::path::Path, sql: &str) {
     rusqlite::Connection::open(db)
         .and_then(|c| c.execute_batch(sql))
         .unwrap_or_else(|e| panic!("{}: {e}", db.display()));
+}
+
+#[test]
+fn a_fleet_rolls_out_in_waves_bakes_and_stops_when_the_health_check_fails() {
+    let p = project(
+        "fleet-waves",
+        "[fleets.tenants]\ntargets = [\"sqlite:tenants/*.db\"]\nparallel = 2\nwaves = [{ size = 1 }, { percent = 50 }, { percent = 100 }]\nbake = \"300ms\"\nhealth = [\"sh\", \"-c\", \"echo wave $SLUICE_WAVE of $SLUICE_FLEET >> health.log; test ! -f unhealthy\"]\n",
+    );
+    tenants(&p, &["a", "b", "c", "d", "e", "f"]);
+    let run = sluice(p.path(), &["fleet", "up", "tenants"]).code(0);
+    assert!(
+        run.stdout.contains("3 wave(s)")
+            && run.stdout.contains("wave 1/3: 1 database(s)")
+            && run.stdout.contains("wave 2/3: 2 database(s)")
+            && run.stdout.contains("wave 3/3: 3 database(s)")
+            && run
+                .stdout
+                .contains("wave 1 done: baking 300 ms before wave 2")
+            && run.stdout.contains("health check after wave 2 passed")
+            && run.stdout.contains("6 of 6 up to date"),
+        "{}",
+        run.stdout
+    );
+    let log = std::fs::read_to_string(p.path().join("health.log")).unwrap();
+    assert_eq!(log, "wave 1 of tenants\nwave 2 of tenants\n");
+    // Unhealthy after the first wave: the rest is not started (exit 4).
+    p.migration(
+        "003_c",
+        "-- sluice:up\nCREATE TABLE c (id INTEGER PRIMARY KEY);\n\n-- sluice:down\nDROP TABLE c;\n",
+    );
+    std::fs::write(p.path().join("unhealthy"), b"").unwrap();
+    let run = sluice(p.path(), &["fleet", "up", "tenants"]).code(4);
+    assert!(
+        run.stdout.contains("[1/6] sqlite:tenants/a.db: 1 applied")
+            && run.stdout.contains("health check after wave 1 failed")
+            && run.stdout.contains("sqlite:tenants/f.db: not started")
+            && run
+                .stdout
+                .contains("1 of 6 up to date, 0 failed, 5 not started"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("the health check after wave 1 failed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn ctrl_c_stops_starting_databases_and_lets_the_one_in_flight_finish() {
+    let p = project(
+        "fleet-interrupt",
+        "[environments.dev]\nurl = \"sqlite:unused.db\"\nhooks.before = [[\"sleep\", \"1\"]]\n\n[fleets.tenants]\ntargets = [\"sqlite:tenants/*.db\"]\nparallel = 1\n",
+    );
+    tenants(&p, &["a", "b", "c"]);
+    let child = crate::support::sluice_cmd(p.path(), &["fleet", "up", "tenants"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(130), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("[1/3] sqlite:tenants/a.db: 2 applied")
+            && stdout.contains("sqlite:tenants/b.db: not started")
+            && stdout.contains("sqlite:tenants/c.db: not started"),
+        "{stdout}{stderr}"
+    );
+    assert!(
+        stderr.contains("interrupted: no new database starts")
+            && stderr.contains("stopped: interrupted (Ctrl-C)"),
+        "{stderr}"
+    );
 }
