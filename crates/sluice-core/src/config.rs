@@ -32,9 +32,14 @@ pub struct Config {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FleetConfig {
-    /// The databases: URLs, `env:NAME`, or SQLite files by a pattern of their name
-    /// (`sqlite:tenants/*.db`: `*` and `?` in the file name, relative to the project).
-    pub targets: Vec<String>,
+    /// The databases: URLs, `env:NAME`, SQLite files by a pattern of their name
+    /// (`sqlite:tenants/*.db`: `*` and `?` in the file name, relative to the project), or
+    /// `{ server = URL, query = "SELECT datname …" }`: the databases a query lists on a
+    /// server.
+    pub targets: Vec<FleetTarget>,
+    /// The most databases of one server migrated at once (default: `parallel`).
+    #[serde(default)]
+    pub per_server: Option<usize>,
     /// How many databases are migrated at once (default 4).
     #[serde(default)]
     pub parallel: Option<usize>,
@@ -67,6 +72,23 @@ pub struct Wave {
     /// Up to this share of the fleet's databases, counted from the start.
     #[serde(default)]
     pub percent: Option<f64>,
+}
+
+/// One entry of a fleet's `targets`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FleetTarget {
+    /// A URL, `env:NAME`, or a SQLite file pattern.
+    Url(String),
+    /// The databases whose names `query` returns (its first column) on `server` (a URL or
+    /// `env:NAME`, naming the database the query runs in): each is `server` with its
+    /// database replaced.
+    Query {
+        /// Where the query runs.
+        server: String,
+        /// Returns one database name per row.
+        query: String,
+    },
 }
 
 /// `max_failures`: a count or a share of the fleet.

@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use serde::Serialize;
-use sluice_core::config::{FleetConfig, mask_url};
+use sluice_core::config::{FleetConfig, FleetTarget, mask_url};
 use sluice_core::time::Timestamp;
 use sluice_core::{RunId, State};
 use sluice_engine::Access;
@@ -64,17 +64,28 @@ fn fleet<'s>(s: &'s Settings, name: &str) -> Result<&'s FleetConfig, Failure> {
 /// expanded to its files in name order; each once.
 fn targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<String>, Failure> {
     let mut out: Vec<String> = Vec::new();
+    let resolve = |u: &str| {
+        match &s.config {
+            Some(c) => c.resolve_url(&s.env, u),
+            None => sluice_core::config::resolve_url(&s.env, u),
+        }
+        .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] targets: {e}")))
+    };
     for t in &f.targets {
-        let found = match t.strip_prefix("sqlite:") {
-            Some(pattern) if pattern.contains(['*', '?']) => matching(&s.project, pattern)
-                .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] {t}: {e}")))?,
-            _ => vec![
-                match &s.config {
-                    Some(c) => c.resolve_url(&s.env, t),
-                    None => sluice_core::config::resolve_url(&s.env, t),
-                }
-                .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] targets: {e}")))?,
-            ],
+        let found = match t {
+            FleetTarget::Url(t) => match t.strip_prefix("sqlite:") {
+                Some(pattern) if pattern.contains(['*', '?']) => matching(&s.project, pattern)
+                    .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] {t}: {e}")))?,
+                _ => vec![resolve(t)?],
+            },
+            FleetTarget::Query { server, query } => {
+                listed(s, &resolve(server)?, query).map_err(|e| {
+                    Failure::new(
+                        Exit::Database,
+                        format!("[fleets.{name}] the query on {}: {e}", mask_url(server)),
+                    )
+                })?
+            }
         };
         for u in found {
             let dialect = sluice_engine::dialect_of(&u);
@@ -101,6 +112,48 @@ fn targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<String>, Fai
         ));
     }
     Ok(out)
+}
+
+/// The databases `query` lists (its first column) on `server`, each as `server`'s URL
+/// with its database replaced.
+fn listed(s: &Settings, server: &str, query: &str) -> Result<Vec<String>, String> {
+    let mut t = s.clone();
+    t.url = server.to_string();
+    let mut e = t
+        .open(Access::ReadOnly, "fleet-targets")
+        .map_err(|f| f.error.to_string())?
+        .ok_or("the server's database does not exist")?;
+    let rows = e.query_rows(query).map_err(|e| e.to_string())?;
+    rows.into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .map(|db| with_database(server, &db))
+        .collect()
+}
+
+/// `url` naming database `db` instead of its own (`scheme://who@host:port/db?params`).
+fn with_database(url: &str, db: &str) -> Result<String, String> {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!("{} is not a server URL", mask_url(url)));
+    };
+    let (before_params, params) = match rest.split_once('?') {
+        Some((a, p)) => (a, Some(p)),
+        None => (rest, None),
+    };
+    let authority = before_params.split('/').next().unwrap_or_default();
+    // Characters a database name may hold that a URL path may not, escaped.
+    let name: String = db
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    Ok(match params {
+        Some(p) => format!("{scheme}://{authority}/{name}?{p}"),
+        None => format!("{scheme}://{authority}/{name}"),
+    })
 }
 
 /// The SQLite files whose name matches `pattern` (`dir/*.db`, relative to the project):
@@ -153,6 +206,81 @@ fn wildcard(pattern: &str, name: &str) -> bool {
         }
     }
     p[i..].iter().all(|c| *c == '*')
+}
+
+/// The server a database is on (`scheme://host:port`, without the user), or `None` for
+/// a SQLite file (opened in-process: no connection to spare).
+fn server_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    Some(format!("{scheme}://{host}"))
+}
+
+/// The databases of a wave still to start, handed to the workers in order, never more
+/// than `per_server` of one server at once.
+struct Queue<'a> {
+    state: std::sync::Mutex<(
+        std::collections::VecDeque<usize>,
+        std::collections::HashMap<&'a str, usize>,
+    )>,
+    freed: std::sync::Condvar,
+    servers: &'a [Option<String>],
+    per_server: usize,
+}
+
+impl<'a> Queue<'a> {
+    fn new(wave: std::ops::Range<usize>, servers: &'a [Option<String>], per_server: usize) -> Self {
+        Queue {
+            state: std::sync::Mutex::new((wave.collect(), std::collections::HashMap::new())),
+            freed: std::sync::Condvar::new(),
+            servers,
+            per_server,
+        }
+    }
+
+    /// The next database whose server has room, waiting for one to finish if none has;
+    /// `None` when the wave is all started, or once `stop` or Ctrl-C says to stop.
+    fn take(&self, stop: &AtomicBool) -> Option<usize> {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if stop.load(Ordering::SeqCst) || INTERRUPTED.load(Ordering::SeqCst) {
+                return None;
+            }
+            let (waiting, busy) = &mut *st;
+            let free = |i: &usize| {
+                self.servers[*i]
+                    .as_deref()
+                    .is_none_or(|k| busy.get(k).copied().unwrap_or(0) < self.per_server)
+            };
+            if let Some(pos) = waiting.iter().position(free) {
+                let i = waiting.remove(pos).expect("found above");
+                if let Some(k) = self.servers[i].as_deref() {
+                    *busy.entry(k).or_default() += 1;
+                }
+                return Some(i);
+            }
+            if waiting.is_empty() {
+                return None;
+            }
+            st = self
+                .freed
+                .wait_timeout(st, std::time::Duration::from_millis(200))
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    /// Database `i` has finished: its server has room again.
+    fn done(&self, i: usize) {
+        if let Some(k) = self.servers[i].as_deref() {
+            let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(n) = st.1.get_mut(k) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        self.freed.notify_all();
+    }
 }
 
 /// What happened to one database of a run.
@@ -417,6 +545,8 @@ fn rollout(
             .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] {e}")))?,
     };
     let ends = waves(f, n, name)?;
+    let per_server = f.per_server.unwrap_or(parallel).max(1);
+    let servers: Vec<Option<String>> = targets.iter().map(|t| server_of(t)).collect();
     let bake = f
         .bake
         .as_deref()
@@ -463,23 +593,16 @@ fn rollout(
             )?;
         }
         let mut trouble: Option<Failure> = None;
-        let next = AtomicUsize::new(from);
+        let queue = Queue::new(from..end, &servers, per_server);
         let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
         std::thread::scope(|scope| {
             for _ in 0..parallel.min(end - from) {
-                let (tx, next, stop, failures) = (tx.clone(), &next, &stop, &failures);
+                let (tx, queue, stop, failures) = (tx.clone(), &queue, &stop, &failures);
                 let (targets, shown) = (&targets, &shown);
                 scope.spawn(move || {
-                    loop {
-                        // Checked after taking a database too: one taken once the budget
-                        // is spent (or after Ctrl-C) is not started.
-                        let i = next.fetch_add(1, Ordering::SeqCst);
-                        if i >= end
-                            || stop.load(Ordering::SeqCst)
-                            || INTERRUPTED.load(Ordering::SeqCst)
-                        {
-                            break;
-                        }
+                    // A database taken once the budget is spent (or after Ctrl-C) is not
+                    // started: `take` checks `stop` each time.
+                    while let Some(i) = queue.take(stop) {
                         let o = up_one(s, &targets[i], &shown[i], lock_wait);
                         // The budget is counted here, before this worker takes the next.
                         if o.outcome == "failed"
@@ -487,6 +610,7 @@ fn rollout(
                         {
                             stop.store(true, Ordering::SeqCst);
                         }
+                        queue.done(i);
                         if tx.send((i, o)).is_err() {
                             break;
                         }
@@ -829,6 +953,20 @@ fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
 #[cfg(test)]
 mod tests {
     use super::wildcard;
+
+    #[test]
+    fn a_server_url_names_another_database() {
+        use super::with_database;
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/postgres?sslmode=disable", "tenant_1").unwrap(),
+            "postgres://u:p@h:5432/tenant_1?sslmode=disable"
+        );
+        assert_eq!(
+            with_database("mysql://root@127.0.0.1:3306", "t 2").unwrap(),
+            "mysql://root@127.0.0.1:3306/t%202"
+        );
+        assert!(with_database("sqlite:x.db", "a").is_err());
+    }
 
     #[test]
     fn wildcards_match_like_a_shell() {

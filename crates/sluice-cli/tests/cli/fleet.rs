@@ -317,3 +317,45 @@ fn ctrl_c_stops_starting_databases_and_lets_the_one_in_flight_finish() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_fleet_lists_its_databases_with_a_query_and_keeps_to_per_server() {
+    let pg = server();
+    let dbs: Vec<_> = (1..=3)
+        .map(|i| pg.database(&format!("fleetq{i}")))
+        .collect();
+    let p = Project::new("fleet-query");
+    p.config(
+        "[project]\ndialect = \"postgres\"\n\n[fleets.shards]\ntargets = [{ server = \"env:PG\", query = \"SELECT datname FROM pg_database WHERE datname LIKE 't\\\\_fleetq%' ORDER BY 1\" }]\nparallel = 3\nper_server = 1\n",
+    );
+    p.migration(
+        "001_slow",
+        "-- sluice:up\nCREATE TABLE s (id int PRIMARY KEY);\nSELECT pg_sleep(0.5);\n\n-- sluice:down\nDROP TABLE s;\n",
+    );
+    let started = std::time::Instant::now();
+    let run = crate::support::sluice_cmd(p.path(), &["fleet", "up", "shards"])
+        .env("PG", format!("{}/postgres", pg.base_url()))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(stdout.contains("3 database(s), 3 at a time"), "{stdout}");
+    for db in &dbs {
+        let name = db.url.rsplit('/').next().unwrap();
+        assert!(stdout.contains(&format!("/{name}: 1 applied")), "{stdout}");
+        let has =
+            sluice_testkit::postgres::psql(&db.url, "SELECT to_regclass('s') IS NOT NULL").unwrap();
+        assert_eq!(has.trim(), "t");
+    }
+    // One server, per_server = 1: the three ran one after the other.
+    assert!(
+        took >= std::time::Duration::from_millis(1500),
+        "three half-second migrations on one server took {took:?}"
+    );
+}
