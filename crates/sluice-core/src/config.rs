@@ -86,8 +86,13 @@ pub enum FleetTarget {
     Query {
         /// Where the query runs.
         server: String,
-        /// Returns one database name per row.
+        /// Returns one database name per row (or schema name, with `schemas`).
         query: String,
+        /// The query lists schemas of the server's database (PostgreSQL): a tenant per
+        /// schema, migrated with `search_path` set to it, its history in a state schema of
+        /// its own (`<state>_<schema>`).
+        #[serde(default)]
+        schemas: bool,
     },
 }
 

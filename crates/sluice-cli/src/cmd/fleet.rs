@@ -78,8 +78,21 @@ fn targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<String>, Fai
                     .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] {t}: {e}")))?,
                 _ => vec![resolve(t)?],
             },
-            FleetTarget::Query { server, query } => {
-                listed(s, &resolve(server)?, query).map_err(|e| {
+            FleetTarget::Query {
+                server,
+                query,
+                schemas,
+            } => {
+                if *schemas && s.dialect != sluice_sql::Dialect::Postgres {
+                    return Err(Failure::new(
+                        Exit::Input,
+                        format!(
+                            "[fleets.{name}] `schemas = true` is a PostgreSQL fleet (a tenant per schema, by search_path); this project is {}",
+                            s.dialect.name()
+                        ),
+                    ));
+                }
+                listed(s, &resolve(server)?, query, *schemas).map_err(|e| {
                     Failure::new(
                         Exit::Database,
                         format!("[fleets.{name}] the query on {}: {e}", mask_url(server)),
@@ -116,7 +129,7 @@ fn targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<String>, Fai
 
 /// The databases `query` lists (its first column) on `server`, each as `server`'s URL
 /// with its database replaced.
-fn listed(s: &Settings, server: &str, query: &str) -> Result<Vec<String>, String> {
+fn listed(s: &Settings, server: &str, query: &str, schemas: bool) -> Result<Vec<String>, String> {
     let mut t = s.clone();
     t.url = server.to_string();
     let mut e = t
@@ -126,8 +139,66 @@ fn listed(s: &Settings, server: &str, query: &str) -> Result<Vec<String>, String
     let rows = e.query_rows(query).map_err(|e| e.to_string())?;
     rows.into_iter()
         .filter_map(|r| r.into_iter().next().flatten())
-        .map(|db| with_database(server, &db))
+        .map(|name| {
+            if schemas {
+                Ok(format!("{server}{SCHEMA}{name}"))
+            } else {
+                with_database(server, &name)
+            }
+        })
         .collect()
+}
+
+/// What follows a database URL to name a tenant schema in it: `postgres://…/app#schema=t1`.
+const SCHEMA: &str = "#schema=";
+
+/// A target's database URL, and its tenant schema if it is one.
+fn split_schema(target: &str) -> (&str, Option<&str>) {
+    match target.rsplit_once(SCHEMA) {
+        Some((url, schema)) => (url, Some(schema)),
+        None => (target, None),
+    }
+}
+
+/// The settings of one target: its URL; for a tenant schema, `search_path` set to it on
+/// every connection and a state schema of its own (`<state>_<schema>`, shortened with a
+/// hash when the schema's name is long or not plain).
+fn settings_for(s: &Settings, target: &str) -> Settings {
+    let (url, schema) = split_schema(target);
+    let mut t = s.clone();
+    t.url = url.to_string();
+    if let Some(schema) = schema {
+        t.run.session.push(format!(
+            "SET search_path TO \"{}\"",
+            schema.replace('"', "\"\"")
+        ));
+        t.state = tenant_state(&s.state, schema);
+    }
+    t
+}
+
+/// The name of a tenant schema's state: `<state>_<schema>`, kept to sluice's rule for
+/// state names (lower-case letters, digits, `_`, at most 48 bytes) with a hash of the
+/// schema's name when it does not fit as it is.
+fn tenant_state(state: &str, schema: &str) -> String {
+    let plain = format!("{state}_{schema}");
+    if sluice_core::config::state_name_ok(&plain) {
+        return plain;
+    }
+    let clean: String = schema
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(24)
+        .collect();
+    let hash = sluice_core::Checksum::v1(schema).to_string();
+    let short = hash.rsplit(':').next().unwrap_or(&hash);
+    format!("{state}_{clean}_{}", &short[..8.min(short.len())])
 }
 
 /// `url` naming database `db` instead of its own (`scheme://who@host:port/db?params`).
@@ -760,9 +831,8 @@ fn rollout(
 }
 
 /// `sluice up` on one database of the fleet.
-fn up_one(s: &Settings, url: &str, shown: &str, lock_wait: &str) -> Outcome {
-    let mut t = s.clone();
-    t.url = url.to_string();
+fn up_one(s: &Settings, target: &str, shown: &str, lock_wait: &str) -> Outcome {
+    let t = settings_for(s, target);
     let args = UpArgs {
         target: TargetArgs::default(),
         lock_wait: lock_wait.to_string(),
@@ -835,8 +905,7 @@ fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
         .collect();
     let mut dbs = Vec::new();
     for url in &targets {
-        let mut t = s.clone();
-        t.url = url.clone();
+        let t = settings_for(s, url);
         let read = (|| -> Result<Vec<sluice_core::engine::Record>, Failure> {
             let Some(mut e) = t.open(Access::ReadOnly, "fleet-status")? else {
                 return Ok(Vec::new());

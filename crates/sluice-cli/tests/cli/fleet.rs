@@ -359,3 +359,67 @@ fn a_fleet_lists_its_databases_with_a_query_and_keeps_to_per_server() {
         "three half-second migrations on one server took {took:?}"
     );
 }
+
+#[test]
+fn a_fleet_of_tenant_schemas_migrates_each_by_search_path_with_its_own_history() {
+    let db = server().database("fleet_schemas");
+    sluice_testkit::postgres::psql(
+        &db.url,
+        "CREATE SCHEMA tenant_a; CREATE SCHEMA tenant_b; CREATE SCHEMA other",
+    )
+    .unwrap();
+    let p = Project::new("fleet-schemas");
+    p.config(
+        "[project]\ndialect = \"postgres\"\n\n[fleets.tenants]\ntargets = [{ server = \"env:DB\", query = \"SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\\\_%' ORDER BY 1\", schemas = true }]\nparallel = 2\n",
+    );
+    p.migration(
+        "001_t",
+        "-- sluice:up\nCREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1);\n\n-- sluice:down\nDROP TABLE t;\n",
+    );
+    let run = crate::support::sluice_cmd(p.path(), &["fleet", "up", "tenants"])
+        .env("DB", &db.url)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("#schema=tenant_a: 1 applied")
+            && stdout.contains("#schema=tenant_b: 1 applied")
+            && !stdout.contains("other"),
+        "{stdout}"
+    );
+    let q = |sql: &str| {
+        sluice_testkit::postgres::psql(&db.url, sql)
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    assert_eq!(
+        q(
+            "SELECT string_agg(table_schema, ',' ORDER BY table_schema) FROM information_schema.tables WHERE table_name = 't'"
+        ),
+        "tenant_a,tenant_b"
+    );
+    assert_eq!(
+        q(
+            "SELECT (SELECT state FROM sluice_tenant_a.migrations WHERE id = '001_t') || ' ' || (SELECT state FROM sluice_tenant_b.migrations WHERE id = '001_t')"
+        ),
+        "applied applied"
+    );
+    let st = crate::support::sluice_cmd(p.path(), &["fleet", "status", "tenants"])
+        .env("DB", &db.url)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&st.stdout);
+    assert!(
+        said.contains("2 database(s)")
+            && said.contains("001_t            2        0")
+            && said.contains("every database is at the same migration"),
+        "{said}"
+    );
+}
