@@ -66,10 +66,15 @@ pub struct FleetConfig {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Wave {
-    /// This many more databases.
+    /// Only databases with this label: `tier=canary` (that value of that label) or
+    /// `canary` (any label with that value).
+    #[serde(default)]
+    pub select: Option<String>,
+    /// This many more databases (of those it selects).
     #[serde(default)]
     pub size: Option<usize>,
-    /// Up to this share of the fleet's databases, counted from the start.
+    /// Up to this share of the fleet's databases, counted from the start (with `select`:
+    /// this share of the databases it selects).
     #[serde(default)]
     pub percent: Option<f64>,
 }
@@ -93,6 +98,17 @@ pub enum FleetTarget {
         /// its own (`<state>_<schema>`).
         #[serde(default)]
         schemas: bool,
+        /// Labels of every database the query lists.
+        #[serde(default)]
+        labels: BTreeMap<String, String>,
+    },
+    /// A URL (or `env:NAME`, or a SQLite pattern) with labels (`region`, `tier`) that
+    /// waves select by.
+    Labeled {
+        /// The database.
+        url: String,
+        /// `{ tier = "canary", region = "eu" }`.
+        labels: BTreeMap<String, String>,
     },
 }
 

@@ -63,7 +63,18 @@ fn fleet<'s>(s: &'s Settings, name: &str) -> Result<&'s FleetConfig, Failure> {
 /// The fleet's databases: each target resolved (`env:NAME`), a `sqlite:` pattern
 /// expanded to its files in name order; each once.
 fn targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<String>, Failure> {
-    let mut out: Vec<String> = Vec::new();
+    Ok(labeled_targets(s, name, f)?
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect())
+}
+
+/// A database of the fleet and its labels.
+type Labeled = (String, std::collections::BTreeMap<String, String>);
+
+/// [`targets`], each with its labels.
+fn labeled_targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<Labeled>, Failure> {
+    let mut out: Vec<Labeled> = Vec::new();
     let resolve = |u: &str| {
         match &s.config {
             Some(c) => c.resolve_url(&s.env, u),
@@ -71,17 +82,23 @@ fn targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<String>, Fai
         }
         .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] targets: {e}")))
     };
+    let by_url = |t: &str| -> Result<Vec<String>, Failure> {
+        Ok(match t.strip_prefix("sqlite:") {
+            Some(pattern) if pattern.contains(['*', '?']) => matching(&s.project, pattern)
+                .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] {t}: {e}")))?,
+            _ => vec![resolve(t)?],
+        })
+    };
+    let none = std::collections::BTreeMap::new();
     for t in &f.targets {
-        let found = match t {
-            FleetTarget::Url(t) => match t.strip_prefix("sqlite:") {
-                Some(pattern) if pattern.contains(['*', '?']) => matching(&s.project, pattern)
-                    .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] {t}: {e}")))?,
-                _ => vec![resolve(t)?],
-            },
+        let (found, labels) = match t {
+            FleetTarget::Url(t) => (by_url(t)?, &none),
+            FleetTarget::Labeled { url, labels } => (by_url(url)?, labels),
             FleetTarget::Query {
                 server,
                 query,
                 schemas,
+                labels,
             } => {
                 if *schemas && s.dialect != sluice_sql::Dialect::Postgres {
                     return Err(Failure::new(
@@ -92,12 +109,13 @@ fn targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<String>, Fai
                         ),
                     ));
                 }
-                listed(s, &resolve(server)?, query, *schemas).map_err(|e| {
+                let found = listed(s, &resolve(server)?, query, *schemas).map_err(|e| {
                     Failure::new(
                         Exit::Database,
                         format!("[fleets.{name}] the query on {}: {e}", mask_url(server)),
                     )
-                })?
+                })?;
+                (found, labels)
             }
         };
         for u in found {
@@ -113,8 +131,8 @@ fn targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<String>, Fai
                     ),
                 ));
             }
-            if !out.contains(&u) {
-                out.push(u);
+            if !out.iter().any(|(t, _)| *t == u) {
+                out.push((u, labels.clone()));
             }
         }
     }
@@ -301,9 +319,12 @@ struct Queue<'a> {
 }
 
 impl<'a> Queue<'a> {
-    fn new(wave: std::ops::Range<usize>, servers: &'a [Option<String>], per_server: usize) -> Self {
+    fn new(wave: &[usize], servers: &'a [Option<String>], per_server: usize) -> Self {
         Queue {
-            state: std::sync::Mutex::new((wave.collect(), std::collections::HashMap::new())),
+            state: std::sync::Mutex::new((
+                wave.iter().copied().collect(),
+                std::collections::HashMap::new(),
+            )),
             freed: std::sync::Condvar::new(),
             servers,
             per_server,
@@ -520,35 +541,70 @@ fn read_journal(path: &Path) -> Result<(String, Option<String>, Vec<String>), Fa
     ))
 }
 
-/// The waves of a rollout of `n` databases: the end (exclusive) of each, in order.
-fn waves(f: &FleetConfig, n: usize, name: &str) -> Result<Vec<usize>, Failure> {
-    let mut ends = Vec::new();
-    let mut at = 0usize;
+/// Whether a database with `labels` is one `select` names: `key=value`, or a bare value
+/// that any of its labels has.
+fn selects(select: &str, labels: &std::collections::BTreeMap<String, String>) -> bool {
+    match select.split_once('=') {
+        Some((k, v)) => labels.get(k.trim()).is_some_and(|x| x == v.trim()),
+        None => labels.values().any(|x| x == select.trim()),
+    }
+}
+
+/// The waves of a rollout: the databases of each (indexes into `labels`), in order.
+fn waves(
+    f: &FleetConfig,
+    labels: &[std::collections::BTreeMap<String, String>],
+    name: &str,
+) -> Result<Vec<Vec<usize>>, Failure> {
+    let n = labels.len();
+    let mut taken = vec![false; n];
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut count = 0usize;
     for (k, w) in f.waves.iter().enumerate() {
-        let end = match (w.size, w.percent) {
-            (Some(size), None) if size > 0 => at + size,
-            (None, Some(p)) if p > 0.0 && p <= 100.0 => {
-                ((n as f64 * p / 100.0).ceil() as usize).max(at + 1)
+        let chosen = |i: &usize| {
+            w.select
+                .as_deref()
+                .is_none_or(|sel| selects(sel, &labels[*i]))
+        };
+        let want = match (w.size, w.percent) {
+            (Some(size), None) if size > 0 => size,
+            // A share of the databases it selects.
+            (None, Some(p)) if p > 0.0 && p <= 100.0 && w.select.is_some() => {
+                (((0..n).filter(chosen).count() as f64 * p / 100.0).ceil() as usize).max(1)
             }
+            // Up to a share of the fleet, counted from the start.
+            (None, Some(p)) if p > 0.0 && p <= 100.0 => ((n as f64 * p / 100.0).ceil() as usize)
+                .saturating_sub(count)
+                .max(1),
+            (None, None) if w.select.is_some() => usize::MAX,
             _ => {
                 return Err(Failure::new(
                     Exit::Input,
                     format!(
-                        "[fleets.{name}] waves[{k}]: write either `size = N` (N more databases) or `percent = P` (up to P % of the fleet, 0 < P <= 100)"
+                        "[fleets.{name}] waves[{k}]: write `size = N` (N more databases) or `percent = P` (up to P % of the fleet, 0 < P <= 100), with or without `select = \"label=value\"`"
                     ),
                 ));
             }
+        };
+        let wave: Vec<usize> = (0..n)
+            .filter(|&i| !taken[i])
+            .filter(chosen)
+            .take(want)
+            .collect();
+        if wave.is_empty() {
+            continue;
         }
-        .min(n);
-        if end > at {
-            ends.push(end);
-            at = end;
+        for &i in &wave {
+            taken[i] = true;
         }
+        count += wave.len();
+        out.push(wave);
     }
-    if at < n {
-        ends.push(n);
+    let rest: Vec<usize> = (0..n).filter(|&i| !taken[i]).collect();
+    if !rest.is_empty() {
+        out.push(rest);
     }
-    Ok(ends)
+    Ok(out)
 }
 
 /// Runs `cmd` (the fleet's health check) after wave `wave`; `Err` says why it failed.
@@ -595,9 +651,12 @@ fn rollout(
     let f = fleet(s, name)?;
     // The files are read and checked once, before any database is touched.
     s.plan()?;
-    let mut targets = targets(s, name, f)?;
+    let mut labeled = labeled_targets(s, name, f)?;
     if let Some(r) = &resuming {
-        targets.retain(|t| !r.done.contains(&mask_url(t)));
+        labeled.retain(|(t, _)| !r.done.contains(&mask_url(t)));
+    }
+    let (targets, labels): (Vec<String>, Vec<_>) = labeled.into_iter().unzip();
+    if let Some(r) = &resuming {
         if targets.is_empty() {
             writeln!(
                 out,
@@ -615,7 +674,7 @@ fn rollout(
             .of(n)
             .map_err(|e| Failure::new(Exit::Input, format!("[fleets.{name}] {e}")))?,
     };
-    let ends = waves(f, n, name)?;
+    let ends = waves(f, &labels, name)?;
     let per_server = f.per_server.unwrap_or(parallel).max(1);
     let servers: Vec<Option<String>> = targets.iter().map(|t| server_of(t)).collect();
     let bake = f
@@ -631,7 +690,8 @@ fn rollout(
     let shown: Vec<String> = targets.iter().map(|t| mask_url(t)).collect();
     journal.write(&serde_json::json!({
         "run_id": run.as_str(), "fleet": name, "env": s.env, "started_at": Timestamp::now().rfc3339(),
-        "targets": shown, "parallel": parallel, "max_failures": budget, "waves": ends,
+        "targets": shown, "parallel": parallel, "max_failures": budget,
+        "waves": ends.iter().map(Vec::len).collect::<Vec<_>>(),
         "resumes": resuming.as_ref().map(|r| r.run.clone()),
     }))?;
     writeln!(
@@ -652,22 +712,21 @@ fn rollout(
     let mut done: Vec<Option<Outcome>> = (0..n).map(|_| None).collect();
     let (mut failed, mut current) = (0usize, 0usize);
     let mut halted: Option<(Exit, String)> = None;
-    let mut from = 0;
-    for (k, &end) in ends.iter().enumerate() {
+    for (k, members) in ends.iter().enumerate() {
         let wave = k + 1;
         if ends.len() > 1 {
             writeln!(
                 out,
                 "{run} wave {wave}/{}: {} database(s)",
                 ends.len(),
-                end - from
+                members.len()
             )?;
         }
         let mut trouble: Option<Failure> = None;
-        let queue = Queue::new(from..end, &servers, per_server);
+        let queue = Queue::new(members, &servers, per_server);
         let (tx, rx) = mpsc::channel::<(usize, Outcome)>();
         std::thread::scope(|scope| {
-            for _ in 0..parallel.min(end - from) {
+            for _ in 0..parallel.min(members.len()) {
                 let (tx, queue, stop, failures) = (tx.clone(), &queue, &stop, &failures);
                 let (targets, shown) = (&targets, &shown);
                 scope.spawn(move || {
@@ -724,7 +783,6 @@ fn rollout(
         if let Some(t) = trouble {
             return Err(t);
         }
-        from = end;
         if INTERRUPTED.load(Ordering::SeqCst) {
             halted = Some((Exit::Interrupted, "interrupted (Ctrl-C)".into()));
         } else if stop.load(Ordering::SeqCst) {

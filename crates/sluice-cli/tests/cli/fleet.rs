@@ -30,19 +30,18 @@ fn project(label: &str, fleet: &str) -> Project {
     p
 }
 
-fn journal(p: &Project) -> Vec<Value> {
-    let dir = p.path().join(".sluice/fleets/tenants");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    let last = files.last().expect("a journal");
-    std::fs::read_to_string(last)
-        .unwrap()
+/// The journal of fleet run `run` (the first word `fleet up` prints).
+fn journal(p: &Project, run: &str) -> Vec<Value> {
+    let path = p.path().join(format!(".sluice/fleets/tenants/{run}.jsonl"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect()
+}
+
+fn run_id(stdout: &str) -> &str {
+    stdout.split_whitespace().next().expect("the run id")
 }
 
 #[test]
@@ -96,7 +95,7 @@ fn a_fleet_rollout_stops_at_its_failure_budget_and_status_names_the_stragglers()
         run.stderr
     );
     // The journal: the run, a line per database, the end.
-    let j = journal(&p);
+    let j = journal(&p, run_id(&run.stdout));
     assert_eq!(j.len(), 6, "{j:?}");
     assert_eq!(j[0]["fleet"], "tenants");
     assert_eq!(j[0]["max_failures"], 1);
@@ -164,7 +163,7 @@ fn a_fleet_rollout_stops_at_its_failure_budget_and_status_names_the_stragglers()
         "{}",
         again.stdout
     );
-    let resumed = journal(&p);
+    let resumed = journal(&p, run_id(&again.stdout));
     assert_eq!(resumed[0]["resumes"], resume_from.as_str());
     // Everything done: a second resume has nothing left.
     let nothing = sluice(p.path(), &["fleet", "resume", &resume_from]).code(0);
@@ -421,5 +420,36 @@ fn a_fleet_of_tenant_schemas_migrates_each_by_search_path_with_its_own_history()
             && said.contains("001_t            2        0")
             && said.contains("every database is at the same migration"),
         "{said}"
+    );
+}
+
+#[test]
+fn a_wave_selects_its_databases_by_label() {
+    let p = project(
+        "fleet-labels",
+        "[fleets.tenants]\ntargets = [{ url = \"sqlite:tenants/c.db\", labels = { tier = \"canary\" } }, \"sqlite:tenants/*.db\"]\nparallel = 1\nwaves = [{ select = \"tier=canary\" }, { percent = 100 }]\n",
+    );
+    tenants(&p, &["a", "b", "c", "d"]);
+    let run = sluice(p.path(), &["fleet", "up", "tenants"]).code(0);
+    let canary = run.stdout.find("[1/4] sqlite:tenants/c.db: 2 applied");
+    let second = run.stdout.find("wave 2/2: 3 database(s)");
+    assert!(
+        run.stdout.contains("wave 1/2: 1 database(s)")
+            && canary.is_some()
+            && second.is_some()
+            && canary < second
+            && run.stdout.contains("4 of 4 up to date"),
+        "{}",
+        run.stdout
+    );
+    // A wave that names no label is refused before anything runs.
+    p.config(
+        "[project]\ndialect = \"sqlite\"\n\n[fleets.tenants]\ntargets = [\"sqlite:tenants/*.db\"]\nwaves = [{ percent = 0 }]\n",
+    );
+    let run = sluice(p.path(), &["fleet", "up", "tenants"]).code(2);
+    assert!(
+        run.stderr.contains("waves[0]: write `size = N`"),
+        "{}",
+        run.stderr
     );
 }
