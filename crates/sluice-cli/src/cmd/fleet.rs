@@ -656,15 +656,15 @@ fn rollout(
         labeled.retain(|(t, _)| !r.done.contains(&mask_url(t)));
     }
     let (targets, labels): (Vec<String>, Vec<_>) = labeled.into_iter().unzip();
-    if let Some(r) = &resuming {
-        if targets.is_empty() {
-            writeln!(
-                out,
-                "fleet {name}: nothing to resume: every database of {} is done",
-                r.run
-            )?;
-            return Ok(Exit::Success);
-        }
+    if let Some(r) = &resuming
+        && targets.is_empty()
+    {
+        writeln!(
+            out,
+            "fleet {name}: nothing to resume: every database of {} is done",
+            r.run
+        )?;
+        return Ok(Exit::Success);
     }
     let n = targets.len();
     let parallel = f.parallel.unwrap_or(4).clamp(1, n);
