@@ -102,6 +102,15 @@ pub enum FleetTarget {
         #[serde(default)]
         labels: BTreeMap<String, String>,
     },
+    /// The databases a command prints, one URL (or `env:NAME`) a line, run in the project
+    /// folder (`["./scripts/tenants.sh"]`).
+    Command {
+        /// The program and its arguments.
+        command: HookCommand,
+        /// Labels of every database it prints.
+        #[serde(default)]
+        labels: BTreeMap<String, String>,
+    },
     /// A URL (or `env:NAME`, or a SQLite pattern) with labels (`region`, `tier`) that
     /// waves select by.
     Labeled {

@@ -94,6 +94,20 @@ fn labeled_targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<Labe
         let (found, labels) = match t {
             FleetTarget::Url(t) => (by_url(t)?, &none),
             FleetTarget::Labeled { url, labels } => (by_url(url)?, labels),
+            FleetTarget::Command { command, labels } => {
+                let argv = command.argv();
+                let printed = printed(&s.project, &argv).map_err(|e| {
+                    Failure::new(
+                        Exit::Input,
+                        format!("[fleets.{name}] targets: `{}`: {e}", argv.join(" ")),
+                    )
+                })?;
+                let mut found = Vec::new();
+                for line in printed {
+                    found.extend(by_url(&line)?);
+                }
+                (found, labels)
+            }
             FleetTarget::Query {
                 server,
                 query,
@@ -143,6 +157,32 @@ fn labeled_targets(s: &Settings, name: &str, f: &FleetConfig) -> Result<Vec<Labe
         ));
     }
     Ok(out)
+}
+
+/// The lines a command prints (trimmed, blank ones and `#` comments left out); it must
+/// succeed.
+fn printed(project: &Path, argv: &[String]) -> Result<Vec<String>, String> {
+    let (program, args) = argv.split_first().ok_or("the command is empty")?;
+    let out = std::process::Command::new(program)
+        .args(args)
+        .current_dir(project)
+        .output()
+        .map_err(|e| format!("cannot run it: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "it failed ({}): {}",
+            out.status
+                .code()
+                .map_or("killed by a signal".to_string(), |c| format!("exit {c}")),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect())
 }
 
 /// The databases `query` lists (its first column) on `server`, each as `server`'s URL

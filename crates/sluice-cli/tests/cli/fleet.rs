@@ -185,7 +185,7 @@ fn a_fleet_rollout_stops_at_its_failure_budget_and_status_names_the_stragglers()
 fn a_fleet_mixes_patterns_and_urls_of_one_dialect_and_refuses_another() {
     let p = project(
         "fleet-mixed",
-        "[fleets.tenants]\ntargets = [\"sqlite:tenants/t_?.db\", \"env:EXTRA\"]\n\n[fleets.wrong]\ntargets = [\"env:PG\"]\n",
+        "[fleets.tenants]\ntargets = [\"sqlite:tenants/t_?.db\", \"env:EXTRA\", { command = [\"sh\", \"-c\", \"echo '# one more'; echo sqlite:listed.db\"] }]\n\n[fleets.wrong]\ntargets = [\"env:PG\"]\n",
     );
     tenants(&p, &["t_1", "t_2", "other"]);
     let extra = p.path().join("extra.db");
@@ -196,9 +196,10 @@ fn a_fleet_mixes_patterns_and_urls_of_one_dialect_and_refuses_another() {
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert_eq!(run.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.contains("3 database(s), 3 at a time")
+        stdout.contains("4 database(s), 4 at a time")
             && !stdout.contains("other.db")
-            && stdout.contains("3 of 3 up to date"),
+            && stdout.contains("sqlite:listed.db: 2 applied")
+            && stdout.contains("4 of 4 up to date"),
         "{stdout}"
     );
     // A PostgreSQL database in a SQLite project's fleet is refused before anything runs.
