@@ -18,6 +18,7 @@ use sluice_core::config::{FleetConfig, FleetTarget, mask_url};
 use sluice_core::time::Timestamp;
 use sluice_core::{RunId, State};
 use sluice_engine::Access;
+use sluice_report::reports::{FleetMigration, FleetStatus};
 
 use crate::args::{
     FleetAction, FleetArgs, FleetResumeArgs, FleetStatusArgs, Format, TargetArgs, UpArgs,
@@ -970,7 +971,7 @@ fn up_one(s: &Settings, target: &str, shown: &str, lock_wait: &str) -> Outcome {
 #[derive(Debug, Serialize)]
 struct TargetStatus {
     target: String,
-    /// `None` when it could not be read.
+    /// Why it could not be read, when it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     applied: usize,
@@ -979,32 +980,51 @@ struct TargetStatus {
     partial: Vec<String>,
 }
 
-/// One migration across the fleet.
-#[derive(Debug, Default, Serialize)]
-struct MigrationCounts {
-    id: String,
-    applied: usize,
-    pending: usize,
-    failed: usize,
-    partial: usize,
+impl TargetStatus {
+    /// Why it is behind the others (`most` applied) or in trouble, if it is.
+    fn behind(&self, most: usize) -> Option<String> {
+        let mut why = Vec::new();
+        if let Some(e) = &self.error {
+            why.push(format!("not read: {e}"));
+        }
+        if !self.failed.is_empty() {
+            why.push(format!("failed {}", self.failed.join(", ")));
+        }
+        if !self.partial.is_empty() {
+            why.push(format!("partial {}", self.partial.join(", ")));
+        }
+        if self.error.is_none() && self.applied < most && !self.pending.is_empty() {
+            why.push(format!(
+                "{} pending from {}",
+                self.pending.len(),
+                self.pending[0]
+            ));
+        }
+        (!why.is_empty()).then(|| format!("{}: {}", self.target, why.join("; ")))
+    }
 }
 
-fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
-    let f = fleet(s, &a.name)?;
-    let plan = s.plan()?;
-    let targets = targets(s, &a.name, f)?;
-    let mut counts: Vec<MigrationCounts> = plan
+/// Every database of fleet `name` read (read-only), and each migration counted across
+/// them.
+fn read(
+    s: &Settings,
+    name: &str,
+    plan: &sluice_core::Plan,
+) -> Result<(Vec<TargetStatus>, Vec<FleetMigration>), Failure> {
+    let f = fleet(s, name)?;
+    let targets = targets(s, name, f)?;
+    let mut counts: Vec<FleetMigration> = plan
         .migrations()
         .iter()
-        .map(|m| MigrationCounts {
+        .map(|m| FleetMigration {
             id: m.id.to_string(),
-            ..MigrationCounts::default()
+            ..FleetMigration::default()
         })
         .collect();
     let mut dbs = Vec::new();
     for url in &targets {
         let t = settings_for(s, url);
-        let read = (|| -> Result<Vec<sluice_core::engine::Record>, Failure> {
+        let records = (|| -> Result<Vec<sluice_core::engine::Record>, Failure> {
             let Some(mut e) = t.open(Access::ReadOnly, "fleet-status")? else {
                 return Ok(Vec::new());
             };
@@ -1022,7 +1042,7 @@ fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
             failed: Vec::new(),
             partial: Vec::new(),
         };
-        match read {
+        match records {
             Err(e) => st.error = Some(e.error.to_string()),
             Ok(records) => {
                 for c in &mut counts {
@@ -1053,6 +1073,43 @@ fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
         }
         dbs.push(st);
     }
+    Ok((dbs, counts))
+}
+
+/// Every fleet of `sluice.toml`, for `report status`.
+pub(super) fn report(s: &Settings, plan: &sluice_core::Plan) -> Vec<FleetStatus> {
+    let names: Vec<String> = s
+        .config
+        .iter()
+        .flat_map(|c| c.fleets.keys().cloned())
+        .collect();
+    names
+        .into_iter()
+        .map(|name| match read(s, &name, plan) {
+            Err(e) => FleetStatus {
+                fleet: name,
+                error: Some(e.error.to_string()),
+                databases: 0,
+                migrations: Vec::new(),
+                behind: Vec::new(),
+            },
+            Ok((dbs, migrations)) => {
+                let most = dbs.iter().map(|d| d.applied).max().unwrap_or(0);
+                FleetStatus {
+                    fleet: name,
+                    error: None,
+                    databases: dbs.len(),
+                    behind: dbs.iter().filter_map(|d| d.behind(most)).collect(),
+                    migrations,
+                }
+            }
+        })
+        .collect()
+}
+
+fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let plan = s.plan()?;
+    let (dbs, counts) = read(s, &a.name, &plan)?;
     if s.format == Format::Json {
         let doc = serde_json::json!({
             "fleet": a.name, "env": s.env, "databases": dbs, "migrations": counts,
@@ -1084,34 +1141,14 @@ fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
             c.id, c.applied, c.pending, c.failed, c.partial
         )?;
     }
-    let behind: Vec<&TargetStatus> = dbs
-        .iter()
-        .filter(|d| {
-            d.error.is_some()
-                || !d.failed.is_empty()
-                || !d.partial.is_empty()
-                || d.applied < dbs.iter().map(|x| x.applied).max().unwrap_or(0)
-        })
-        .collect();
+    let most = dbs.iter().map(|d| d.applied).max().unwrap_or(0);
+    let behind: Vec<String> = dbs.iter().filter_map(|d| d.behind(most)).collect();
     if behind.is_empty() {
         writeln!(out, "every database is at the same migration")?;
     } else {
         writeln!(out, "behind the others or in trouble:")?;
-        for d in behind {
-            let mut why = Vec::new();
-            if let Some(e) = &d.error {
-                why.push(format!("not read: {e}"));
-            }
-            if !d.failed.is_empty() {
-                why.push(format!("failed {}", d.failed.join(", ")));
-            }
-            if !d.partial.is_empty() {
-                why.push(format!("partial {}", d.partial.join(", ")));
-            }
-            if !d.pending.is_empty() && d.error.is_none() {
-                why.push(format!("{} pending from {}", d.pending.len(), d.pending[0]));
-            }
-            writeln!(out, "  {}: {}", d.target, why.join("; "))?;
+        for b in behind {
+            writeln!(out, "  {b}")?;
         }
     }
     Ok(Exit::Success)

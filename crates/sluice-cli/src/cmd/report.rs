@@ -276,7 +276,8 @@ fn status(s: &Settings, generated_at: String) -> Result<StatusReport, Failure> {
         };
         envs.push((name, read));
     }
-    Ok(StatusReport::new(generated_at, envs))
+    let fleets = super::fleet::report(s, &plan);
+    Ok(StatusReport::new(generated_at, envs, fleets))
 }
 
 /// `status`'s document and the events of the database this command points at.

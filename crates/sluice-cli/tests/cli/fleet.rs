@@ -145,6 +145,15 @@ fn a_fleet_rollout_stops_at_its_failure_budget_and_status_names_the_stragglers()
     .unwrap();
     assert_eq!(doc["migrations"][1]["failed"], 1, "{doc}");
     assert_eq!(doc["databases"][3]["pending"][0], "001_a", "{doc}");
+    // The status report has the fleet beside the environments.
+    let report = sluice(p.path(), &["report", "status", "--format", "md"]).code(0);
+    assert!(
+        report.stdout.contains("## Fleet tenants")
+            && report.stdout.contains("| 002_b | 2 | 1 | 1 | 0 |")
+            && report.stdout.contains("sqlite:tenants/c.db: failed 002_b"),
+        "{}",
+        report.stdout
+    );
 
     // Fixed by hand; resuming the run touches only the two databases it did not finish.
     exec(&c, "DROP TABLE b");

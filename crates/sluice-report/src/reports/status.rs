@@ -13,6 +13,39 @@ pub struct StatusReport {
     pub generated_at: String,
     /// Per environment, in promotion order.
     pub environments: Vec<EnvStatus>,
+    /// Per fleet of `sluice.toml` (`sluice fleet status`), in name order.
+    pub fleets: Vec<FleetStatus>,
+}
+
+/// One fleet in `status`: where each migration stands across its databases.
+#[derive(Clone, Debug, Serialize)]
+pub struct FleetStatus {
+    /// Its name.
+    pub fleet: String,
+    /// Why its databases could not be listed, when they could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// How many databases it has.
+    pub databases: usize,
+    /// Per migration, in plan order.
+    pub migrations: Vec<FleetMigration>,
+    /// The databases behind the others or in trouble, each with why.
+    pub behind: Vec<String>,
+}
+
+/// One migration across a fleet.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FleetMigration {
+    /// The migration.
+    pub id: String,
+    /// Databases where it is applied.
+    pub applied: usize,
+    /// Pending.
+    pub pending: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Partial (or a run stopped inside it).
+    pub partial: usize,
 }
 
 /// What `status` reads of one environment: its `status` document and its events.
@@ -137,11 +170,16 @@ pub fn runs(events: &[EventRow], relevant: usize) -> Vec<RunSummary> {
 
 impl StatusReport {
     /// Builds the report from each environment's `status` document and events.
-    pub fn new(generated_at: String, envs: Vec<(String, Result<EnvRead, String>)>) -> StatusReport {
+    pub fn new(
+        generated_at: String,
+        envs: Vec<(String, Result<EnvRead, String>)>,
+        fleets: Vec<FleetStatus>,
+    ) -> StatusReport {
         StatusReport {
             schema_version: SCHEMA_VERSION,
             report: "status",
             generated_at,
+            fleets,
             environments: envs
                 .into_iter()
                 .map(|(name, read)| match read {
@@ -348,6 +386,35 @@ impl StatusReport {
                     })
                     .collect(),
             );
+        }
+        for f in &self.fleets {
+            d.h(2, format!("Fleet {}", f.fleet));
+            if let Some(e) = &f.error {
+                d.p(format!("Could not be read: {e}"));
+                continue;
+            }
+            d.fields(vec![("Databases", f.databases.to_string())]);
+            d.table(
+                &["Migration", "Applied", "Pending", "Failed", "Partial"],
+                f.migrations
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.id.clone(),
+                            m.applied.to_string(),
+                            m.pending.to_string(),
+                            m.failed.to_string(),
+                            m.partial.to_string(),
+                        ]
+                    })
+                    .collect(),
+            );
+            if f.behind.is_empty() {
+                d.p("Every database is at the same migration.");
+            } else {
+                d.p("Behind the others or in trouble:");
+                d.list(f.behind.clone());
+            }
         }
         d
     }
