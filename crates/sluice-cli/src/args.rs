@@ -204,6 +204,8 @@ pub enum FleetAction {
 pub struct FleetResumeArgs {
     /// The run id of the fleet run (its journal is .sluice/fleets/<name>/<run id>.jsonl).
     pub run: String,
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// How long to wait for another run's migration lock on each database, e.g. 30s.
     #[arg(long, default_value = "30s", value_name = "DURATION")]
     pub lock_wait: String,
@@ -213,6 +215,8 @@ pub struct FleetResumeArgs {
 pub struct FleetUpArgs {
     /// The fleet, as named in sluice.toml (`[fleets.<name>]`).
     pub name: String,
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// How long to wait for another run's migration lock on each database, e.g. 30s.
     #[arg(long, default_value = "30s", value_name = "DURATION")]
     pub lock_wait: String,
@@ -335,7 +339,7 @@ pub struct NewArgs {
 }
 
 /// How far `up` and `plan` go.
-#[derive(Debug, Default, Args)]
+#[derive(Clone, Debug, Default, Args)]
 pub struct TargetArgs {
     /// Stop after this migration (in plan order).
     #[arg(long, value_name = "ID", conflicts_with = "count")]

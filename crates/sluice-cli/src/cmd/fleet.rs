@@ -30,7 +30,7 @@ pub fn run(a: FleetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
     match a.action {
         FleetAction::Up(u) => {
             super::lock_wait(&u.lock_wait)?;
-            rollout(s, &u.name, &u.lock_wait, None, out)
+            rollout(s, &u.name, (&u.lock_wait, &u.target), None, out)
         }
         FleetAction::Status(st) => status(st, s, out),
         FleetAction::Resume(r) => resume(r, s, out),
@@ -416,6 +416,52 @@ impl<'a> Queue<'a> {
     }
 }
 
+/// A line at the bottom of the terminal while a rollout runs (stderr, when it is a
+/// terminal): databases done, failed, the time left at the pace so far.
+struct ProgressLine {
+    on: bool,
+    started: Instant,
+    n: usize,
+}
+
+impl ProgressLine {
+    fn new(n: usize) -> Self {
+        use std::io::IsTerminal;
+        ProgressLine {
+            on: std::io::stderr().is_terminal()
+                && std::env::var("TERM").map_or(true, |t| t != "dumb"),
+            started: Instant::now(),
+            n,
+        }
+    }
+
+    /// Erases the line (before another line is printed).
+    fn clear(&self) {
+        if self.on {
+            eprint!("\r\x1b[K");
+        }
+    }
+
+    fn show(&self, done: usize, failed: usize) {
+        if !self.on || done == 0 {
+            return;
+        }
+        let left = self
+            .started
+            .elapsed()
+            .mul_f64((self.n - done) as f64 / done as f64);
+        let width = 24;
+        let filled = width * done / self.n.max(1);
+        eprint!(
+            "\r\x1b[K[{}{}] {done}/{} databases, {failed} failed, about {} left",
+            "#".repeat(filled),
+            "-".repeat(width - filled),
+            self.n,
+            super::human(left)
+        );
+    }
+}
+
 /// What happened to one database of a run.
 #[derive(Debug, Serialize)]
 struct Outcome {
@@ -549,7 +595,7 @@ fn resume(a: FleetResumeArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
     rollout(
         s,
         &name,
-        &a.lock_wait,
+        (&a.lock_wait, &a.target),
         Some(Resuming { run: a.run, done }),
         out,
     )
@@ -685,7 +731,7 @@ fn health_check(
 fn rollout(
     s: &Settings,
     name: &str,
-    lock_wait: &str,
+    (lock_wait, how_far): (&str, &TargetArgs),
     resuming: Option<Resuming>,
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
@@ -753,6 +799,7 @@ fn rollout(
     let mut done: Vec<Option<Outcome>> = (0..n).map(|_| None).collect();
     let (mut failed, mut current) = (0usize, 0usize);
     let mut halted: Option<(Exit, String)> = None;
+    let progress = ProgressLine::new(n);
     for (k, members) in ends.iter().enumerate() {
         let wave = k + 1;
         if ends.len() > 1 {
@@ -774,7 +821,7 @@ fn rollout(
                     // A database taken once the budget is spent (or after Ctrl-C) is not
                     // started: `take` checks `stop` each time.
                     while let Some(i) = queue.take(stop) {
-                        let o = up_one(s, &targets[i], &shown[i], lock_wait);
+                        let o = up_one(s, &targets[i], &shown[i], (lock_wait, how_far));
                         // The budget is counted here, before this worker takes the next.
                         if o.outcome == "failed"
                             && failures.fetch_add(1, Ordering::SeqCst) + 1 >= budget
@@ -791,6 +838,7 @@ fn rollout(
             drop(tx);
             for (i, o) in rx {
                 current += 1;
+                progress.clear();
                 let line = match o.outcome {
                     "failed" => {
                         failed += 1;
@@ -814,6 +862,7 @@ fn rollout(
                 if let Err(e) = written {
                     trouble.get_or_insert(e.into());
                 }
+                progress.show(current, failed);
                 if let Err(e) = journal.write(&serde_json::to_value(&o).unwrap_or_default()) {
                     trouble.get_or_insert(e);
                     stop.store(true, Ordering::SeqCst);
@@ -878,6 +927,7 @@ fn rollout(
             }
         }
     }
+    progress.clear();
     let mut not_started = 0;
     for (i, slot) in done.iter_mut().enumerate() {
         if slot.is_none() {
@@ -930,10 +980,15 @@ fn rollout(
 }
 
 /// `sluice up` on one database of the fleet.
-fn up_one(s: &Settings, target: &str, shown: &str, lock_wait: &str) -> Outcome {
+fn up_one(
+    s: &Settings,
+    target: &str,
+    shown: &str,
+    (lock_wait, how_far): (&str, &TargetArgs),
+) -> Outcome {
     let t = settings_for(s, target);
     let args = UpArgs {
-        target: TargetArgs::default(),
+        target: how_far.clone(),
         lock_wait: lock_wait.to_string(),
         resume: false,
         reconnect: None,

@@ -463,3 +463,42 @@ fn a_wave_selects_its_databases_by_label() {
         run.stderr
     );
 }
+
+#[test]
+fn a_terminal_gets_a_progress_line_and_a_pipe_does_not() {
+    let p = project(
+        "fleet-progress",
+        "[fleets.tenants]\ntargets = [\"sqlite:tenants/*.db\"]\nparallel = 1\n",
+    );
+    tenants(&p, &["a", "b", "c"]);
+    // A pipe: plain lines only.
+    let piped = sluice(p.path(), &["fleet", "up", "tenants"]).code(0);
+    assert!(
+        !piped.stderr.contains("\x1b[K") && !piped.stdout.contains("\x1b[K"),
+        "{:?}",
+        piped.stderr
+    );
+    // A terminal (`script` gives the command one): the line, redrawn after each database.
+    p.migration(
+        "003_c",
+        "-- sluice:up\nCREATE TABLE c (id INTEGER PRIMARY KEY);\n\n-- sluice:down\nDROP TABLE c;\n",
+    );
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} fleet up tenants", env!("CARGO_BIN_EXE_sluice")),
+            "/dev/null",
+        ])
+        .current_dir(p.path())
+        .env("SLUICE_ACTOR", "tester")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script (util-linux) runs the command on a terminal");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("] 1/3 databases, 0 failed, about")
+            && said.contains("[########################] 3/3 databases, 0 failed"),
+        "{said}"
+    );
+}
