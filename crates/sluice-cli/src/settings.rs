@@ -53,6 +53,9 @@ pub struct Settings {
     pub style: Style,
     /// `--env` or `--url` was given: a command that can work offline (`lint`) connects.
     pub connect: bool,
+    /// Who runs and at which commit (asked of git once: a fleet runs many databases in one
+    /// process, and its clones of these settings share the answer).
+    who: std::sync::OnceLock<(String, Option<String>)>,
 }
 
 impl Settings {
@@ -196,6 +199,7 @@ impl Settings {
             format: g.format,
             style,
             connect: g.env.is_some() || g.url.is_some(),
+            who: std::sync::OnceLock::new(),
         })
     }
 
@@ -284,11 +288,20 @@ impl Settings {
     /// Who runs, for a writing command.
     pub fn run_context(&self) -> RunContext {
         let host = whoami::host_name();
+        let (actor, git_commit) = self
+            .who
+            .get_or_init(|| {
+                (
+                    whoami::actor(&self.project),
+                    whoami::git_commit(&self.project),
+                )
+            })
+            .clone();
         RunContext {
             run_id: RunId::new(Timestamp::now(), &host),
-            actor: whoami::actor(&self.project),
+            actor,
             host,
-            git_commit: whoami::git_commit(&self.project),
+            git_commit,
             ci_run: whoami::ci_run(),
             env: self.env.clone(),
             session: self.run.session.clone(),

@@ -1165,9 +1165,18 @@ pub(super) fn report(s: &Settings, plan: &sluice_core::Plan) -> Vec<FleetStatus>
 fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
     let plan = s.plan()?;
     let (dbs, counts) = read(s, &a.name, &plan)?;
+    // Of every migration on every database, the share applied.
+    let cells = dbs.len() * counts.len();
+    let applied: usize = counts.iter().map(|c| c.applied).sum();
+    let percent = if cells == 0 {
+        100
+    } else {
+        applied * 100 / cells
+    };
     if s.format == Format::Json {
         let doc = serde_json::json!({
-            "fleet": a.name, "env": s.env, "databases": dbs, "migrations": counts,
+            "fleet": a.name, "env": s.env, "percent_applied": percent,
+            "databases": dbs, "migrations": counts,
         });
         writeln!(
             out,
@@ -1178,7 +1187,7 @@ fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
     }
     writeln!(
         out,
-        "fleet {}: {} database(s) (env {})",
+        "fleet {}: {} database(s) (env {}), {percent} % applied ({applied} of {cells})",
         a.name,
         dbs.len(),
         s.env

@@ -184,9 +184,20 @@ fn a_fleet_rollout_stops_at_its_failure_budget_and_status_names_the_stragglers()
     let st = sluice(p.path(), &["fleet", "status", "tenants"]).code(0);
     assert!(
         st.stdout
-            .contains("every database is at the same migration"),
+            .contains("4 database(s) (env dev), 100 % applied (8 of 8)")
+            && st
+                .stdout
+                .contains("every database is at the same migration"),
         "{}",
         st.stdout
+    );
+    // And a second rollout has nothing to do.
+    let again = sluice(p.path(), &["fleet", "up", "tenants"]).code(0);
+    assert_eq!(
+        again.stdout.matches(": up to date").count(),
+        4,
+        "{}",
+        again.stdout
     );
 }
 
@@ -500,5 +511,53 @@ fn a_terminal_gets_a_progress_line_and_a_pipe_does_not() {
         said.contains("] 1/3 databases, 0 failed, about")
             && said.contains("[########################] 3/3 databases, 0 failed"),
         "{said}"
+    );
+}
+
+#[test]
+fn a_killed_fleet_run_leaves_every_database_exact_and_resume_finishes_it() {
+    let p = project(
+        "fleet-kill",
+        "[environments.dev]\nurl = \"sqlite:unused.db\"\nhooks.before = [[\"sleep\", \"1\"]]\n\n[fleets.tenants]\ntargets = [\"sqlite:tenants/*.db\"]\nparallel = 2\n",
+    );
+    tenants(&p, &["a", "b", "c", "d", "e"]);
+    let mut child = crate::support::sluice_cmd(p.path(), &["fleet", "up", "tenants"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first line names the run; then the first two databases are in flight.
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let run = run_id(&first).to_string();
+    std::thread::sleep(std::time::Duration::from_millis(1300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Every database is applied or untouched, never half-way.
+    let st = sluice(
+        p.path(),
+        &["--format", "json", "fleet", "status", "tenants"],
+    )
+    .code(0);
+    let doc: Value = serde_json::from_str(&st.stdout).unwrap();
+    for m in doc["migrations"].as_array().unwrap() {
+        assert_eq!(m["failed"], 0, "{doc}");
+        assert_eq!(m["partial"], 0, "{doc}");
+    }
+    let resumed = sluice(p.path(), &["fleet", "resume", &run]).code(0);
+    assert!(
+        resumed.stdout.contains(&format!("left by {run}")),
+        "{}",
+        resumed.stdout
+    );
+    let st = sluice(p.path(), &["fleet", "status", "tenants"]).code(0);
+    assert!(
+        st.stdout.contains("100 % applied (10 of 10)"),
+        "{}",
+        st.stdout
     );
 }
