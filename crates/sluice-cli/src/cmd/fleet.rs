@@ -1168,11 +1168,7 @@ fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
     // Of every migration on every database, the share applied.
     let cells = dbs.len() * counts.len();
     let applied: usize = counts.iter().map(|c| c.applied).sum();
-    let percent = if cells == 0 {
-        100
-    } else {
-        applied * 100 / cells
-    };
+    let percent = (applied * 100).checked_div(cells).unwrap_or(100);
     if s.format == Format::Json {
         let doc = serde_json::json!({
             "fleet": a.name, "env": s.env, "percent_applied": percent,
