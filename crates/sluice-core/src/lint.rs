@@ -237,15 +237,44 @@ pub fn live_sizes(
     };
     match dialect {
         Dialect::Postgres => {
-            let rows = engine.query_rows(
+            // Only the tables asked for are sized: `pg_total_relation_size` reads the files
+            // of every relation it is given, and a database of many schemas (a tenant
+            // each) has many.
+            // A bare name is looked for in the schemas of the search path, a qualified one
+            // where it says.
+            let names = match only {
+                Some(o) if o.is_empty() => return Ok(out),
+                Some(o) => {
+                    let list = |qualified: bool| {
+                        let items: Vec<String> = o
+                            .iter()
+                            .filter(|t| t.contains('.') == qualified)
+                            .map(|t| format!("'{}'", t.replace('\'', "''")))
+                            .collect();
+                        if items.is_empty() {
+                            "NULL".to_string()
+                        } else {
+                            items.join(", ")
+                        }
+                    };
+                    format!(
+                        "AND ((n.nspname = ANY (current_schemas(false)) AND lower(c.relname) IN ({})) \
+                         OR lower(n.nspname) || '.' || lower(c.relname) IN ({}))",
+                        list(false),
+                        list(true)
+                    )
+                }
+                None => String::new(),
+            };
+            let rows = engine.query_rows(&format!(
                 "SELECT n.nspname, c.relname, \
                    CASE WHEN c.relkind = 'p' THEN (SELECT sum(greatest(p.reltuples, 0)) FROM pg_partition_tree(c.oid) t JOIN pg_class p ON p.oid = t.relid) ELSE c.reltuples END, \
                    CASE WHEN c.relkind = 'p' THEN (SELECT sum(pg_total_relation_size(t.relid)) FROM pg_partition_tree(c.oid) t) ELSE pg_total_relation_size(c.oid) END, \
                    n.nspname = current_schema() \
                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                  WHERE c.relkind IN ('r', 'p', 'm') \
-                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'",
-            )?;
+                   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' {names}"
+            ))?;
             for r in rows {
                 let (schema, table) = (
                     r[0].clone().unwrap_or_default(),
@@ -379,7 +408,16 @@ pub fn touched_tables<'a>(reports: impl IntoIterator<Item = &'a Report>) -> BTre
                 .map(|l| &l.table)
                 .chain(&fx.rewrites)
                 .chain(&fx.scans);
-            out.extend(names.map(|n| n.name.to_ascii_lowercase()));
+            for n in names {
+                out.insert(n.name.to_ascii_lowercase());
+                if let Some(schema) = &n.schema {
+                    out.insert(format!(
+                        "{}.{}",
+                        schema.to_ascii_lowercase(),
+                        n.name.to_ascii_lowercase()
+                    ));
+                }
+            }
         }
     }
     out
