@@ -470,6 +470,9 @@ struct Outcome {
     outcome: &'static str,
     /// Migrations applied by this run.
     applied: usize,
+    /// The run of `up` on this database (its events carry it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exit: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -936,6 +939,7 @@ fn rollout(
                 target: shown[i].clone(),
                 outcome: "not started",
                 applied: 0,
+                run_id: None,
                 exit: None,
                 error: None,
                 duration_ms: None,
@@ -996,17 +1000,25 @@ fn up_one(
     let started = Instant::now();
     let mut said = Vec::new();
     let result = super::up::run(args, &t, &mut said);
-    // `<run id> applied <migration> (…)`: one line per migration applied.
-    let applied = String::from_utf8_lossy(&said)
+    // `<run id> applied <migration> (…)`: one line per migration applied; every line
+    // starts with the run's id.
+    let said = String::from_utf8_lossy(&said);
+    let applied = said
         .lines()
         .filter(|l| l.split(' ').nth(1) == Some("applied"))
         .count();
+    let run_id = said
+        .split_whitespace()
+        .next()
+        .filter(|w| w.starts_with("run_"))
+        .map(str::to_string);
     let duration_ms = Some(started.elapsed().as_millis() as u64);
     match result {
         Ok(_) => Outcome {
             target: shown.to_string(),
             outcome: "done",
             applied,
+            run_id,
             exit: Some(0),
             error: None,
             duration_ms,
@@ -1015,6 +1027,7 @@ fn up_one(
             target: shown.to_string(),
             outcome: "failed",
             applied,
+            run_id,
             exit: Some(f.exit as i32),
             error: Some(f.error.to_string().lines().next().unwrap_or("").to_string()),
             duration_ms,

@@ -118,6 +118,13 @@ fn a_fleet_rollout_stops_at_its_failure_budget_and_status_names_the_stragglers()
         ]
     );
     assert_eq!(j[5]["failed"], 1);
+    // Each database's line names its own run of `up`, as its events do.
+    assert!(
+        j[1]["run_id"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("run_") && r != run_id(&run.stdout)),
+        "{j:?}"
+    );
 
     // Status: per migration, and who is behind.
     let st = sluice(p.path(), &["fleet", "status", "tenants"]).code(0);
