@@ -68,8 +68,23 @@ def report(label, n, results):
     print(f"  xargs -P{CORES} of up    median {xargs:7.2f} s   {n / xargs:7.1f} databases/s   fleet is {xargs / fleet:.2f}x faster")
 
 
-def sqlite(n):
+def rounds(proj, fresh, loop, xargs, label, n):
+    """The three ways, each on fresh databases, in an order rotated every round."""
     results = {"fleet": [], "loop": [], "xargs": [], "rss": []}
+    for r in range(RUNS):
+        order = ["fleet", "loop", "xargs"][r % 3:] + ["fleet", "loop", "xargs"][:r % 3]
+        for way in order:
+            fresh()
+            if way == "fleet":
+                t, rss = timed([bench.SLUICE, "fleet", "up", "all"], proj)
+                results["rss"].append(rss)
+            else:
+                t, _ = timed(loop if way == "loop" else xargs, proj, shell=True)
+            results[way].append(t)
+    report(label, n, results)
+
+
+def sqlite(n):
     with tempfile.TemporaryDirectory() as tmp:
         proj = os.path.join(tmp, "p")
         project(proj, "sqlite", 'targets = ["sqlite:tenants/*.db"]\n')
@@ -82,23 +97,13 @@ def sqlite(n):
             for i in range(n):
                 open(os.path.join(tenants, f"t{i:05}.db"), "w").close()
 
-        for r in range(RUNS):
-            order = ["fleet", "loop", "xargs"][r % 3:] + ["fleet", "loop", "xargs"][:r % 3]
-            for way in order:
-                fresh()
-                if way == "fleet":
-                    t, rss = timed([bench.SLUICE, "fleet", "up", "all"], proj)
-                    results["rss"].append(rss)
-                elif way == "loop":
-                    t, _ = timed(f'for f in tenants/*.db; do "{bench.SLUICE}" --url "sqlite:$f" up || exit 1; done', proj, shell=True)
-                else:
-                    t, _ = timed(f'ls tenants/*.db | xargs -P {CORES} -I{{}} "{bench.SLUICE}" --url "sqlite:{{}}" up', proj, shell=True)
-                results[way].append(t)
-        report("SQLite", n, results)
+        rounds(proj, fresh,
+               f'for f in tenants/*.db; do "{bench.SLUICE}" --url "sqlite:$f" up || exit 1; done',
+               f'ls tenants/*.db | xargs -P {CORES} -I{{}} "{bench.SLUICE}" --url "sqlite:{{}}" up',
+               "SQLite", n)
 
 
 def postgres(n):
-    results = {"fleet": [], "loop": [], "xargs": [], "rss": []}
     with bench.PgServer() as a, bench.PgServer() as b, tempfile.TemporaryDirectory() as tmp:
         proj = os.path.join(tmp, "p")
         project(proj, "postgres",
@@ -123,19 +128,10 @@ def postgres(n):
             f.write("\n".join(urls) + "\n")
         os.environ["A"] = f"{a.base}/postgres"
         os.environ["B"] = f"{b.base}/postgres"
-        for r in range(RUNS):
-            order = ["fleet", "loop", "xargs"][r % 3:] + ["fleet", "loop", "xargs"][:r % 3]
-            for way in order:
-                fresh()
-                if way == "fleet":
-                    t, rss = timed([bench.SLUICE, "fleet", "up", "all"], proj)
-                    results["rss"].append(rss)
-                elif way == "loop":
-                    t, _ = timed(f'while read u; do "{bench.SLUICE}" --url "$u" up || exit 1; done < ../urls', proj, shell=True)
-                else:
-                    t, _ = timed(f'xargs -P {CORES} -I{{}} "{bench.SLUICE}" --url "{{}}" up < ../urls', proj, shell=True)
-                results[way].append(t)
-        report("PostgreSQL (two servers)", n, results)
+        rounds(proj, fresh,
+               f'while read u; do "{bench.SLUICE}" --url "$u" up || exit 1; done < ../urls',
+               f'xargs -P {CORES} -I{{}} "{bench.SLUICE}" --url "{{}}" up < ../urls',
+               "PostgreSQL (two servers)", n)
 
 
 if __name__ == "__main__":

@@ -215,6 +215,25 @@ pub struct OpenOptions {
     pub session: Vec<String>,
 }
 
+/// Opens `url` on a connection of sluice's own beside a run (a replica, the watch of a
+/// run, a node of a cluster): no session settings, sluice's state named `sluice`; the
+/// error says in one line why not, a missing database included.
+pub fn open_aside(
+    url: &str,
+    application: &str,
+    access: Access,
+) -> Result<Box<dyn sluice_core::Engine>, String> {
+    let opts = OpenOptions {
+        access,
+        application: application.into(),
+        state: "sluice".into(),
+        session: Vec::new(),
+    };
+    open(url, Path::new("."), &opts)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "the database does not exist".to_string())
+}
+
 /// Opens the database at `url`; `Ok(None)` when it does not exist and `access` does not
 /// create it (read commands never create anything).
 pub fn open(

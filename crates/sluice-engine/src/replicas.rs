@@ -15,7 +15,7 @@ use sluice_core::run::{Clock, Pace};
 use sluice_core::{Engine, Migration};
 use sluice_sql::Dialect;
 
-use crate::{Access, OpenOptions};
+use crate::Access;
 
 /// One replica's standing at one check.
 #[derive(Clone, Debug, PartialEq)]
@@ -118,15 +118,8 @@ impl ReplicaPace {
         for (url, slot) in self.urls.iter().zip(conns.iter_mut()) {
             let shown = mask_url(url);
             if slot.is_none() {
-                let opts = OpenOptions {
-                    access: Access::ReadOnly,
-                    application: "sluice/replica-lag".into(),
-                    state: "sluice".into(),
-                    session: Vec::new(),
-                };
-                let e = crate::open(url, std::path::Path::new("."), &opts)
-                    .map_err(|e| format!("replica {shown}: {e}"))?
-                    .ok_or_else(|| format!("replica {shown} does not exist"))?;
+                let e = crate::open_aside(url, "sluice/replica-lag", Access::ReadOnly)
+                    .map_err(|e| format!("replica {shown}: {e}"))?;
                 *slot = Some(e);
             }
             let e = slot.as_mut().expect("opened above");

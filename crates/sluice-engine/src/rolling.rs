@@ -10,7 +10,7 @@ use sluice_core::engine::DbError;
 use sluice_core::run::Rolling;
 use sluice_sql::Dialect;
 
-use crate::{Access, OpenOptions};
+use crate::Access;
 
 /// The nodes of an environment's cluster (`galera_nodes`).
 pub struct GaleraNodes {
@@ -99,15 +99,8 @@ impl Rolling for GaleraNodes {
         for (url, slot) in self.urls.iter().zip(conns.iter_mut()) {
             let shown = mask_url(url);
             if slot.is_none() {
-                let opts = OpenOptions {
-                    access: Access::Existing,
-                    application: "sluice/rsu".into(),
-                    state: "sluice".into(),
-                    session: Vec::new(),
-                };
-                let e = crate::open(url, std::path::Path::new("."), &opts)
-                    .map_err(|e| format!("node {shown}: {e}"))?
-                    .ok_or_else(|| format!("node {shown}: the database does not exist"))?;
+                let e = crate::open_aside(url, "sluice/rsu", Access::Existing)
+                    .map_err(|e| format!("node {shown}: {e}"))?;
                 *slot = Some(e);
             }
             let e = slot.as_mut().expect("opened above");

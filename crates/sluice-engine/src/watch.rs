@@ -14,7 +14,7 @@ use sluice_core::config::mask_url;
 use sluice_core::run::{Watch, Watching};
 use sluice_sql::Dialect;
 
-use crate::{Access, OpenOptions};
+use crate::Access;
 
 /// How often the sessions blocked behind a running migration are sampled.
 pub const EVERY: Duration = Duration::from_secs(1);
@@ -70,18 +70,11 @@ pub fn for_env(
 
 impl Watch for BlockWatch {
     fn start(&self, session: i64) -> Result<Box<dyn Watching>, String> {
-        let opts = OpenOptions {
-            access: Access::ReadOnly,
-            application: "sluice/watch".into(),
-            state: "sluice".into(),
-            session: Vec::new(),
-        };
         let kept = self.idle.lock().unwrap_or_else(|p| p.into_inner()).take();
         let engine = match kept {
             Some(e) => e,
-            None => crate::open(&self.url, std::path::Path::new("."), &opts)
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("{} does not exist", mask_url(&self.url)))?,
+            None => crate::open_aside(&self.url, "sluice/watch", Access::ReadOnly)
+                .map_err(|e| format!("{}: {e}", mask_url(&self.url)))?,
         };
         let seen = Arc::new(Mutex::new(Seen {
             engine: Some(engine),
