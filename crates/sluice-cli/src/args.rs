@@ -198,6 +198,19 @@ pub enum FleetAction {
     /// Go on with a fleet run that stopped: only its databases that did not finish (failed,
     /// not started, or cut off), found in its journal.
     Resume(FleetResumeArgs),
+    /// One hash of the migrations applied on every database, for a deploy pipeline: exit 0
+    /// when every database has the same ones applied (and --expect holds), 1 otherwise.
+    Digest(FleetDigestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FleetDigestArgs {
+    /// The fleet, as named in sluice.toml (`[fleets.<name>]`).
+    pub name: String,
+    /// `files`: every migration of the files must be applied everywhere; or a digest
+    /// printed earlier (sha256:<64 hex>) that every database must match.
+    #[arg(long, value_name = "files|DIGEST")]
+    pub expect: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -21,7 +21,8 @@ use sluice_engine::Access;
 use sluice_report::reports::{FleetMigration, FleetStatus};
 
 use crate::args::{
-    FleetAction, FleetArgs, FleetResumeArgs, FleetStatusArgs, Format, TargetArgs, UpArgs,
+    FleetAction, FleetArgs, FleetDigestArgs, FleetResumeArgs, FleetStatusArgs, Format, TargetArgs,
+    UpArgs,
 };
 use crate::exit::{Exit, Failure};
 use crate::settings::Settings;
@@ -34,6 +35,7 @@ pub fn run(a: FleetArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
         }
         FleetAction::Status(st) => status(st, s, out),
         FleetAction::Resume(r) => resume(r, s, out),
+        FleetAction::Digest(d) => digest(d, s, out),
     }
 }
 
@@ -776,6 +778,8 @@ fn rollout(
         .unwrap_or_default();
     let health = f.health.as_ref().map(|h| h.argv());
     let run = s.run_context().run_id;
+    let gated = fleet_gates(s, &targets, how_far, parallel, &run, out)?;
+    let each: &Settings = gated.as_ref().unwrap_or(s);
     let mut journal = Journal::create(&s.project, name, &run)?;
     let shown: Vec<String> = targets.iter().map(|t| mask_url(t)).collect();
     journal.write(&serde_json::json!({
@@ -824,7 +828,7 @@ fn rollout(
                     // A database taken once the budget is spent (or after Ctrl-C) is not
                     // started: `take` checks `stop` each time.
                     while let Some(i) = queue.take(stop) {
-                        let o = up_one(s, &targets[i], &shown[i], (lock_wait, how_far));
+                        let o = up_one(each, &targets[i], &shown[i], (lock_wait, how_far));
                         // The budget is counted here, before this worker takes the next.
                         if o.outcome == "failed"
                             && failures.fetch_add(1, Ordering::SeqCst) + 1 >= budget
@@ -983,6 +987,122 @@ fn rollout(
     }
 }
 
+/// The environment's gates of promotion, approval and destructive confirmation, checked
+/// once for the whole fleet before any database is touched, over every migration that some
+/// database of the fleet would apply (each database's history read first, read-only; one
+/// that cannot be read counts as needing every migration). Approvals are read from the
+/// environment's own database (its `url`), where `sluice approve --env <env>` records
+/// them. `Ok(None)`: the environment has none of these gates; `Ok(Some(s))`: they passed,
+/// and `s` are the settings each database then runs with (the same, without those gates;
+/// its backup and hooks stay per database).
+fn fleet_gates(
+    s: &Settings,
+    targets: &[String],
+    how_far: &TargetArgs,
+    parallel: usize,
+    run: &RunId,
+    out: &mut dyn Write,
+) -> Result<Option<Settings>, Failure> {
+    let Some(cfg) = s.env_cfg.as_ref() else {
+        return Ok(None);
+    };
+    if cfg.after.is_none() && cfg.approve_at.is_none() && !cfg.confirm_destructive {
+        return Ok(None);
+    }
+    let plan = s.plan()?;
+    let opts = sluice_core::run::UpOptions {
+        to: how_far.to.clone(),
+        count: how_far.count,
+        ..s.run.up_options()
+    };
+    // Which migrations each database would apply, `parallel` databases read at once.
+    let next = AtomicUsize::new(0);
+    let wanted: std::sync::Mutex<std::collections::HashSet<String>> = Default::default();
+    std::thread::scope(|scope| {
+        for _ in 0..parallel.min(targets.len()).max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(target) = targets.get(i) else { break };
+                    let t = settings_for(s, target);
+                    let records = (|| -> Result<Vec<sluice_core::engine::Record>, Failure> {
+                        let Some(mut e) = t.open(Access::ReadOnly, "fleet-gates")? else {
+                            return Ok(Vec::new());
+                        };
+                        Ok(if e.state_exists()? {
+                            e.records()?
+                        } else {
+                            Vec::new()
+                        })
+                    })();
+                    let ids: Vec<String> = match records.map(|r| {
+                        let overview = sluice_core::run::Overview::new(&plan, r, &s.env, None);
+                        sluice_core::run::plan_up(&plan, &overview, &opts, &s.env)
+                            .map(|u| u.apply.iter().map(|(m, _)| m.id.to_string()).collect())
+                    }) {
+                        Ok(Ok(ids)) => ids,
+                        // Unreadable, or a history `up` refuses: it may need any of them.
+                        _ => plan.migrations().iter().map(|m| m.id.to_string()).collect(),
+                    };
+                    wanted.lock().unwrap_or_else(|p| p.into_inner()).extend(ids);
+                }
+            });
+        }
+    });
+    let wanted = wanted.into_inner().unwrap_or_else(|p| p.into_inner());
+    let apply: Vec<&sluice_core::Migration> = plan
+        .migrations()
+        .iter()
+        .filter(|m| wanted.contains(m.id.as_str()))
+        .collect();
+    let mut analysis = super::analysis::options(s, s.dialect)?;
+    let reports = sluice_core::lint::analyse_plan(&apply, &mut analysis, None)?;
+    let assessed: Vec<_> = reports
+        .iter()
+        .map(sluice_core::gates::Assessed::of)
+        .collect();
+    let events = match s.open(Access::ReadOnly, "fleet-gates")? {
+        Some(mut e) => sluice_core::deploy::own_events(e.as_mut())?,
+        None => Vec::new(),
+    };
+    let mut gates = sluice_core::deploy::gates(
+        &s.env,
+        Some(cfg),
+        &apply,
+        &assessed,
+        &events,
+        &how_far.confirm,
+        &mut s.around(),
+    );
+    gates.retain(|g| g.gate != "backup" && g.gate != "hooks");
+    let blocked: Vec<_> = gates.iter().filter(|g| !g.passed).cloned().collect();
+    if !blocked.is_empty() {
+        return Err(super::with_run(
+            run,
+            sluice_core::deploy::DeployError::Blocked {
+                env: s.env.clone(),
+                gates: blocked,
+            },
+        ));
+    }
+    for g in &gates {
+        writeln!(
+            out,
+            "{run} gate {} passed for {} (once for the fleet): {}",
+            g.gate,
+            g.migration.as_deref().unwrap_or("the run"),
+            g.reason
+        )?;
+    }
+    let mut each = s.clone();
+    if let Some(c) = each.env_cfg.as_mut() {
+        c.after = None;
+        c.approve_at = None;
+        c.confirm_destructive = false;
+    }
+    Ok(Some(each))
+}
+
 /// `sluice up` on one database of the fleet.
 fn up_one(
     s: &Settings,
@@ -1046,6 +1166,9 @@ struct TargetStatus {
     pending: Vec<String>,
     failed: Vec<String>,
     partial: Vec<String>,
+    /// Every migration its history has applied (file or not): id and checksum, by id.
+    #[serde(skip)]
+    has: Vec<(String, String)>,
 }
 
 impl TargetStatus {
@@ -1109,10 +1232,17 @@ fn read(
             pending: Vec::new(),
             failed: Vec::new(),
             partial: Vec::new(),
+            has: Vec::new(),
         };
         match records {
             Err(e) => st.error = Some(e.error.to_string()),
             Ok(records) => {
+                st.has = records
+                    .iter()
+                    .filter(|r| r.state == State::Applied)
+                    .map(|r| (r.id.to_string(), r.checksum.to_string()))
+                    .collect();
+                st.has.sort();
                 for c in &mut counts {
                     let state = records
                         .iter()
@@ -1161,18 +1291,25 @@ pub(super) fn report(s: &Settings, plan: &sluice_core::Plan) -> Vec<FleetStatus>
                 migrations: Vec::new(),
                 behind: Vec::new(),
             },
-            Ok((dbs, migrations)) => {
-                let most = dbs.iter().map(|d| d.applied).max().unwrap_or(0);
-                FleetStatus {
-                    fleet: name,
-                    error: None,
-                    databases: dbs.len(),
-                    behind: dbs.iter().filter_map(|d| d.behind(most)).collect(),
-                    migrations,
-                }
-            }
+            Ok((dbs, migrations)) => fleet_status(name, &dbs, migrations),
         })
         .collect()
+}
+
+/// A fleet's standing as the reports show it.
+fn fleet_status(
+    name: String,
+    dbs: &[TargetStatus],
+    migrations: Vec<FleetMigration>,
+) -> FleetStatus {
+    let most = dbs.iter().map(|d| d.applied).max().unwrap_or(0);
+    FleetStatus {
+        fleet: name,
+        error: None,
+        databases: dbs.len(),
+        behind: dbs.iter().filter_map(|d| d.behind(most)).collect(),
+        migrations,
+    }
 }
 
 fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
@@ -1192,6 +1329,20 @@ fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
             "{}",
             serde_json::to_string_pretty(&doc).unwrap_or_default()
         )?;
+        return Ok(Exit::Success);
+    }
+    if matches!(s.format, Format::Md | Format::Html) {
+        let mut d = sluice_report::doc::Doc::new(format!("Fleet status: {}", a.name));
+        d.fields(vec![
+            ("Environment", s.env.clone()),
+            ("Applied", format!("{percent} % ({applied} of {cells})")),
+        ]);
+        fleet_status(a.name.clone(), &dbs, counts).section(&mut d);
+        if s.format == Format::Md {
+            sluice_report::doc::markdown(&d, out)?;
+        } else {
+            sluice_report::doc::html(&d, out)?;
+        }
         return Ok(Exit::Success);
     }
     writeln!(
@@ -1225,6 +1376,160 @@ fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
         }
     }
     Ok(Exit::Success)
+}
+
+/// The digest of a set of applied migrations: SHA-256 over a line `<id> <checksum>` per
+/// migration, in id order.
+fn digest_of(has: &[(String, String)]) -> String {
+    let lines: String = has
+        .iter()
+        .map(|(id, sum)| format!("{id} {sum}\n"))
+        .collect();
+    let sum = sluice_core::Checksum::v1(&lines).to_string();
+    format!("sha256:{}", sum.trim_start_matches("v1:"))
+}
+
+/// `sluice fleet digest`: one hash of the migrations applied on every database, for a
+/// deploy pipeline to compare with what the application expects (`--expect files`: every
+/// migration of the files; `--expect sha256:…`: a digest recorded earlier). Exit 0 when
+/// every database has the same migrations applied (and the expectation holds), 1 otherwise.
+fn digest(a: FleetDigestArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let plan = s.plan()?;
+    let (dbs, _) = read(s, &a.name, &plan)?;
+    let mut files: Vec<(String, String)> = plan
+        .migrations()
+        .iter()
+        .map(|m| (m.id.to_string(), m.checksum.to_string()))
+        .collect();
+    files.sort();
+    let files_digest = digest_of(&files);
+    // Databases grouped by digest, the unreadable ones apart.
+    let mut groups: Vec<(String, usize, Vec<&TargetStatus>)> = Vec::new();
+    let mut unread = Vec::new();
+    for d in &dbs {
+        if d.error.is_some() {
+            unread.push(d);
+            continue;
+        }
+        let h = digest_of(&d.has);
+        match groups.iter_mut().find(|g| g.0 == h) {
+            Some(g) => g.2.push(d),
+            None => groups.push((h, d.has.len(), vec![d])),
+        }
+    }
+    groups.sort_by(|x, y| y.2.len().cmp(&x.2.len()).then(x.0.cmp(&y.0)));
+    let uniform = groups.len() == 1 && unread.is_empty();
+    let expected = match a.expect.as_deref() {
+        None => None,
+        Some("files") => Some(files_digest.clone()),
+        Some(h) if h.starts_with("sha256:") && h.len() == 71 => Some(h.to_string()),
+        Some(h) => {
+            return Err(Failure::new(
+                Exit::Input,
+                format!(
+                    "--expect {h}: give `files` or a digest this command printed (sha256:<64 hex>)"
+                ),
+            ));
+        }
+    };
+    let digest = uniform.then(|| groups[0].0.clone());
+    let met = match (&expected, &digest) {
+        (None, _) => uniform,
+        (Some(e), Some(d)) => e == d,
+        (Some(_), None) => false,
+    };
+    if s.format == Format::Json {
+        let doc = serde_json::json!({
+            "fleet": a.name,
+            "digest": digest,
+            "uniform": uniform,
+            "expected": expected,
+            "matches": met,
+            "files": { "digest": files_digest, "migrations": files.len() },
+            "groups": groups.iter().map(|(h, n, ds)| serde_json::json!({
+                "digest": h, "migrations": n,
+                "databases": ds.iter().map(|d| d.target.clone()).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "unreadable": unread.iter().map(|d| serde_json::json!({ "database": d.target, "error": d.error })).collect::<Vec<_>>(),
+        });
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        )?;
+    } else {
+        match &digest {
+            Some(d) => {
+                let n = groups[0].1;
+                writeln!(
+                    out,
+                    "{d}\nevery database of {} ({}) has the same {n} migration(s) applied{}",
+                    a.name,
+                    dbs.len(),
+                    if *d == files_digest {
+                        ", every migration of the files".to_string()
+                    } else {
+                        format!(
+                            "; the files ({} migrations) would give {files_digest}",
+                            files.len()
+                        )
+                    }
+                )?;
+            }
+            None => {
+                writeln!(
+                    out,
+                    "fleet {}: the databases differ ({} digest(s){})",
+                    a.name,
+                    groups.len(),
+                    if unread.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} not read", unread.len())
+                    }
+                )?;
+                for (h, n, ds) in &groups {
+                    let names: Vec<&str> = ds.iter().take(5).map(|d| d.target.as_str()).collect();
+                    writeln!(
+                        out,
+                        "  {h}: {} database(s) with {n} migration(s) applied{}: {}{}",
+                        ds.len(),
+                        if *h == files_digest {
+                            " (all of the files)"
+                        } else {
+                            ""
+                        },
+                        names.join(", "),
+                        if ds.len() > names.len() { ", …" } else { "" }
+                    )?;
+                }
+                for d in &unread {
+                    writeln!(
+                        out,
+                        "  {}: not read: {}",
+                        d.target,
+                        d.error.as_deref().unwrap_or("")
+                    )?;
+                }
+            }
+        }
+        if let Some(e) = &expected {
+            writeln!(
+                out,
+                "{}",
+                if met {
+                    format!("matches the expected {e}")
+                } else {
+                    format!("does not match the expected {e}")
+                }
+            )?;
+        }
+    }
+    Ok(if met {
+        Exit::Success
+    } else {
+        Exit::ChecksFailed
+    })
 }
 
 #[cfg(test)]

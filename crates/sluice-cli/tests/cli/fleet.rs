@@ -568,3 +568,198 @@ fn a_killed_fleet_run_leaves_every_database_exact_and_resume_finishes_it() {
         st.stdout
     );
 }
+
+#[test]
+fn a_fleet_passes_its_environments_gates_once_before_any_database() {
+    let p = Project::new("fleet-gates");
+    p.config(
+        "[project]\ndialect = \"sqlite\"\n\n[environments.staging]\nurl = \"sqlite:staging.db\"\n\n[environments.prod]\nurl = \"sqlite:control.db\"\nafter = \"staging\"\napprove_at = \"high\"\nconfirm_destructive = true\n\n[fleets.tenants]\ntargets = [\"sqlite:tenants/*.db\"]\nparallel = 2\n",
+    );
+    p.migration(
+        "001_a",
+        "-- sluice:up\nCREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TABLE old (x INTEGER);\n\n-- sluice:down\nDROP TABLE old;\nDROP TABLE a;\n",
+    );
+    p.migration(
+        "002_drop",
+        "-- risk: high\n-- sluice:up\nDROP TABLE old;\n\n-- sluice:down\nCREATE TABLE old (x INTEGER);\n",
+    );
+    tenants(&p, &["a", "b", "c"]);
+    let untouched = |p: &Project| {
+        for t in ["a", "b", "c"] {
+            let len = std::fs::metadata(p.path().join(format!("tenants/{t}.db")))
+                .unwrap()
+                .len();
+            assert_eq!(len, 0, "tenant {t} was touched");
+        }
+    };
+    // Not in staging yet: the promotion gate refuses the fleet before any database.
+    let run = sluice(p.path(), &["--env", "prod", "fleet", "up", "tenants"]).code(4);
+    assert!(
+        run.stderr
+            .contains("promotion gate, 001_a: not applied in staging")
+            && run.stderr.contains("promotion gate, 002_drop"),
+        "{}",
+        run.stderr
+    );
+    untouched(&p);
+    sluice(p.path(), &["--env", "staging", "up"]).code(0);
+    // Promoted; 002_drop still needs an approval (once, in prod's database) and a --confirm.
+    let run = sluice(p.path(), &["--env", "prod", "fleet", "up", "tenants"]).code(4);
+    assert!(
+        run.stderr
+            .contains("approval gate, 002_drop: risk high needs an approval in prod")
+            && run.stderr.contains("destructive gate, 002_drop")
+            && !run.stderr.contains("promotion gate"),
+        "{}",
+        run.stderr
+    );
+    untouched(&p);
+    sluice(
+        p.path(),
+        &[
+            "approve", "002_drop", "--env", "prod", "--reason", "reviewed",
+        ],
+    )
+    .code(0);
+    let run = sluice(
+        p.path(),
+        &[
+            "--env",
+            "prod",
+            "fleet",
+            "up",
+            "tenants",
+            "--confirm",
+            "002_drop",
+        ],
+    )
+    .code(0);
+    assert!(
+        run.stdout.contains(
+            "gate approval passed for 002_drop (once for the fleet): risk high approved by"
+        ) && run
+            .stdout
+            .contains("gate promotion passed for 001_a (once for the fleet): applied in staging")
+            && run.stdout.contains("3 of 3 up to date"),
+        "{}",
+        run.stdout
+    );
+    // Each database applied both, without an approval of its own.
+    for t in ["a", "b", "c"] {
+        let st = sluice(
+            p.path(),
+            &[
+                "--env",
+                "prod",
+                "--url",
+                &format!("sqlite:tenants/{t}.db"),
+                "status",
+                "--format",
+                "json",
+            ],
+        )
+        .code(0);
+        let doc: Value = serde_json::from_str(&st.stdout).unwrap();
+        assert_eq!(doc["summary"]["applied"], 2, "{}", st.stdout);
+    }
+    // A migration every database has needs no gate again: a new low-risk one passes alone.
+    p.migration(
+        "003_c",
+        "-- sluice:up\nCREATE TABLE c (id INTEGER PRIMARY KEY);\n\n-- sluice:down\nDROP TABLE c;\n",
+    );
+    sluice(p.path(), &["--env", "staging", "up"]).code(0);
+    let run = sluice(p.path(), &["--env", "prod", "fleet", "up", "tenants"]).code(0);
+    assert!(
+        run.stdout.contains("gate promotion passed for 003_c")
+            && !run.stdout.contains("for 002_drop")
+            && run.stdout.contains("3 of 3 up to date"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_fleet_digest_says_whether_every_database_is_at_the_same_migrations() {
+    let p = project(
+        "fleet-digest",
+        "[fleets.tenants]\ntargets = [\"sqlite:tenants/*.db\"]\nparallel = 2\n",
+    );
+    tenants(&p, &["a", "b", "c"]);
+    sluice(p.path(), &["fleet", "up", "tenants"]).code(0);
+    let d = sluice(
+        p.path(),
+        &["fleet", "digest", "tenants", "--expect", "files"],
+    )
+    .code(0);
+    let first = d.stdout.lines().next().unwrap().to_string();
+    assert!(
+        first.starts_with("sha256:")
+            && first.len() == 71
+            && d.stdout.contains(
+                "every database of tenants (3) has the same 2 migration(s) applied, every migration of the files"
+            )
+            && d.stdout.contains(&format!("matches the expected {first}")),
+        "{}",
+        d.stdout
+    );
+    // A new migration applied to one database only: the fleet differs.
+    p.migration(
+        "003_c",
+        "-- sluice:up\nCREATE TABLE c (id INTEGER PRIMARY KEY);\n\n-- sluice:down\nDROP TABLE c;\n",
+    );
+    sluice(p.path(), &["--url", "sqlite:tenants/b.db", "up"]).code(0);
+    let d = sluice(p.path(), &["fleet", "digest", "tenants"]).code(1);
+    assert!(
+        d.stdout.contains("fleet tenants: the databases differ (2 digest(s))")
+            && d.stdout.contains(&format!(
+                "{first}: 2 database(s) with 2 migration(s) applied: sqlite:tenants/a.db, sqlite:tenants/c.db"
+            ))
+            && d.stdout.contains("1 database(s) with 3 migration(s) applied (all of the files): sqlite:tenants/b.db"),
+        "{}",
+        d.stdout
+    );
+    sluice(
+        p.path(),
+        &["fleet", "digest", "tenants", "--expect", &first],
+    )
+    .code(1);
+    let md = sluice(p.path(), &["fleet", "status", "tenants", "--format", "md"]).code(0);
+    assert!(
+        md.stdout.contains("# Fleet status: tenants")
+            && md.stdout.contains("77 % (7 of 9)")
+            && md.stdout.contains("| 003_c | 1 | 2 | 0 | 0 |")
+            && md
+                .stdout
+                .contains("sqlite:tenants/a.db: 1 pending from 003_c"),
+        "{}",
+        md.stdout
+    );
+    let html = sluice(
+        p.path(),
+        &["fleet", "status", "tenants", "--format", "html"],
+    )
+    .code(0);
+    assert!(
+        html.stdout.starts_with("<!DOCTYPE html>") && html.stdout.contains("003_c"),
+        "{}",
+        html.stdout
+    );
+    sluice(p.path(), &["fleet", "up", "tenants"]).code(0);
+    let d = sluice(
+        p.path(),
+        &[
+            "fleet", "digest", "tenants", "--expect", "files", "--format", "json",
+        ],
+    )
+    .code(0);
+    let doc: Value = serde_json::from_str(&d.stdout).unwrap();
+    assert_eq!(doc["uniform"], true);
+    assert_eq!(doc["matches"], true);
+    assert_eq!(doc["digest"], doc["files"]["digest"]);
+    assert_ne!(doc["digest"].as_str(), Some(first.as_str()));
+    sluice(
+        p.path(),
+        &["fleet", "digest", "tenants", "--expect", "v1:abc"],
+    )
+    .code(2);
+}

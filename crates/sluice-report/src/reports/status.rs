@@ -33,6 +33,40 @@ pub struct FleetStatus {
     pub behind: Vec<String>,
 }
 
+impl FleetStatus {
+    /// Its section of a document: the counts per migration and the databases behind.
+    pub fn section(&self, d: &mut Doc) {
+        let f = self;
+        d.h(2, format!("Fleet {}", f.fleet));
+        if let Some(e) = &f.error {
+            d.p(format!("Could not be read: {e}"));
+            return;
+        }
+        d.fields(vec![("Databases", f.databases.to_string())]);
+        d.table(
+            &["Migration", "Applied", "Pending", "Failed", "Partial"],
+            f.migrations
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.id.clone(),
+                        m.applied.to_string(),
+                        m.pending.to_string(),
+                        m.failed.to_string(),
+                        m.partial.to_string(),
+                    ]
+                })
+                .collect(),
+        );
+        if f.behind.is_empty() {
+            d.p("Every database is at the same migration.");
+        } else {
+            d.p("Behind the others or in trouble:");
+            d.list(f.behind.clone());
+        }
+    }
+}
+
 /// One migration across a fleet.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct FleetMigration {
@@ -388,33 +422,7 @@ impl StatusReport {
             );
         }
         for f in &self.fleets {
-            d.h(2, format!("Fleet {}", f.fleet));
-            if let Some(e) = &f.error {
-                d.p(format!("Could not be read: {e}"));
-                continue;
-            }
-            d.fields(vec![("Databases", f.databases.to_string())]);
-            d.table(
-                &["Migration", "Applied", "Pending", "Failed", "Partial"],
-                f.migrations
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            m.id.clone(),
-                            m.applied.to_string(),
-                            m.pending.to_string(),
-                            m.failed.to_string(),
-                            m.partial.to_string(),
-                        ]
-                    })
-                    .collect(),
-            );
-            if f.behind.is_empty() {
-                d.p("Every database is at the same migration.");
-            } else {
-                d.p("Behind the others or in trouble:");
-                d.list(f.behind.clone());
-            }
+            f.section(&mut d);
         }
         d
     }
