@@ -56,6 +56,9 @@ pub struct Settings {
     /// Who runs and at which commit (asked of git once: a fleet runs many databases in one
     /// process, and its clones of these settings share the answer).
     who: std::sync::OnceLock<(String, Option<String>)>,
+    /// The plan, once read, when these settings are shared by many runs (a fleet reads and
+    /// checks the files once, and each database's `up` takes this copy).
+    pub shared_plan: Option<std::sync::Arc<Plan>>,
 }
 
 impl Settings {
@@ -200,6 +203,7 @@ impl Settings {
             style,
             connect: g.env.is_some() || g.url.is_some(),
             who: std::sync::OnceLock::new(),
+            shared_plan: None,
         })
     }
 
@@ -210,6 +214,9 @@ impl Settings {
 
     /// Loads the migrations folder and orders it; notes ignored files on stderr.
     pub fn plan(&self) -> Result<Plan, Failure> {
+        if let Some(p) = &self.shared_plan {
+            return Ok(Plan::clone(p));
+        }
         let plan = self.plan_to_lint()?;
         let errors: Vec<_> = plan
             .migrations()

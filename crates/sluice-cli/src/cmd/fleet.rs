@@ -741,8 +741,11 @@ fn rollout(
     out: &mut dyn Write,
 ) -> Result<Exit, Failure> {
     let f = fleet(s, name)?;
-    // The files are read and checked once, before any database is touched.
-    s.plan()?;
+    // The files are read and checked once, before any database is touched; every
+    // database's `up` takes this plan.
+    let mut shared = s.clone();
+    shared.shared_plan = Some(std::sync::Arc::new(s.plan()?));
+    let s = &shared;
     let mut labeled = labeled_targets(s, name, f)?;
     if let Some(r) = &resuming {
         labeled.retain(|(t, _)| !r.done.contains(&mask_url(t)));
