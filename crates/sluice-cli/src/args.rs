@@ -108,6 +108,10 @@ pub enum Command {
     Test(TestArgs),
     /// Compare a live database with what its applied migrations should have made.
     Drift(DriftArgs),
+    /// Will the running application still work? Check its statements (from --queries, or
+    /// what the server recorded) against the schema after the pending migrations, on a
+    /// scratch database, without running them; exit 1 when one breaks.
+    Compat(CompatArgs),
     /// Take over another tool's history (dbmate, golang-migrate, flyway, sqlx, diesel,
     /// prisma, sqitch): record what it applied as applied, without running anything.
     Adopt(AdoptArgs),
@@ -261,6 +265,30 @@ pub struct TestArgs {
     /// left the last one unusable).
     #[arg(long)]
     pub fail_fast: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompatArgs {
+    /// The application's statements: a .sql file (statements separated by `;`) or a
+    /// folder of them; repeat for more. Without it, the environment's `compat_queries`,
+    /// else the statements the server recorded (PostgreSQL: pg_stat_statements;
+    /// MySQL/MariaDB: performance_schema digests).
+    #[arg(long = "queries", value_name = "PATH")]
+    pub queries: Vec<std::path::PathBuf>,
+    /// Also take the server's recorded statements when --queries is given.
+    #[arg(long)]
+    pub from_server: bool,
+    /// How many of the server's recorded statements, the most run first.
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub top: usize,
+    /// A server where the schemas are built in a scratch database (PostgreSQL, MySQL)
+    /// [default: the environment's scratch_url, else a temporary database on the
+    /// environment's own server unless it is protected; SQLite: a temp file].
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+    /// Check nothing when nothing is pending (the `compat` gate of `up`).
+    #[arg(skip)]
+    pub only_pending: bool,
 }
 
 #[derive(Debug, Args)]

@@ -295,6 +295,23 @@ pub struct EnvConfig {
     /// migrations marked `-- galera: rsu`, applied node by node.
     #[serde(default)]
     pub galera_nodes: Vec<String>,
+    /// `"block"`: `up` first checks the application's statements against the schema the
+    /// pending migrations make (`sluice compat`), and refuses when one would break.
+    #[serde(default)]
+    pub compat: Option<CompatGate>,
+    /// The application's statements for that check: files or folders of `.sql`, relative
+    /// to the project (none: what the server recorded, `pg_stat_statements` or
+    /// `performance_schema`).
+    #[serde(default)]
+    pub compat_queries: Vec<String>,
+}
+
+/// What `up` does with the application's statements (`compat = "block"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CompatGate {
+    /// Refuse the run when a statement would break.
+    Block,
 }
 
 /// `[environments.<name>.hooks]`: commands as argument lists (no shell unless written

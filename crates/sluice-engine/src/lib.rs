@@ -27,6 +27,7 @@
 
 pub mod around;
 pub mod backup;
+pub mod compat;
 mod lease;
 #[cfg(feature = "mysql")]
 pub mod mysql;

@@ -416,7 +416,7 @@ fn start() -> Result<PgServer, String> {
         .map(|w| format!("{w} "))
         .collect();
     let script = format!(
-        "{run_as}{postgres} -D {data} -p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c ssl=on -c ssl_cert_file={cert} -c ssl_key_file={key} > {log} 2>&1 &\n\
+        "{run_as}{postgres} -D {data} -p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements -c ssl=on -c ssl_cert_file={cert} -c ssl_key_file={key} > {log} 2>&1 &\n\
          pg=$!\n\
          while kill -0 {parent} 2>/dev/null && kill -0 $pg 2>/dev/null; do sleep 0.3; done\n\
          kill -INT $pg 2>/dev/null; wait $pg 2>/dev/null\n\

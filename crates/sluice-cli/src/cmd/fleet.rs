@@ -1009,9 +1009,16 @@ fn fleet_gates(
     let Some(cfg) = s.env_cfg.as_ref() else {
         return Ok(None);
     };
-    if cfg.after.is_none() && cfg.approve_at.is_none() && !cfg.confirm_destructive {
+    if cfg.after.is_none()
+        && cfg.approve_at.is_none()
+        && !cfg.confirm_destructive
+        && cfg.compat.is_none()
+    {
         return Ok(None);
     }
+    // The application's statements against what the environment's own database would
+    // be given, once.
+    super::compat::gate(s, run, out)?;
     let plan = s.plan()?;
     let opts = sluice_core::run::UpOptions {
         to: how_far.to.clone(),
@@ -1102,6 +1109,7 @@ fn fleet_gates(
         c.after = None;
         c.approve_at = None;
         c.confirm_destructive = false;
+        c.compat = None;
     }
     Ok(Some(each))
 }

@@ -2,6 +2,7 @@
 
 mod adopt;
 mod analysis;
+mod compat;
 mod down;
 mod drift;
 mod envs;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Schema(a) => schema::run(a, &settings, out),
         Command::Test(a) => test::run(a, &settings, out),
         Command::Drift(a) => drift::run(a, &settings, out),
+        Command::Compat(a) => compat::run(a, &settings, out),
         Command::Adopt(a) => adopt::adopt(a, &settings, out),
         Command::Baseline(a) => adopt::baseline(a, &settings, out),
         Command::Approve(a) => envs::approve(a, &settings, out),

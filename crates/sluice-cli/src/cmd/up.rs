@@ -16,6 +16,7 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
     let lock_wait = super::lock_wait(&args.lock_wait)?;
     let plan = s.plan()?;
     let ctx = s.run_context();
+    super::compat::gate(s, &ctx.run_id, out)?;
     let Some(mut engine) = s.open(Access::Create, ctx.run_id.as_str())? else {
         unreachable!("Access::Create always opens")
     };

@@ -3,6 +3,7 @@
 mod adopt;
 mod analysis;
 mod backend;
+mod compat;
 mod engines;
 mod faults;
 mod fleet;

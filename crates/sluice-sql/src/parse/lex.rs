@@ -166,6 +166,20 @@ pub fn tokens(src: &str, dialect: Dialect) -> Vec<Token<'_>> {
             }
             b'?' => {
                 i += 1;
+                // SQLite's numbered `?NNN`.
+                while dialect == Dialect::Sqlite && i < n && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                Kind::Param
+            }
+            // SQLite's `$name` and `$1` (a parameter too).
+            b'$' if dialect == Dialect::Sqlite
+                && b.get(i + 1).is_some_and(|&c| is_word_byte(c)) =>
+            {
+                i += 1;
+                while i < n && is_word_byte(b[i]) {
+                    i += 1;
+                }
                 Kind::Param
             }
             b'@' if my => {
