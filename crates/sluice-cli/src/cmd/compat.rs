@@ -240,6 +240,7 @@ fn from_server(s: &Settings, top: usize) -> Result<(Vec<Query>, Option<usize>, S
                  WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \
                    AND query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%{state}.%' \
                    AND query NOT LIKE '%\"{state}\".%' AND query NOT LIKE '%pg_backend_pid(), version()%' \
+                   AND query <> 'SELECT to_regclass($1) IS NOT NULL' \
                    AND query NOT LIKE '%sluice\\_scratch\\_%' \
                  ORDER BY calls DESC, query LIMIT {top}"
             ),
@@ -502,6 +503,40 @@ pub fn check(s: &Settings, a: &CompatArgs) -> Result<CompatDoc, Failure> {
     let dialect = s.dialect;
     // The environment's history: what is applied (the current schema) and what `up`
     // would apply.
+    let records = match s.open(Access::ReadOnly, "compat")? {
+        Some(mut e) => {
+            if e.state_exists()? {
+                e.records()?
+            } else {
+                Vec::new()
+            }
+        }
+        None => Vec::new(),
+    };
+    let overview = sluice_core::run::Overview::new(&plan, records.clone(), &s.env, None);
+    let opts = s.run.up_options();
+    let chosen = sluice_core::run::plan_up(&plan, &overview, &opts, &s.env)?;
+    let pending: Vec<&sluice_core::Migration> = chosen.apply.iter().map(|(m, _)| *m).collect();
+    let mut applied: Vec<&sluice_core::engine::Record> = records
+        .iter()
+        .filter(|r| r.state == State::Applied)
+        .collect();
+    applied.sort_by_key(|r| r.applied_seq.unwrap_or(i64::MAX));
+    if a.only_pending && pending.is_empty() {
+        return Ok(CompatDoc {
+            schema_version: 1,
+            environment: s.env.clone(),
+            database: s.masked_url(),
+            sources: Vec::new(),
+            pending: Vec::new(),
+            verdict: "passes",
+            passes: 0,
+            breaks: 0,
+            not_checked: 0,
+            statements: Vec::new(),
+        });
+    }
+    // The statements, once it is known there is something to check them against.
     let mut sources = Vec::new();
     // --queries, else the environment's compat_queries.
     let files: Vec<PathBuf> = if a.queries.is_empty() {
@@ -528,39 +563,6 @@ pub fn check(s: &Settings, a: &CompatArgs) -> Result<CompatDoc, Failure> {
         queries.extend(q);
         limit = l;
         sources.push(said);
-    }
-    let records = match s.open(Access::ReadOnly, "compat")? {
-        Some(mut e) => {
-            if e.state_exists()? {
-                e.records()?
-            } else {
-                Vec::new()
-            }
-        }
-        None => Vec::new(),
-    };
-    let overview = sluice_core::run::Overview::new(&plan, records.clone(), &s.env, None);
-    let opts = s.run.up_options();
-    let chosen = sluice_core::run::plan_up(&plan, &overview, &opts, &s.env)?;
-    let pending: Vec<&sluice_core::Migration> = chosen.apply.iter().map(|(m, _)| *m).collect();
-    let mut applied: Vec<&sluice_core::engine::Record> = records
-        .iter()
-        .filter(|r| r.state == State::Applied)
-        .collect();
-    applied.sort_by_key(|r| r.applied_seq.unwrap_or(i64::MAX));
-    if a.only_pending && pending.is_empty() {
-        return Ok(CompatDoc {
-            schema_version: 1,
-            environment: s.env.clone(),
-            database: s.masked_url(),
-            sources,
-            pending: Vec::new(),
-            verdict: "passes",
-            passes: 0,
-            breaks: 0,
-            not_checked: 0,
-            statements: Vec::new(),
-        });
     }
     let current: Vec<&sluice_core::Migration> = applied
         .iter()
