@@ -161,21 +161,27 @@ fn mysql(e: &mut dyn Engine, sql: &str, plans: bool) -> Result<Prepared, DbError
             .is_ok()
         {
             let n = placeholders(sql, Dialect::MySql);
-            let using = if n == 0 {
-                String::new()
-            } else {
-                e.execute("SET @sluice_compat_null = NULL")?;
-                format!(" USING {}", vec!["@sluice_compat_null"; n].join(", "))
-            };
-            if let Ok(rows) = e.query_rows(&format!("EXECUTE {NAME}{using}")) {
-                // Columns: id, select_type, table, type, possible_keys, key, …
-                for r in rows {
-                    for col in [4usize, 5] {
-                        if let Some(Some(keys)) = r.get(col) {
-                            for k in keys.split(',').map(str::trim).filter(|k| !k.is_empty()) {
-                                if k != "PRIMARY" && !indexes.iter().any(|i| i == k) {
-                                    indexes.push(k.to_string());
-                                }
+            // The parameters as the string '1' (an index on a number or a string column
+            // serves it), else as the number 1 (`LIMIT ?` takes numbers only); NULL would
+            // make the optimizer see an impossible condition.
+            e.execute("SET @sluice_compat_s = '1', @sluice_compat_i = 1")?;
+            let explained = ["@sluice_compat_s", "@sluice_compat_i"]
+                .iter()
+                .find_map(|v| {
+                    let using = if n == 0 {
+                        String::new()
+                    } else {
+                        format!(" USING {}", vec![*v; n].join(", "))
+                    };
+                    e.query_rows(&format!("EXECUTE {NAME}{using}")).ok()
+                });
+            // Columns: id, select_type, table, type, possible_keys, key, …
+            for r in explained.unwrap_or_default() {
+                for col in [4usize, 5] {
+                    if let Some(Some(keys)) = r.get(col) {
+                        for k in keys.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+                            if k != "PRIMARY" && !indexes.iter().any(|i| i == k) {
+                                indexes.push(k.to_string());
                             }
                         }
                     }

@@ -343,6 +343,10 @@ pub struct PlanDoc {
     /// The environment's session settings, made on every connection.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub session: Vec<String>,
+    /// Whether the application's statements still work after it (`sluice compat`), when
+    /// the environment names them (`compat_queries`, `compat`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compatibility: Option<reports::Compatibility>,
 }
 
 /// One migration in `plan`.
@@ -606,6 +610,24 @@ pub fn plan_text(doc: &PlanDoc, style: Style, out: &mut dyn Write) -> io::Result
         }
         writeln!(out, "gates of environment {}:", doc.target.environment)?;
         t.render(out, style)?;
+        writeln!(out)?;
+    }
+    if let Some(c) = &doc.compatibility {
+        let line = format!("backward compatibility: {}", c.line());
+        let color = match c.verdict.as_str() {
+            "breaks" => Color::Red,
+            "passes" => Color::Green,
+            _ => Color::Yellow,
+        };
+        writeln!(out, "{}", style.paint(&line, color))?;
+        for f in &c.findings {
+            writeln!(
+                out,
+                "  {}: {}
+    caused by {}",
+                f.origin, f.problem, f.cause
+            )?;
+        }
         writeln!(out)?;
     }
     let n = doc.migrations.len();

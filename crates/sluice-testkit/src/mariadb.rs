@@ -199,7 +199,7 @@ fn start() -> Result<MyServer, String> {
     let script = format!(
         "{run_as}{mariadbd} --no-defaults --datadir={data} --tmpdir={tmp} --socket={socket} --port={port} \
          --bind-address=127.0.0.1 --pid-file={dir}/mysqld.pid --log-error={log} --skip-name-resolve \
-         --innodb-flush-log-at-trx-commit=2 --innodb-buffer-pool-size=64M --max-connections=300 \
+         --innodb-flush-log-at-trx-commit=2 --innodb-buffer-pool-size=64M --max-connections=300 --performance-schema=ON \
          --ssl-ca={ca} --ssl-cert={cert} --ssl-key={key} > {dir}/stdout.log 2>&1 &\n\
          my=$!\n\
          while kill -0 {parent} 2>/dev/null && kill -0 $my 2>/dev/null; do sleep 0.3; done\n\

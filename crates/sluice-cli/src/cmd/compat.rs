@@ -288,6 +288,10 @@ fn from_server(s: &Settings, top: usize) -> Result<(Vec<Query>, Option<usize>, S
         .filter_map(|r| {
             let sql = r.first().cloned().flatten()?;
             let calls = r.get(1).cloned().flatten().and_then(|c| c.parse().ok());
+            let sql = match s.dialect {
+                Dialect::MySql => from_digest(&sql),
+                _ => sql,
+            };
             Some(Query {
                 sql,
                 origin: origin.into(),
@@ -296,6 +300,85 @@ fn from_server(s: &Settings, top: usize) -> Result<(Vec<Query>, Option<usize>, S
         })
         .collect();
     Ok((queries, limit, said))
+}
+
+/// A MySQL/MariaDB statement digest made preparable again: the digest writes a space
+/// between a function and its `(` (`COUNT ( * )`, `` `DATE_FORMAT` ( ``), which the server
+/// then reads as a call of a stored function of that name, and folds the rows of an
+/// `INSERT` into `VALUES (...)`, which has as many values as the column list names.
+fn from_digest(text: &str) -> String {
+    use sluice_sql::parse::lex::{Kind, tokens};
+    let toks = tokens(text, Dialect::MySql);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let next = toks.get(i + 1);
+        // VALUES (...) [, (...)]…: one row of placeholders, as many as the column list.
+        if t.is("VALUES")
+            && toks.get(i + 1).is_some_and(|x| x.text == "(")
+            && toks[i + 2..]
+                .iter()
+                .take_while(|x| x.text != ")")
+                .all(|x| x.text == ".")
+            && let Some(n) = insert_columns(&toks[..i])
+        {
+            out.push_str(&format!("VALUES ({})", vec!["?"; n].join(", ")));
+            // Skip `( ... )` and any further `, ( ... )`.
+            i += 1;
+            loop {
+                while i < toks.len() && toks[i].text != ")" {
+                    i += 1;
+                }
+                i += 1;
+                if toks.get(i).is_some_and(|x| x.text == ",")
+                    && toks.get(i + 1).is_some_and(|x| x.text == "(")
+                    && toks.get(i + 2).is_some_and(|x| x.text == ".")
+                {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            out.push(' ');
+            continue;
+        }
+        // A name before `(` is a call, unless it is the table of `INSERT INTO t (…)`.
+        let after_into = i > 0 && (toks[i - 1].is("INTO") || toks[i - 1].is("TABLE"));
+        let call = next.is_some_and(|x| x.text == "(")
+            && matches!(t.kind, Kind::Word | Kind::Quoted)
+            && !after_into
+            && ![
+                "IN", "VALUES", "AS", "ON", "FROM", "JOIN", "EXISTS", "AND", "OR", "NOT", "WHERE",
+                "SELECT", "USING", "INTO", "INDEX", "KEY",
+            ]
+            .iter()
+            .any(|k| t.is(k));
+        if call && t.kind == Kind::Quoted {
+            out.push_str(&t.ident());
+        } else {
+            out.push_str(t.text);
+        }
+        if !call {
+            out.push(' ');
+        }
+        i += 1;
+    }
+    out.trim_end().to_string()
+}
+
+/// How many columns the `INSERT … (a, b, c)` before `VALUES` names.
+fn insert_columns(before: &[sluice_sql::parse::lex::Token<'_>]) -> Option<usize> {
+    let close = before.iter().rposition(|t| t.text == ")")?;
+    if close + 1 != before.len() {
+        return None;
+    }
+    let open = before[..close].iter().rposition(|t| t.text == "(")?;
+    let inner = &before[open + 1..close];
+    if inner.is_empty() || inner.iter().any(|t| t.text == "(") {
+        return None;
+    }
+    Some(inner.iter().filter(|t| t.text == ",").count() + 1)
 }
 
 /// `1kB`, `1024`: a size setting in bytes.
@@ -482,14 +565,14 @@ fn advice(dialect: Dialect, table: &str, old: &str, new: Option<&str>, ty: Optio
     };
     let mut expand = vec![
         format!("ALTER TABLE {table} ADD COLUMN {new} {ty};"),
-        format!("UPDATE {table} SET {new} = {old};  -- in batches on a large table"),
+        format!("UPDATE {table} SET {new} = {old};"),
     ];
     expand.extend(triggers);
     let mut contract = drop;
     contract.push(format!("ALTER TABLE {table} DROP COLUMN {old};"));
     Advice {
         why: format!(
-            "the running application still uses {table}.{old}: add {new} beside it now, kept in step by a trigger, and drop {old} after the application that uses {new} is deployed everywhere"
+            "the running application still uses {table}.{old}: add {new} beside it now (backfilled, in batches on a large table) and kept in step by a trigger, and drop {old} after the application that uses {new} is deployed everywhere"
         ),
         expand,
         contract,
@@ -793,6 +876,90 @@ pub fn gate(s: &Settings, run: &sluice_core::RunId, out: &mut dyn Write) -> Resu
     Err(Failure::new(Exit::Refused, msg))
 }
 
+/// The verdict for `plan` and the pending report, when the environment names the
+/// application's statements (`compat_queries`) or gates on them (`compat`); `None`
+/// otherwise. A check that cannot run is "not checked", with why.
+pub fn summary(s: &Settings) -> Option<sluice_report::reports::Compatibility> {
+    use sluice_report::reports::{CompatFinding, Compatibility};
+    let cfg = s.env_cfg.as_ref()?;
+    if cfg.compat.is_none() && cfg.compat_queries.is_empty() {
+        return None;
+    }
+    let a = CompatArgs {
+        queries: Vec::new(),
+        from_server: false,
+        top: 200,
+        scratch_url: None,
+        only_pending: true,
+    };
+    let doc = match check(s, &a) {
+        Ok(d) => d,
+        Err(f) => {
+            return Some(Compatibility::not_checked(format!(
+                "sluice compat could not run: {}",
+                f.error
+            )));
+        }
+    };
+    if doc.pending.is_empty() {
+        return Some(Compatibility::not_checked("nothing is pending"));
+    }
+    let findings = doc
+        .statements
+        .iter()
+        .filter_map(|f| {
+            let (problem, cause, advice) = match &f.verdict {
+                Verdict::Breaks {
+                    kind,
+                    error,
+                    cause,
+                    advice,
+                } => (format!("{kind}: {error}"), cause, advice.as_ref()),
+                Verdict::LosesIndex { indexes, cause } => (
+                    format!("its plan no longer uses {}", indexes.join(", ")),
+                    cause,
+                    None,
+                ),
+                _ => return None,
+            };
+            Some(CompatFinding {
+                statement: f.query.sql.clone(),
+                origin: origin(&f.query),
+                problem,
+                cause: format!(
+                    "{}:{} ({}): {}",
+                    cause.file,
+                    cause.line,
+                    cause.migration,
+                    one_line(&cause.statement)
+                ),
+                advice: advice
+                    .map(|a| {
+                        vec![
+                            format!("Expand/contract: {}", a.why),
+                            format!("Expand, a migration now: {}", a.expand.join(" ")),
+                            format!(
+                                "Contract, a migration after the deploy: {}",
+                                a.contract.join(" ")
+                            ),
+                        ]
+                    })
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    Some(Compatibility {
+        verdict: doc.verdict.to_string(),
+        reason: (doc.verdict == "not_checked")
+            .then(|| "no statement of the application could be checked".to_string()),
+        sources: doc.sources.clone(),
+        passes: doc.passes,
+        breaks: doc.breaks,
+        not_checked: doc.not_checked,
+        findings,
+    })
+}
+
 /// One line of a statement, shortened.
 fn one_line(sql: &str) -> String {
     let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -924,6 +1091,25 @@ fn text(doc: &CompatDoc, out: &mut dyn Write) -> Result<(), Failure> {
 mod tests {
     use super::column_change;
     use sluice_sql::Dialect;
+
+    #[test]
+    fn digests_are_made_preparable_again() {
+        use super::from_digest;
+        assert_eq!(
+            from_digest("SELECT COUNT ( * ) FROM `t` WHERE `DATE_FORMAT` ( `c` , ? ) = ?"),
+            "SELECT COUNT( * ) FROM `t` WHERE DATE_FORMAT( `c` , ? ) = ?"
+        );
+        assert_eq!(
+            from_digest(
+                "INSERT INTO `t` ( `a` , `b` ) VALUES (...) , (...) ON DUPLICATE KEY UPDATE `b` = VALUES ( `b` )"
+            ),
+            "INSERT INTO `t` ( `a` , `b` ) VALUES (?, ?) ON DUPLICATE KEY UPDATE `b` = VALUES ( `b` )"
+        );
+        assert_eq!(
+            from_digest("INSERT INTO `t` VALUES (...)"),
+            "INSERT INTO `t` VALUES ( . . . )"
+        );
+    }
 
     #[test]
     fn renames_and_drops_of_columns_are_recognised() {

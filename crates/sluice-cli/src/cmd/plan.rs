@@ -78,6 +78,11 @@ pub fn prepare(args: &TargetArgs, s: &Settings) -> Result<Planned, Failure> {
             .collect(),
         gates,
         session: s.run.session.clone(),
+        compatibility: if apply.is_empty() {
+            None
+        } else {
+            super::compat::summary(s)
+        },
     };
     drop(chosen);
     drop(overview);

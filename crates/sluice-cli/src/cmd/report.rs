@@ -113,13 +113,17 @@ fn pending(s: &Settings, generated_at: String) -> Result<PendingReport, Failure>
         .iter()
         .filter_map(|i| planned.plan.get(&i.id))
         .collect();
-    Ok(PendingReport::new(PendingInput {
+    let mut report = PendingReport::new(PendingInput {
         generated_at,
         plan: &planned.doc,
         migrations: &ms,
         reports: &planned.reports,
         backup: backup(s),
-    }))
+    });
+    if let Some(c) = planned.doc.compatibility.clone() {
+        report.compatibility = c;
+    }
+    Ok(report)
 }
 
 fn runbook(s: &Settings, generated_at: String, run_verify: bool) -> Result<RunbookReport, Failure> {

@@ -5,7 +5,7 @@ use serde_json::Value;
 use sluice_testkit::Project;
 use sluice_testkit::postgres::{psql, server, tool};
 
-use crate::support::sluice;
+use crate::support::{redact, sluice, snapshot};
 
 /// The listing-helper example's workload: 32 distinct statements (joins, CTEs, `INSERT …
 /// RETURNING`, upserts, functions). Three use `listings.title`; one finds listing events
@@ -241,6 +241,25 @@ fn compat_checks_files_on_sqlite_and_its_gate_blocks_up() {
         "{}",
         run.stdout
     );
+    // plan shows the verdict; the pending report has the section (golden Markdown and HTML).
+    let plan = sluice(p.path(), &["plan"]).code(0);
+    assert!(
+        plan.stdout.contains("backward compatibility: BREAKS: 2 statement(s) of the application break, 2 pass, 2 not checked (sluice compat)")
+            && plan.stdout.contains("  queries/users.sql:2: missing column: no such column: name\n    caused by migrations/002_rename.sql:2 (002_rename): ALTER TABLE users RENAME COLUMN name TO full_name"),
+        "{}",
+        plan.stdout
+    );
+    for format in ["md", "html"] {
+        let report = sluice(p.path(), &["report", "pending", "--format", format]).code(0);
+        snapshot(
+            &format!("compat_pending_{format}"),
+            &redact(&report.stdout, p.path()),
+        );
+    }
+    let json = sluice(p.path(), &["report", "pending", "--format", "json"]).code(0);
+    let json: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(json["compatibility"]["verdict"], "breaks");
+    assert_eq!(json["compatibility"]["breaks"], 2);
     let up = sluice(p.path(), &["up"]).code(4);
     assert!(
         up.stderr.contains("the compat gate of environment dev blocks this run; nothing was applied: 2 statement(s)")
@@ -263,5 +282,128 @@ fn compat_checks_files_on_sqlite_and_its_gate_blocks_up() {
             && up.stdout.contains("applied 002_rename"),
         "{}",
         up.stdout
+    );
+}
+
+/// The consignments example's workload on MariaDB: 32 distinct statements. Three use
+/// `transfers.created_by`; one finds status rows by `idx_tsl_transfer`.
+const MY_WORKLOAD: &str = r#"
+INSERT INTO transfers (outlet_from, outlet_to, created_by) VALUES (1, 2, 7);
+SELECT id, status FROM transfers WHERE created_by = 7;
+UPDATE transfers SET status = 'sent' WHERE id = 1;
+SELECT t.id, t.created_by, COUNT(i.id) FROM transfers t LEFT JOIN transfer_items i ON i.transfer_id = t.id GROUP BY t.id, t.created_by;
+INSERT INTO transfer_items (transfer_id, product_id, qty_requested) VALUES (1, 'P1', 3);
+SELECT product_id, qty_requested FROM transfer_items WHERE transfer_id = 1;
+UPDATE transfer_items SET qty_received = 3 WHERE id = 1;
+INSERT INTO transfer_status_log (transfer_id, status) VALUES (1, 'sent');
+SELECT status, changed_at FROM transfer_status_log WHERE transfer_id = 1 ORDER BY changed_at;
+INSERT INTO transfer_audit_log (transfer_id, action, actor_id, details) VALUES (1, 'send', 7, '{"a": 1}');
+SELECT action, JSON_EXTRACT(details, '$.a') FROM transfer_audit_log WHERE transfer_id = 1;
+SELECT COUNT(*) FROM transfers WHERE status = 'draft';
+SELECT outlet_from, outlet_to FROM transfers WHERE outlet_from = 1 AND outlet_to = 2;
+INSERT INTO vend_consignments (transfer_id, lightspeed_id, status) VALUES (1, 'LS1', 'OPEN');
+SELECT id FROM vend_consignments WHERE lightspeed_id = 'LS1';
+INSERT INTO vend_consignment_line_items (consignment_id, product_id, count) VALUES (1, 'P1', 3);
+SELECT SUM(count), SUM(COALESCE(received, 0)) FROM vend_consignment_line_items WHERE consignment_id = 1;
+INSERT INTO queue_consignments (transfer_id) VALUES (1);
+UPDATE queue_consignments SET state = 'running', attempts = attempts + 1 WHERE id = 1;
+SELECT id FROM queue_consignments WHERE state = 'queued' ORDER BY queued_at LIMIT 10;
+INSERT INTO queue_consignment_products (queue_consignment_id, product_id, qty) VALUES (1, 'P1', 2);
+INSERT INTO queue_jobs (job_type, payload) VALUES ('sync', '{}');
+SELECT id, job_type FROM queue_jobs WHERE state = 'pending' AND run_after <= NOW() ORDER BY run_after LIMIT 5;
+UPDATE queue_jobs SET state = 'done' WHERE id = 1;
+INSERT INTO queue_webhook_events (event_type, payload) VALUES ('consignment.updated', '{}');
+SELECT id FROM queue_webhook_events WHERE processed_at IS NULL ORDER BY received_at;
+UPDATE queue_webhook_events SET processed_at = NOW() WHERE id = 1;
+SELECT internal_status, lightspeed_status FROM consignment_status_map WHERE is_active = TRUE;
+INSERT INTO consignment_status_map (internal_status, lightspeed_status) VALUES ('sent', 'SENT') ON DUPLICATE KEY UPDATE lightspeed_status = VALUES(lightspeed_status);
+WITH recent AS (SELECT transfer_id, MAX(created_at) AS last FROM transfer_audit_log GROUP BY transfer_id) SELECT t.id, r.last FROM transfers t JOIN recent r ON r.transfer_id = t.id;
+SELECT UPPER(product_id), LENGTH(product_id) FROM transfer_items WHERE qty_requested > 1;
+SELECT DATE_FORMAT(created_at, '%Y-%m') AS m, COUNT(*) FROM transfers GROUP BY m;
+"#;
+
+#[test]
+fn compat_on_mariadb_reads_performance_schema_digests() {
+    let db = sluice_testkit::mariadb::server().database("compat");
+    let p = Project::new("compat-my");
+    p.config(&format!(
+        "[project]\ndialect = \"mysql\"\n\n[environments.dev]\nurl = \"{}\"\n",
+        db.url
+    ));
+    sluice_testkit::copy_tree(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/consignments-mysql/migrations"),
+        &p.migrations(),
+    );
+    sluice(p.path(), &["up"]).code(0);
+    let client = sluice_testkit::mariadb::client;
+    client(
+        &db.url,
+        "TRUNCATE TABLE performance_schema.events_statements_summary_by_digest",
+    )
+    .unwrap();
+    let ran = std::process::Command::new("mariadb")
+        .args(sluice_testkit::mariadb::client_args(&db.url))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(MY_WORKLOAD.as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    p.migration(
+        "20260101_000000_rename_creator",
+        "-- sluice:up\nALTER TABLE transfers RENAME COLUMN created_by TO creator_id;\nDROP INDEX idx_tsl_transfer ON transfer_status_log;\n\n-- sluice:down\nCREATE INDEX idx_tsl_transfer ON transfer_status_log (transfer_id);\nALTER TABLE transfers RENAME COLUMN creator_id TO created_by;\n",
+    );
+    let run = sluice(p.path(), &["compat", "--format", "json"]).code(1);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let statements = doc["statements"].as_array().unwrap();
+    assert!(statements.len() >= 32, "{}", run.stdout);
+    let broken: Vec<&Value> = statements
+        .iter()
+        .filter(|s| s["verdict"] == "breaks" || s["verdict"] == "loses_index")
+        .collect();
+    let texts: Vec<&str> = broken.iter().map(|s| s["sql"].as_str().unwrap()).collect();
+    assert_eq!(broken.len(), 4, "{texts:#?}\n{}", run.stdout);
+    for s in broken.iter().filter(|s| s["verdict"] == "breaks") {
+        assert!(s["sql"].as_str().unwrap().contains("created_by"), "{s}");
+        assert_eq!(s["kind"], "missing column", "{s}");
+        assert_eq!(s["cause"]["line"], 2);
+        assert_eq!(
+            s["advice"]["expand"][0],
+            "ALTER TABLE transfers ADD COLUMN creator_id int(10) unsigned;"
+        );
+    }
+    let slower = broken
+        .iter()
+        .find(|s| s["verdict"] == "loses_index")
+        .unwrap();
+    assert!(
+        slower["sql"]
+            .as_str()
+            .unwrap()
+            .contains("transfer_status_log"),
+        "{slower}"
+    );
+    assert_eq!(slower["indexes"][0], "idx_tsl_transfer");
+    assert_eq!(slower["cause"]["line"], 3);
+    // The expand half: nothing breaks.
+    p.migration(
+        "20260101_000000_rename_creator",
+        "-- sluice:up\nALTER TABLE transfers ADD COLUMN creator_id INT UNSIGNED NULL;\nUPDATE transfers SET creator_id = created_by;\n\n-- sluice:down\nALTER TABLE transfers DROP COLUMN creator_id;\n",
+    );
+    let ok = sluice(p.path(), &["compat"]).code(0);
+    assert!(
+        ok.stdout.contains("verdict: PASSES — 0 break"),
+        "{}",
+        ok.stdout
     );
 }

@@ -26,6 +26,82 @@ pub struct PendingReport {
     pub data_migration: Vec<DataChange>,
     /// How each migration is rolled back, newest first.
     pub rollback_plan: Vec<RollbackStep>,
+    /// Whether the running application keeps working on the new schema (`sluice compat`).
+    pub compatibility: Compatibility,
+}
+
+/// Whether the application's statements still work after the pending migrations: the
+/// verdict of `sluice compat`, or why it was not checked.
+#[derive(Clone, Debug, Serialize)]
+pub struct Compatibility {
+    /// `passes`, `breaks` or `not_checked`.
+    pub verdict: String,
+    /// Why it was not checked, when it was not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Where the statements came from.
+    pub sources: Vec<String>,
+    /// Statements that pass.
+    pub passes: usize,
+    /// Statements that break or lose an index.
+    pub breaks: usize,
+    /// Statements that could not be checked.
+    pub not_checked: usize,
+    /// Each statement that breaks or loses an index.
+    pub findings: Vec<CompatFinding>,
+}
+
+impl Compatibility {
+    /// Not checked, for `reason`.
+    pub fn not_checked(reason: impl Into<String>) -> Compatibility {
+        Compatibility {
+            verdict: "not_checked".into(),
+            reason: Some(reason.into()),
+            sources: Vec::new(),
+            passes: 0,
+            breaks: 0,
+            not_checked: 0,
+            findings: Vec::new(),
+        }
+    }
+
+    /// One line: the verdict and its counts.
+    pub fn line(&self) -> String {
+        match self.verdict.as_str() {
+            "not_checked" => format!(
+                "not checked: {}",
+                self.reason
+                    .as_deref()
+                    .unwrap_or("no statement could be checked")
+            ),
+            v => format!(
+                "{}: {} statement(s) of the application break, {} pass, {} not checked (sluice compat)",
+                if v == "breaks" {
+                    "BREAKS"
+                } else {
+                    "backward compatible"
+                },
+                self.breaks,
+                self.passes,
+                self.not_checked
+            ),
+        }
+    }
+}
+
+/// A statement of the application that a pending migration breaks.
+#[derive(Clone, Debug, Serialize)]
+pub struct CompatFinding {
+    /// The statement.
+    pub statement: String,
+    /// Where it came from.
+    pub origin: String,
+    /// What goes wrong: the kind and the server's error, or the index its plan loses.
+    pub problem: String,
+    /// The migration, file and line that cause it.
+    pub cause: String,
+    /// How to split the change (expand now, contract later), when sluice knows.
+    pub advice: Vec<String>,
 }
 
 /// The summary of `pending`.
@@ -295,6 +371,9 @@ impl PendingReport {
                 .collect(),
             data_migration: data,
             rollback_plan: rollback,
+            compatibility: Compatibility::not_checked(
+                "the application's statements are not known: set compat_queries for the environment in sluice.toml (or compat = \"block\" to read them from the server), or run sluice compat",
+            ),
         }
     }
 
@@ -336,6 +415,7 @@ impl PendingReport {
                 },
             ),
             ("Breaking changes", yes_no(s.breaking_changes)),
+            ("Backward compatibility", self.compatibility.line()),
             ("Data migration required", yes_no(s.data_migration)),
             ("Downtime expected", yes_no(s.downtime_expected)),
             (
@@ -443,6 +523,20 @@ impl PendingReport {
         if !self.gates.is_empty() {
             d.h(2, "Gates of the run");
             d.table(&["Gate", "Status", "Why"], gate_rows(&self.gates));
+        }
+        d.h(2, "Backward compatibility");
+        let c = &self.compatibility;
+        d.p(c.line());
+        if !c.sources.is_empty() {
+            d.fields(vec![("Statements from", c.sources.join("; "))]);
+        }
+        for f in &c.findings {
+            d.h(3, format!("{}: {}", f.origin, f.problem));
+            d.code("sql", f.statement.clone());
+            d.p(format!("Caused by {}.", f.cause));
+            if !f.advice.is_empty() {
+                d.list(f.advice.clone());
+            }
         }
         d.h(2, "Data migration requirements");
         if self.data_migration.is_empty() {
