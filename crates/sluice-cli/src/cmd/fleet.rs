@@ -1177,6 +1177,8 @@ struct TargetStatus {
     pending: Vec<String>,
     failed: Vec<String>,
     partial: Vec<String>,
+    /// Applied from a file that has changed since (the history's checksum differs).
+    drifted: Vec<String>,
     /// Every migration its history has applied (file or not): id and checksum, by id.
     #[serde(skip)]
     has: Vec<(String, String)>,
@@ -1194,6 +1196,12 @@ impl TargetStatus {
         }
         if !self.partial.is_empty() {
             why.push(format!("partial {}", self.partial.join(", ")));
+        }
+        if !self.drifted.is_empty() {
+            why.push(format!(
+                "drifted {} (applied from a file that changed since)",
+                self.drifted.join(", ")
+            ));
         }
         if self.error.is_none() && self.applied < most && !self.pending.is_empty() {
             why.push(format!(
@@ -1243,6 +1251,7 @@ fn read(
             pending: Vec::new(),
             failed: Vec::new(),
             partial: Vec::new(),
+            drifted: Vec::new(),
             has: Vec::new(),
         };
         match records {
@@ -1254,15 +1263,20 @@ fn read(
                     .map(|r| (r.id.to_string(), r.checksum.to_string()))
                     .collect();
                 st.has.sort();
-                for c in &mut counts {
-                    let state = records
-                        .iter()
-                        .find(|r| r.id.as_str() == c.id)
-                        .map_or(State::Pending, |r| r.state);
+                let by_id: std::collections::HashMap<&str, &sluice_core::engine::Record> =
+                    records.iter().map(|r| (r.id.as_str(), r)).collect();
+                for (c, m) in counts.iter_mut().zip(plan.migrations()) {
+                    let record = by_id.get(c.id.as_str());
+                    let state = record.map_or(State::Pending, |r| r.state);
                     match state {
                         State::Applied => {
                             c.applied += 1;
                             st.applied += 1;
+                            // Applied from a file that has changed since.
+                            if record.is_some_and(|r| r.checksum != m.checksum) {
+                                c.drifted += 1;
+                                st.drifted.push(c.id.clone());
+                            }
                         }
                         State::Failed => {
                             c.failed += 1;
@@ -1366,14 +1380,14 @@ fn status(a: FleetStatusArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit,
     let width = counts.iter().map(|c| c.id.len()).max().unwrap_or(9).max(9);
     writeln!(
         out,
-        "{:width$}  applied  pending  failed  partial",
+        "{:width$}  applied  pending  failed  partial  drifted",
         "migration"
     )?;
     for c in &counts {
         writeln!(
             out,
-            "{:width$}  {:>7}  {:>7}  {:>6}  {:>7}",
-            c.id, c.applied, c.pending, c.failed, c.partial
+            "{:width$}  {:>7}  {:>7}  {:>6}  {:>7}  {:>7}",
+            c.id, c.applied, c.pending, c.failed, c.partial, c.drifted
         )?;
     }
     let most = dbs.iter().map(|d| d.applied).max().unwrap_or(0);

@@ -727,7 +727,7 @@ fn the_fleet_digest_says_whether_every_database_is_at_the_same_migrations() {
     assert!(
         md.stdout.contains("# Fleet status: tenants")
             && md.stdout.contains("77 % (7 of 9)")
-            && md.stdout.contains("| 003_c | 1 | 2 | 0 | 0 |")
+            && md.stdout.contains("| 003_c | 1 | 2 | 0 | 0 | 0 |")
             && md
                 .stdout
                 .contains("sqlite:tenants/a.db: 1 pending from 003_c"),
@@ -762,4 +762,27 @@ fn the_fleet_digest_says_whether_every_database_is_at_the_same_migrations() {
         &["fleet", "digest", "tenants", "--expect", "v1:abc"],
     )
     .code(2);
+    // A file edited after it was applied everywhere: drift, counted and named.
+    p.migration(
+        "001_a",
+        "-- sluice:up\nCREATE TABLE a (id INTEGER PRIMARY KEY, note TEXT);\n\n-- sluice:down\nDROP TABLE a;\n",
+    );
+    let st = sluice(p.path(), &["fleet", "status", "tenants"]).code(0);
+    assert!(
+        st.stdout
+            .contains("migration  applied  pending  failed  partial  drifted")
+            && st
+                .stdout
+                .contains("001_a            3        0       0        0        3")
+            && st.stdout.contains(
+                "sqlite:tenants/b.db: drifted 001_a (applied from a file that changed since)"
+            ),
+        "{}",
+        st.stdout
+    );
+    sluice(
+        p.path(),
+        &["fleet", "digest", "tenants", "--expect", "files"],
+    )
+    .code(1);
 }

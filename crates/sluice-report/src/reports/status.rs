@@ -44,7 +44,14 @@ impl FleetStatus {
         }
         d.fields(vec![("Databases", f.databases.to_string())]);
         d.table(
-            &["Migration", "Applied", "Pending", "Failed", "Partial"],
+            &[
+                "Migration",
+                "Applied",
+                "Pending",
+                "Failed",
+                "Partial",
+                "Drifted",
+            ],
             f.migrations
                 .iter()
                 .map(|m| {
@@ -54,6 +61,7 @@ impl FleetStatus {
                         m.pending.to_string(),
                         m.failed.to_string(),
                         m.partial.to_string(),
+                        m.drifted.to_string(),
                     ]
                 })
                 .collect(),
@@ -80,6 +88,8 @@ pub struct FleetMigration {
     pub failed: usize,
     /// Partial (or a run stopped inside it).
     pub partial: usize,
+    /// Applied from a file that has changed since (the recorded checksum differs).
+    pub drifted: usize,
 }
 
 /// What `status` reads of one environment: its `status` document and its events.
