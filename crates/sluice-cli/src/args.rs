@@ -108,6 +108,10 @@ pub enum Command {
     Test(TestArgs),
     /// Compare a live database with what its applied migrations should have made.
     Drift(DriftArgs),
+    /// A live dashboard of every environment and fleet, a page per migration and per run,
+    /// and the same as JSON under /api/ (read-only; off loopback it needs
+    /// SLUICE_SERVE_TOKEN).
+    Serve(ServeArgs),
     /// Will the running application still work? Check its statements (from --queries, or
     /// what the server recorded) against the schema after the pending migrations, on a
     /// scratch database, without running them; exit 1 when one breaks.
@@ -289,6 +293,13 @@ pub struct CompatArgs {
     /// Check nothing when nothing is pending (the `compat` gate of `up`).
     #[arg(skip)]
     pub only_pending: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on. Anything but loopback needs SLUICE_SERVE_TOKEN.
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR")]
+    pub listen: String,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,11 @@ pub enum Block {
     },
     /// Preformatted text (a diagram).
     Pre(String),
+    /// Links: (target, text) each; HTML shows them as links, the others as `text (target)`.
+    Links(Vec<(String, String)>),
+    /// A picture drawn as SVG by sluice (HTML only; the other formats leave it out). The
+    /// markup is sluice's own, never text read from elsewhere.
+    Svg(String),
 }
 
 impl Doc {
@@ -96,6 +101,16 @@ impl Doc {
             lang,
             text: text.into(),
         });
+    }
+
+    /// Adds links, (target, text) each.
+    pub fn links(&mut self, links: Vec<(String, String)>) {
+        self.blocks.push(Block::Links(links));
+    }
+
+    /// Adds an SVG picture (HTML only).
+    pub fn svg(&mut self, svg: String) {
+        self.blocks.push(Block::Svg(svg));
     }
 }
 
@@ -164,6 +179,12 @@ pub fn text(doc: &Doc, style: Style, out: &mut dyn Write) -> io::Result<()> {
                     writeln!(out, "    {line}")?;
                 }
             }
+            Block::Links(links) => {
+                for (href, t) in links {
+                    writeln!(out, "  - {t} ({href})")?;
+                }
+            }
+            Block::Svg(_) => {}
         }
     }
     Ok(())
@@ -214,13 +235,19 @@ pub fn markdown(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out, "{fence}{lang}\n{}\n{fence}", text.trim_end())?;
             }
             Block::Pre(text) => writeln!(out, "```\n{}\n```", text.trim_end())?,
+            Block::Links(links) => {
+                for (href, t) in links {
+                    writeln!(out, "- [{t}]({href})")?;
+                }
+            }
+            Block::Svg(_) => writeln!(out, "_(a chart: see the HTML form)_")?,
         }
     }
     Ok(())
 }
 
 /// HTML-escapes text.
-fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -317,6 +344,14 @@ pub fn html(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
             Block::Code { text, .. } | Block::Pre(text) => {
                 writeln!(out, "<pre>{}</pre>", esc(text.trim_end()))?;
             }
+            Block::Links(links) => {
+                writeln!(out, "<ul class=\"links\">")?;
+                for (href, t) in links {
+                    writeln!(out, "<li><a href=\"{}\">{}</a></li>", esc(href), esc(t))?;
+                }
+                writeln!(out, "</ul>")?;
+            }
+            Block::Svg(svg) => writeln!(out, "{svg}")?,
         }
     }
     writeln!(out, "</body>\n</html>")

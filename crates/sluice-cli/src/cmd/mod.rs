@@ -16,6 +16,7 @@ mod plan;
 mod report;
 mod resolve;
 mod schema;
+mod serve;
 
 mod status;
 mod test;
@@ -55,6 +56,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, Failure> {
         Command::Test(a) => test::run(a, &settings, out),
         Command::Drift(a) => drift::run(a, &settings, out),
         Command::Compat(a) => compat::run(a, &settings, out),
+        Command::Serve(a) => serve::run(a, &settings, out),
         Command::Adopt(a) => adopt::adopt(a, &settings, out),
         Command::Baseline(a) => adopt::baseline(a, &settings, out),
         Command::Approve(a) => envs::approve(a, &settings, out),

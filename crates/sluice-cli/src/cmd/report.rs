@@ -246,6 +246,11 @@ fn log(s: &Settings, generated_at: String) -> Result<LogReport, Failure> {
     }))
 }
 
+/// `report status`'s data: every environment and fleet, read now (`sluice serve` too).
+pub(super) fn status_report(s: &Settings, generated_at: String) -> Result<StatusReport, Failure> {
+    status(s, generated_at)
+}
+
 fn status(s: &Settings, generated_at: String) -> Result<StatusReport, Failure> {
     let plan = s.plan()?;
     let mut envs = Vec::new();

@@ -16,6 +16,7 @@ mod pg;
 mod proof;
 mod replicas;
 mod reports;
+mod serve;
 mod session;
 mod support;
 mod watch;
