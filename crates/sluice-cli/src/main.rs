@@ -4,6 +4,7 @@
 mod args;
 mod cmd;
 mod exit;
+mod notify;
 mod settings;
 
 use std::io::{self, Write};

@@ -22,9 +22,55 @@ pub struct Config {
     /// `[fleets.<name>]`: databases that get the same migrations.
     #[serde(default)]
     pub fleets: BTreeMap<String, FleetConfig>,
+    /// `[notify]`: where run events go (signed webhooks).
+    #[serde(default)]
+    pub notify: NotifyConfig,
     /// The variables of the `.env` file next to `sluice.toml` (for `env:NAME` URLs).
     #[serde(skip)]
     pub dotenv: BTreeMap<String, String>,
+}
+
+/// `[notify]`: webhooks that receive run events.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// Each receiver.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookConfig>,
+    /// How long sluice waits, when a run is over, for deliveries still being tried
+    /// (default 10s); what is not delivered by then is recorded as not delivered.
+    #[serde(default)]
+    pub wait: Option<String>,
+}
+
+/// One webhook of `[notify]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    /// Where to POST (a URL, or `env:NAME`).
+    pub url: String,
+    /// The key of the HMAC-SHA256 signature (`env:NAME`, or the key itself).
+    pub secret: String,
+    /// `json` (the event, default), `chat` (`{"text": …}` for Slack, Mattermost, Teams
+    /// incoming webhooks), or `text` (plain text for e-mail).
+    #[serde(default)]
+    pub format: WebhookFormat,
+    /// The events it receives (none: all of them).
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+/// The body of a webhook.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookFormat {
+    /// The event as JSON.
+    #[default]
+    Json,
+    /// `{"text": "<one line>"}`.
+    Chat,
+    /// Plain text, a subject line first.
+    Text,
 }
 
 /// `[fleets.<name>]`: many databases (a database or a file per tenant, per shard) that get

@@ -782,7 +782,24 @@ fn rollout(
     let health = f.health.as_ref().map(|h| h.argv());
     let run = s.run_context().run_id;
     let gated = fleet_gates(s, &targets, how_far, parallel, &run, out)?;
-    let each: &Settings = gated.as_ref().unwrap_or(s);
+    // Each database runs without webhooks of its own: the fleet sends its own events.
+    let mut quiet = gated.unwrap_or_else(|| s.clone());
+    if let Some(c) = quiet.config.as_mut() {
+        c.notify = Default::default();
+    }
+    let each: &Settings = &quiet;
+    let notifier = crate::notify::Notifier::new(s)?;
+    let note = |kind: &str, mut fields: serde_json::Value| {
+        if let Some(n) = &notifier {
+            fields["run_id"] = run.as_str().into();
+            fields["fleet"] = name.into();
+            n.send(kind, fields);
+        }
+    };
+    note(
+        "run_started",
+        serde_json::json!({ "databases": targets.len() }),
+    );
     let mut journal = Journal::create(&s.project, name, &run)?;
     let shown: Vec<String> = targets.iter().map(|t| mask_url(t)).collect();
     journal.write(&serde_json::json!({
@@ -895,6 +912,10 @@ fn rollout(
             break;
         }
         journal.write(&serde_json::json!({ "wave": wave, "finished_at": Timestamp::now().rfc3339(), "failed_so_far": failed }))?;
+        note(
+            "wave_finished",
+            serde_json::json!({ "wave": wave, "waves": ends.len(), "done_so_far": current, "failed_so_far": failed }),
+        );
         if !bake.is_zero() {
             writeln!(
                 out,
@@ -968,6 +989,23 @@ fn rollout(
         super::human(started.elapsed()),
         crate::settings::tidy(&journal.path).display()
     )?;
+    note(
+        "run_finished",
+        serde_json::json!({
+            "result": if halted.is_none() && failed == 0 { "succeeded" } else { "failed" },
+            "applied": ok, "failed": failed, "not_started": not_started,
+            "stopped": halted.as_ref().map(|h| h.1.clone()),
+        }),
+    );
+    if let Some(n) = notifier {
+        for u in n.finish() {
+            eprintln!(
+                "warning: {run}: the webhook {} did not get {}: {} (written to the journal)",
+                u.url, u.event, u.why
+            );
+            journal.write(&serde_json::json!({ "notify": { "url": u.url, "event": u.event, "error": u.why } }))?;
+        }
+    }
     let resume_hint = if failed + not_started > 0 {
         format!("; `sluice fleet resume {run}` goes on with the rest")
     } else {

@@ -317,7 +317,7 @@ fn lock_wait(s: &str) -> Result<std::time::Duration, Failure> {
 }
 
 /// `12 ms`, `1.3 s`.
-fn human(d: std::time::Duration) -> String {
+pub(crate) fn human(d: std::time::Duration) -> String {
     if d.as_millis() < 1000 {
         format!("{} ms", d.as_millis())
     } else {

@@ -16,6 +16,8 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
     let lock_wait = super::lock_wait(&args.lock_wait)?;
     let plan = s.plan()?;
     let ctx = s.run_context();
+    // A webhook that cannot be used is refused before anything is opened.
+    let notifier = crate::notify::Notifier::new(s)?;
     super::compat::gate(s, &ctx.run_id, out)?;
     let Some(mut engine) = s.open(Access::Create, ctx.run_id.as_str())? else {
         unreachable!("Access::Create always opens")
@@ -29,6 +31,15 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
         engine.info().server
     )?;
     out.flush()?;
+    let note = |kind: &str, fields: serde_json::Value| {
+        if let Some(n) = &notifier {
+            let mut f = fields;
+            f["run_id"] = run_id.as_str().into();
+            f["actor"] = ctx.actor.as_str().into();
+            n.send(kind, f);
+        }
+    };
+    note("run_started", serde_json::json!({}));
     let mut opts = UpOptions {
         to: args.target.to,
         count: args.target.count,
@@ -94,10 +105,30 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
                 b.size,
                 &b.sha256[..16]
             ),
-            DeployEvent::Run(p) => match progress_line(&run_id, &s.env, p) {
-                Some(line) => line,
-                None => return,
-            },
+            DeployEvent::GateBlocked(g) => {
+                note(
+                    "gate_blocked",
+                    serde_json::json!({ "gate": g.gate, "migration": g.migration, "reason": g.reason, "fix": g.fix }),
+                );
+                return;
+            }
+            DeployEvent::Run(p) => {
+                if let Progress::Applied {
+                    migration,
+                    duration,
+                    ..
+                } = &p
+                {
+                    note(
+                        "migration_applied",
+                        serde_json::json!({ "migration": migration.id.as_str(), "duration_ms": duration.as_millis() as u64, "statements": migration.up.statements.len() }),
+                    );
+                }
+                match progress_line(&run_id, &s.env, p) {
+                    Some(line) => line,
+                    None => return,
+                }
+            }
             DeployEvent::RunFinished(summary) => {
                 for id in &summary.late {
                     eprintln!(
@@ -120,6 +151,59 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
             io_error.get_or_insert(e);
         }
     });
+    // What the webhooks hear of the end of the run.
+    let (result_word, applied) = match &result {
+        Ok(summary) => ("succeeded", summary.applied.len()),
+        Err(DeployError::Run(run::RunError::MigrationFailed(f))) => {
+            let partial = !f.transactional
+                && match f.at {
+                    run::FailedAt::Statement(n) => n > 1,
+                    run::FailedAt::Stopped(n) => n > 0,
+                    _ => false,
+                };
+            note(
+                if partial {
+                    "migration_partial"
+                } else {
+                    "migration_failed"
+                },
+                serde_json::json!({
+                    "migration": f.id.as_str(), "file": crate::settings::tidy(&f.path).display().to_string(),
+                    "line": f.line, "error": f.error.short(),
+                }),
+            );
+            ("failed", f.applied_before.len())
+        }
+        Err(e) if e.class() == run::Class::Refused => ("refused", 0),
+        Err(_) => ("failed", 0),
+    };
+    note(
+        "run_finished",
+        serde_json::json!({
+            "result": result_word, "applied": applied,
+            "error": result.as_ref().err().map(|e| e.to_string().lines().next().unwrap_or("").to_string()),
+        }),
+    );
+    if let Some(n) = notifier {
+        for u in n.finish() {
+            eprintln!(
+                "warning: {run_id}: the webhook {} did not get {}: {} (recorded in the audit log)",
+                u.url, u.event, u.why
+            );
+            let recorded = engine.create_state().and_then(|()| {
+                run::record_note(
+                    engine.as_mut(),
+                    &ctx,
+                    None,
+                    format!("webhook not delivered: {} to {}: {}", u.event, u.url, u.why),
+                    serde_json::json!({ "env": s.env, "notify": { "url": u.url, "event": u.event, "error": u.why } }),
+                )
+            });
+            if let Err(e) = recorded {
+                eprintln!("warning: {run_id}: could not record it: {e}");
+            }
+        }
+    }
     if let Some(e) = io_error {
         return Err(e.into());
     }

@@ -12,6 +12,7 @@ mod gates;
 mod library;
 mod lint;
 mod my;
+mod notify;
 mod pg;
 mod proof;
 mod replicas;
