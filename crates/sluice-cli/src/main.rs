@@ -5,6 +5,7 @@ mod args;
 mod cmd;
 mod exit;
 mod notify;
+mod progress;
 mod settings;
 
 use std::io::{self, Write};

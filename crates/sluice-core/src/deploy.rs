@@ -77,6 +77,8 @@ pub enum DeployEvent<'a> {
     GatePassed(&'a Gate),
     /// A gate blocks the run (the deploy then stops with [`DeployError::Blocked`]).
     GateBlocked(&'a Gate),
+    /// Every gate passed: this many migrations are about to be applied.
+    Planned(usize),
     /// A hook ran.
     HookRan {
         /// `before` or `after`.
@@ -265,6 +267,7 @@ pub fn up(
             on(DeployEvent::GatePassed(g));
         }
         to_apply = apply.iter().map(|m| m.id.to_string()).collect();
+        on(DeployEvent::Planned(to_apply.len()));
         opts.only = Some(to_apply.clone());
     }
     let no_cfg = EnvConfig::default();

@@ -204,6 +204,7 @@ pub fn test(
     plan: &Plan,
     opts: TestOptions,
     limits: &Limits,
+    progress: &mut dyn FnMut(&Migration),
 ) -> Result<TestReport, RunError> {
     let mut timed = Timed::new(engine.as_mut());
     let held = run::hold(&mut timed, ctx, LOCK_WAIT);
@@ -223,6 +224,7 @@ pub fn test(
     let mut unusable: Option<String> = None;
     let mut last_applied: Option<&str> = None;
     for m in plan.migrations() {
+        progress(m);
         if let Some(why) = &stopped {
             p.report.push(
                 m,

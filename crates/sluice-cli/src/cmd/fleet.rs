@@ -418,52 +418,6 @@ impl<'a> Queue<'a> {
     }
 }
 
-/// A line at the bottom of the terminal while a rollout runs (stderr, when it is a
-/// terminal): databases done, failed, the time left at the pace so far.
-struct ProgressLine {
-    on: bool,
-    started: Instant,
-    n: usize,
-}
-
-impl ProgressLine {
-    fn new(n: usize) -> Self {
-        use std::io::IsTerminal;
-        ProgressLine {
-            on: std::io::stderr().is_terminal()
-                && std::env::var("TERM").map_or(true, |t| t != "dumb"),
-            started: Instant::now(),
-            n,
-        }
-    }
-
-    /// Erases the line (before another line is printed).
-    fn clear(&self) {
-        if self.on {
-            eprint!("\r\x1b[K");
-        }
-    }
-
-    fn show(&self, done: usize, failed: usize) {
-        if !self.on || done == 0 {
-            return;
-        }
-        let left = self
-            .started
-            .elapsed()
-            .mul_f64((self.n - done) as f64 / done as f64);
-        let width = 24;
-        let filled = width * done / self.n.max(1);
-        eprint!(
-            "\r\x1b[K[{}{}] {done}/{} databases, {failed} failed, about {} left",
-            "#".repeat(filled),
-            "-".repeat(width - filled),
-            self.n,
-            super::human(left)
-        );
-    }
-}
-
 /// What happened to one database of a run.
 #[derive(Debug, Serialize)]
 struct Outcome {
@@ -826,7 +780,7 @@ fn rollout(
     let mut done: Vec<Option<Outcome>> = (0..n).map(|_| None).collect();
     let (mut failed, mut current) = (0usize, 0usize);
     let mut halted: Option<(Exit, String)> = None;
-    let progress = ProgressLine::new(n);
+    let progress = crate::progress::Bar::new(n, "databases");
     for (k, members) in ends.iter().enumerate() {
         let wave = k + 1;
         if ends.len() > 1 {
@@ -865,7 +819,6 @@ fn rollout(
             drop(tx);
             for (i, o) in rx {
                 current += 1;
-                progress.clear();
                 let line = match o.outcome {
                     "failed" => {
                         failed += 1;
@@ -885,11 +838,20 @@ fn rollout(
                         }
                     ),
                 };
-                let written = writeln!(out, "{line}").and_then(|()| out.flush());
+                // The bar: the databases done and failed, and the time left at the pace
+                // so far; redrawn as the line goes above it.
+                let left = started
+                    .elapsed()
+                    .mul_f64((n - current) as f64 / current as f64);
+                progress.doing(&format!(
+                    "{failed} failed, about {} left",
+                    super::human(left)
+                ));
+                progress.step();
+                let written = progress.above(|| writeln!(out, "{line}").and_then(|()| out.flush()));
                 if let Err(e) = written {
                     trouble.get_or_insert(e.into());
                 }
-                progress.show(current, failed);
                 if let Err(e) = journal.write(&serde_json::to_value(&o).unwrap_or_default()) {
                     trouble.get_or_insert(e);
                     stop.store(true, Ordering::SeqCst);
@@ -958,7 +920,7 @@ fn rollout(
             }
         }
     }
-    progress.clear();
+    progress.done();
     let mut not_started = 0;
     for (i, slot) in done.iter_mut().enumerate() {
         if slot.is_none() {

@@ -28,6 +28,16 @@ pub fn run(args: TestArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
         more.push(next);
         Ok(engine)
     };
+    // On a terminal: the migrations proven so far, the one being proven and the time.
+    let bar = crate::progress::Bar::new(plan.migrations().len(), "migrations");
+    let mut seen = 0usize;
+    let mut progress = |m: &sluice_core::Migration| {
+        if seen > 0 {
+            bar.step();
+        }
+        seen += 1;
+        bar.doing(&format!("proving {}: up, verify, down, up", m.id));
+    };
     let report = proof::test(
         engine,
         &mut fresh,
@@ -44,7 +54,9 @@ pub fn run(args: TestArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fa
                 statement: s.run.statement_timeout,
             },
         },
+        &mut progress,
     );
+    bar.done();
     first.remove()?;
     for m in &more {
         m.remove()?;

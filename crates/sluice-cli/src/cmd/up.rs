@@ -77,6 +77,8 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
     };
     let started = Instant::now();
     let mut io_error = None;
+    // Drawn once the gates have passed and the count is known.
+    let mut bar: Option<crate::progress::Bar> = None;
     let result = deploy::up(engine.as_mut(), &ctx, deploy, &mut s.around(), &mut |ev| {
         let line = match ev {
             DeployEvent::Risk {
@@ -112,7 +114,26 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
                 );
                 return;
             }
+            DeployEvent::Planned(n) => {
+                bar = Some(crate::progress::Bar::new(n, "migrations"));
+                return;
+            }
             DeployEvent::Run(p) => {
+                if let (Progress::Started { migration }, Some(bar)) = (&p, &bar) {
+                    bar.doing(&format!(
+                        "applying {} ({} statement{})",
+                        migration.id,
+                        migration.up.statements.len(),
+                        if migration.up.statements.len() == 1 {
+                            ""
+                        } else {
+                            "s"
+                        }
+                    ));
+                }
+                if let (Progress::Applied { .. }, Some(bar)) = (&p, &bar) {
+                    bar.step();
+                }
                 if let Progress::Applied {
                     migration,
                     duration,
@@ -147,10 +168,18 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
             // Blocked gates are said by the refusal.
             _ => return,
         };
-        if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+        let mut say = || writeln!(out, "{line}").and_then(|()| out.flush());
+        let said = match &bar {
+            Some(b) => b.above(say),
+            None => say(),
+        };
+        if let Err(e) = said {
             io_error.get_or_insert(e);
         }
     });
+    if let Some(b) = bar {
+        b.done();
+    }
     // What the webhooks hear of the end of the run.
     let (result_word, applied) = match &result {
         Ok(summary) => ("succeeded", summary.applied.len()),
@@ -279,6 +308,6 @@ fn progress_line(run_id: &sluice_core::RunId, env: &str, p: Progress<'_>) -> Opt
                 ""
             }
         ),
-        Progress::Reverted { .. } => return None,
+        Progress::Reverted { .. } | Progress::Started { .. } => return None,
     })
 }

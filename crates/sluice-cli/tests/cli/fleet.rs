@@ -515,8 +515,9 @@ fn a_terminal_gets_a_progress_line_and_a_pipe_does_not() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{said}");
     assert!(
-        said.contains("] 1/3 databases, 0 failed, about")
-            && said.contains("[########################] 3/3 databases, 0 failed"),
+        said.contains("] 1/3 databases (")
+            && said.contains(", 0 failed, about")
+            && said.contains("[########################] 3/3 databases ("),
         "{said}"
     );
 }

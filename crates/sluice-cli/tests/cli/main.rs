@@ -879,3 +879,59 @@ fn output_that_cannot_be_written_is_exit_7_and_a_closed_pipe_is_not_an_error() {
     drop(child.stdout.take());
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+/// On a terminal `up` draws a bar (the migrations done of those to apply, the one running
+/// and the time); through a pipe it prints its lines only.
+#[test]
+fn up_shows_a_progress_bar_on_a_terminal_only() {
+    let dir = quickstart();
+    let d = dir.path();
+    let piped = sluice(d, &["up", "--count", "2"]).code(0);
+    assert!(
+        !piped.stderr.contains("migrations (") && !piped.stdout.contains("migrations ("),
+        "{:?}",
+        piped.stderr
+    );
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} up", env!("CARGO_BIN_EXE_sluice")),
+            "/dev/null",
+        ])
+        .current_dir(d)
+        .env("SLUICE_ACTOR", "tester")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script (util-linux) runs the command on a terminal");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("[------------------------] 0/5 migrations (")
+            && !said.contains("0/0 migrations")
+            && said.contains(", applying 20251101_040000_add_ide")
+            && said.contains("[########################] 5/5 migrations (")
+            && said.contains("done: 5 migrations applied"),
+        "{said}"
+    );
+    // `sluice test` too: the migrations proven so far and the one being proven.
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} test", env!("CARGO_BIN_EXE_sluice")),
+            "/dev/null",
+        ])
+        .current_dir(d)
+        .env("SLUICE_ACTOR", "tester")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script runs the command on a terminal");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("] 0/7 migrations (")
+            && said.contains(", proving 20241015_000000_initial_")
+            && said.contains("] 6/7 migrations ("),
+        "{said}"
+    );
+    let piped = sluice(d, &["test"]).code(0);
+    assert!(!piped.stderr.contains("proving"), "{}", piped.stderr);
+}

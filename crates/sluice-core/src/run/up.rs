@@ -119,6 +119,11 @@ impl Default for UpOptions {
 /// What happens as a run goes, for the caller to print.
 #[derive(Clone, Debug)]
 pub enum Progress<'a> {
+    /// A migration starts (its statements are about to run).
+    Started {
+        /// It.
+        migration: &'a Migration,
+    },
     /// A migration was applied.
     Applied {
         /// It.
@@ -456,6 +461,7 @@ pub(super) fn up_locked(
             },
         };
         let started = opts.clock.now();
+        progress(Progress::Started { migration: m });
         let outcome = loop {
             let attempt = (|| {
                 check_lock(engine, guard, Some(&m.id), row.as_ref())?;
