@@ -50,6 +50,8 @@ struct Hook {
 #[derive(Debug)]
 struct Job {
     hook: usize,
+    /// The event's number in this run (1, 2, …): the delivery id is unique.
+    seq: usize,
     kind: String,
     payload: serde_json::Value,
 }
@@ -76,6 +78,7 @@ pub struct Notifier {
     queued: Arc<Mutex<Vec<(usize, String)>>>,
     wait: Duration,
     base: serde_json::Value,
+    sent: AtomicUsize,
 }
 
 fn resolve(s: &Settings, what: &str, value: &str) -> Result<String, Failure> {
@@ -207,6 +210,7 @@ impl Notifier {
                 "environment": s.env,
                 "database": mask_url(&s.url),
             }),
+            sent: AtomicUsize::new(0),
         }))
     }
 
@@ -216,6 +220,7 @@ impl Notifier {
         let mut payload = self.base.clone();
         payload["event"] = kind.into();
         payload["at"] = sluice_core::time::Timestamp::now().rfc3339().into();
+        let seq = self.sent.fetch_add(1, Ordering::SeqCst) + 1;
         if let (Some(p), serde_json::Value::Object(f)) = (payload.as_object_mut(), fields) {
             p.extend(f);
         }
@@ -232,6 +237,7 @@ impl Notifier {
             if tx
                 .send(Job {
                     hook: k,
+                    seq,
                     kind: kind.to_string(),
                     payload: payload.clone(),
                 })
@@ -336,11 +342,12 @@ fn body(hook: &Hook, job: &Job) -> (Vec<u8>, &'static str) {
 fn deliver(agent: &ureq::Agent, hook: &Hook, job: &Job) -> Result<(), String> {
     let (body, kind) = body(hook, job);
     let delivery = format!(
-        "{}-{}",
+        "{}-{}-{}",
         job.payload
             .get("run_id")
             .and_then(|v| v.as_str())
             .unwrap_or("run"),
+        job.seq,
         job.kind
     );
     let mut last = String::new();

@@ -18,19 +18,7 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
     let ctx = s.run_context();
     // A webhook that cannot be used is refused before anything is opened.
     let notifier = crate::notify::Notifier::new(s)?;
-    super::compat::gate(s, &ctx.run_id, out)?;
-    let Some(mut engine) = s.open(Access::Create, ctx.run_id.as_str())? else {
-        unreachable!("Access::Create always opens")
-    };
     let run_id = ctx.run_id.clone();
-    writeln!(
-        out,
-        "{run_id} up on {} (env {}, {})",
-        s.masked_url(),
-        s.env,
-        engine.info().server
-    )?;
-    out.flush()?;
     let note = |kind: &str, fields: serde_json::Value| {
         if let Some(n) = &notifier {
             let mut f = fields;
@@ -39,6 +27,38 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
             n.send(kind, f);
         }
     };
+    if let Err(refused) = super::compat::gate(s, &ctx.run_id, out) {
+        // The webhooks hear of it too (there is no audit log to record a miss in yet).
+        note("run_started", serde_json::json!({}));
+        note(
+            "gate_blocked",
+            serde_json::json!({ "gate": "compat", "reason": refused.error.to_string() }),
+        );
+        note(
+            "run_finished",
+            serde_json::json!({ "result": if refused.exit == Exit::Refused { "refused" } else { "failed" }, "applied": 0 }),
+        );
+        if let Some(n) = notifier {
+            for u in n.finish() {
+                eprintln!(
+                    "warning: {run_id}: the webhook {} did not get {}: {}",
+                    u.url, u.event, u.why
+                );
+            }
+        }
+        return Err(refused);
+    }
+    let Some(mut engine) = s.open(Access::Create, ctx.run_id.as_str())? else {
+        unreachable!("Access::Create always opens")
+    };
+    writeln!(
+        out,
+        "{run_id} up on {} (env {}, {})",
+        s.masked_url(),
+        s.env,
+        engine.info().server
+    )?;
+    out.flush()?;
     note("run_started", serde_json::json!({}));
     let mut opts = UpOptions {
         to: args.target.to,

@@ -173,6 +173,17 @@ fn every_event_of_a_run_is_signed_and_a_busy_receiver_gets_it_on_a_retry() {
         "-- sluice:up\nCREATE TABLE c (id INTEGER);\n\n-- sluice:down\nDROP TABLE c;\n",
     );
     sluice(p.path(), &["up"]).code(0);
+    let deliveries: std::collections::BTreeSet<String> = got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|g| g.header("Sluice-Delivery").to_string())
+        .collect();
+    assert_eq!(
+        deliveries.len(),
+        got.lock().unwrap().len(),
+        "{deliveries:?}"
+    );
     let events = verified(&got.lock().unwrap());
     assert_eq!(
         kinds(&events),
