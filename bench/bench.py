@@ -237,7 +237,7 @@ def bench_pg_up():
         s, b = statistics.median(sluice_t), statistics.median(psql_t)
         print(f"psql -f        median {b * 1000:8.1f} ms  (runs: {', '.join(f'{x * 1000:.0f}' for x in psql_t)})")
         print(f"sluice up      median {s * 1000:8.1f} ms  (runs: {', '.join(f'{x * 1000:.0f}' for x in sluice_t)})")
-        print(f"ratio sluice / psql: {s / b:.2f}x  (target: at most 0.9x, bookkeeping included)")
+        print(f"ratio sluice / psql: {s / b:.2f}x  (target: at most 1.10x, bookkeeping included)")
         noop = [run([SLUICE, "--url", url, "up"], proj)[0] for _ in range(RUNS)]
         print(f"no-op up with {n} applied: median {statistics.median(noop) * 1000:.1f} ms (target: under 50 ms)")
 
