@@ -58,11 +58,20 @@ pub fn run(a: ServeArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
     )?;
     out.flush()?;
     let need = if loopback { None } else { token };
-    for req in server.incoming_requests() {
-        let response = respond(s, need.as_deref(), &req);
-        // A client that went away is no reason to stop serving.
-        let _ = req.respond(response);
-    }
+    // A few requests at a time: a slow database delays only the pages that read it.
+    let server = std::sync::Arc::new(server);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            let (server, need) = (server.clone(), need.as_deref());
+            scope.spawn(move || {
+                while let Ok(req) = server.recv() {
+                    let response = respond(s, need, &req);
+                    // A client that went away is no reason to stop serving.
+                    let _ = req.respond(response);
+                }
+            });
+        }
+    });
     Ok(Exit::Success)
 }
 
