@@ -151,6 +151,21 @@ pub fn run(args: UpArgs, s: &Settings, out: &mut dyn Write) -> Result<Exit, Fail
                         }
                     ));
                 }
+                if let (
+                    Progress::Statement {
+                        migration,
+                        index,
+                        total,
+                        line,
+                    },
+                    Some(bar),
+                ) = (&p, &bar)
+                {
+                    bar.doing(&format!(
+                        "statement {index}/{total} (line {line}) of {}",
+                        migration.id
+                    ));
+                }
                 if let (Progress::Applied { .. }, Some(bar)) = (&p, &bar) {
                     bar.step();
                 }
@@ -328,6 +343,8 @@ fn progress_line(run_id: &sluice_core::RunId, env: &str, p: Progress<'_>) -> Opt
                 ""
             }
         ),
-        Progress::Reverted { .. } | Progress::Started { .. } => return None,
+        Progress::Reverted { .. } | Progress::Started { .. } | Progress::Statement { .. } => {
+            return None;
+        }
     })
 }

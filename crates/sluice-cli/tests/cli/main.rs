@@ -905,6 +905,30 @@ fn up_shows_a_progress_bar_on_a_terminal_only() {
         .expect("script (util-linux) runs the command on a terminal");
     let said = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{said}");
+    // A step-by-step migration names the statement running.
+    std::fs::write(
+        d.join("migrations/20260101_000000_steps.sql"),
+        "-- transaction: false\n-- sluice:up\nCREATE TABLE s1 (x INTEGER);\nCREATE TABLE s2 (x INTEGER);\n\n-- sluice:down\nDROP TABLE s2;\nDROP TABLE s1;\n",
+    )
+    .unwrap();
+    let steps = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} up", env!("CARGO_BIN_EXE_sluice")),
+            "/dev/null",
+        ])
+        .current_dir(d)
+        .env("SLUICE_ACTOR", "tester")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script runs the command on a terminal");
+    let steps = String::from_utf8_lossy(&steps.stdout);
+    assert!(
+        steps.contains(", statement 2/2 (line 4) of 2026"),
+        "{steps}"
+    );
+    sluice(d, &["down", "--count", "1"]).code(0);
+    std::fs::remove_file(d.join("migrations/20260101_000000_steps.sql")).unwrap();
     assert!(
         said.contains("[------------------------] 0/5 migrations (")
             && !said.contains("0/0 migrations")

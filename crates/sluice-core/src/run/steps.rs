@@ -199,6 +199,12 @@ pub(super) fn apply_step_by_step(
                 elapsed,
             ));
         }
+        progress(Progress::Statement {
+            migration: m,
+            index: i + 1,
+            total,
+            line: m.up.statements[i].line,
+        });
         if !(intent_now && i == next) && block.is_none() {
             check_lock(engine, guard, Some(&m.id), row.as_ref())?;
         }

@@ -124,6 +124,17 @@ pub enum Progress<'a> {
         /// It.
         migration: &'a Migration,
     },
+    /// A step-by-step migration starts its statement `index` (1-based) of `total`.
+    Statement {
+        /// It.
+        migration: &'a Migration,
+        /// The statement, from 1.
+        index: usize,
+        /// How many it has.
+        total: usize,
+        /// Its line in the file.
+        line: usize,
+    },
     /// A migration was applied.
     Applied {
         /// It.
