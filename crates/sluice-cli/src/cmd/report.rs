@@ -247,11 +247,24 @@ fn log(s: &Settings, generated_at: String) -> Result<LogReport, Failure> {
 }
 
 /// `report status`'s data: every environment and fleet, read now (`sluice serve` too).
+/// An environment that cannot be read is shown as such, as the others are, instead of
+/// failing the whole report: a dashboard goes on showing the rest.
 pub(super) fn status_report(s: &Settings, generated_at: String) -> Result<StatusReport, Failure> {
-    status(s, generated_at)
+    status_of(s, generated_at, true)
 }
 
 fn status(s: &Settings, generated_at: String) -> Result<StatusReport, Failure> {
+    status_of(s, generated_at, false)
+}
+
+fn status_of(s: &Settings, generated_at: String, tolerant: bool) -> Result<StatusReport, Failure> {
+    let own = |plan: &sluice_core::Plan| -> Result<Result<_, String>, Failure> {
+        match own_status(s, plan) {
+            Ok(r) => Ok(Ok(r)),
+            Err(f) if tolerant => Ok(Err(f.error.to_string())),
+            Err(f) => Err(f),
+        }
+    };
     let plan = s.plan()?;
     let mut envs = Vec::new();
     let names: Vec<String> = match &s.config {
@@ -262,12 +275,12 @@ fn status(s: &Settings, generated_at: String) -> Result<StatusReport, Failure> {
         _ => Vec::new(),
     };
     if names.is_empty() {
-        envs.push((s.env.clone(), Ok(own_status(s, &plan)?)));
+        envs.push((s.env.clone(), own(&plan)?));
     }
     for name in names {
         // The chosen environment is read where this command points (`--url` wins).
         let read = if name == s.env {
-            Ok(own_status(s, &plan)?)
+            own(&plan)?
         } else {
             super::gates::read_env_full(s, &name).map(|r| {
                 let overview = Overview::new(&plan, r.records, &name, r.live.as_ref());

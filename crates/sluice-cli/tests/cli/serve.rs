@@ -412,3 +412,30 @@ fn the_dashboard_of_the_mariadb_example_never_shows_its_password() {
         &["Environment dev", "Environment prod", "mysql://dash:***@"],
     );
 }
+
+#[test]
+fn an_environment_that_cannot_be_read_is_shown_as_such() {
+    let p = sluice_testkit::Project::new("serve-down");
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    p.config(&format!(
+        "[project]\ndialect = \"postgres\"\n\n[environments.dev]\nurl = \"postgres://app:Pw-never-shown@127.0.0.1:{port}/app\"\n"
+    ));
+    p.migration(
+        "001_a",
+        "-- sluice:up\nCREATE TABLE a (id INTEGER);\n\n-- sluice:down\nDROP TABLE a;\n",
+    );
+    let s = serve(p.path(), "127.0.0.1:0", None);
+    let (code, _, page) = get(&s.base, "/", &[]);
+    assert_eq!(code, 200, "{page}");
+    assert!(
+        page.contains("Environment dev") && page.contains("Could not be read: cannot connect"),
+        "{page}"
+    );
+    let (code, _, api) = get(&s.base, "/api/status", &[]);
+    assert_eq!(code, 200);
+    assert!(api.contains("\"error\": \"cannot connect"), "{api}");
+    assert!(!page.contains("Pw-never-shown") && !api.contains("Pw-never-shown"));
+}
