@@ -247,9 +247,12 @@ fn respond(s: &Settings, need: Option<&str>, req: &tiny_http::Request) -> Respon
 
 /// Every environment and fleet, read now.
 fn read(s: &Settings) -> Result<(Plan, StatusReport), Failure> {
-    let plan = s.plan()?;
-    let report = super::report::status_report(s, Timestamp::now().rfc3339())?;
-    Ok((plan, report))
+    // The files are read once for the page: the report takes this plan.
+    let plan = std::sync::Arc::new(s.plan()?);
+    let mut shared = s.clone();
+    shared.shared_plan = Some(plan.clone());
+    let report = super::report::status_report(&shared, Timestamp::now().rfc3339())?;
+    Ok((Plan::clone(&plan), report))
 }
 
 /// The environments of sluice.toml in promotion order (or the one this command reads).

@@ -49,20 +49,27 @@ const RENAME_AND_DROP: &str = "-- sluice:up\nALTER TABLE listings RENAME COLUMN 
 
 const EXPAND: &str = "-- sluice:up\nALTER TABLE listings ADD COLUMN listing_title text;\nUPDATE listings SET listing_title = title;\n\n-- sluice:down\nALTER TABLE listings DROP COLUMN listing_title;\n";
 
-#[test]
-fn compat_names_the_statements_a_pending_migration_breaks_and_the_line_that_breaks_them() {
-    let db = server().database("compat");
-    let p = Project::new("compat-pg");
+/// A project of example `example`'s migrations, applied to `url` (its dev environment).
+fn example_applied(label: &str, dialect: &str, url: &str, example: &str) -> Project {
+    let p = Project::new(label);
     p.config(&format!(
-        "[project]\ndialect = \"postgres\"\n\n[environments.dev]\nurl = \"{}\"\n",
-        db.url
+        "[project]\ndialect = \"{dialect}\"\n\n[environments.dev]\nurl = \"{url}\"\n"
     ));
     sluice_testkit::copy_tree(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../examples/listing-helper/migrations"),
+            .join("../../examples")
+            .join(example)
+            .join("migrations"),
         &p.migrations(),
     );
     sluice(p.path(), &["up"]).code(0);
+    p
+}
+
+#[test]
+fn compat_names_the_statements_a_pending_migration_breaks_and_the_line_that_breaks_them() {
+    let db = server().database("compat");
+    let p = example_applied("compat-pg", "postgres", &db.url, "listing-helper");
     psql(&db.url, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements").unwrap();
     psql(&db.url, "SELECT pg_stat_statements_reset()").unwrap();
     let workload = p.path().join("workload.sql");
@@ -325,17 +332,7 @@ SELECT DATE_FORMAT(created_at, '%Y-%m') AS m, COUNT(*) FROM transfers GROUP BY m
 #[test]
 fn compat_on_mariadb_reads_performance_schema_digests() {
     let db = sluice_testkit::mariadb::server().database("compat");
-    let p = Project::new("compat-my");
-    p.config(&format!(
-        "[project]\ndialect = \"mysql\"\n\n[environments.dev]\nurl = \"{}\"\n",
-        db.url
-    ));
-    sluice_testkit::copy_tree(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../examples/consignments-mysql/migrations"),
-        &p.migrations(),
-    );
-    sluice(p.path(), &["up"]).code(0);
+    let p = example_applied("compat-my", "mysql", &db.url, "consignments-mysql");
     let client = sluice_testkit::mariadb::client;
     client(
         &db.url,

@@ -501,19 +501,8 @@ fn a_terminal_gets_a_progress_line_and_a_pipe_does_not() {
         "003_c",
         "-- sluice:up\nCREATE TABLE c (id INTEGER PRIMARY KEY);\n\n-- sluice:down\nDROP TABLE c;\n",
     );
-    let out = std::process::Command::new("script")
-        .args([
-            "-qec",
-            &format!("{} fleet up tenants", env!("CARGO_BIN_EXE_sluice")),
-            "/dev/null",
-        ])
-        .current_dir(p.path())
-        .env("SLUICE_ACTOR", "tester")
-        .env("TERM", "xterm")
-        .output()
-        .expect("script (util-linux) runs the command on a terminal");
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    let (code, said) = crate::support::on_a_terminal(p.path(), "fleet up tenants");
+    assert_eq!(code, Some(0), "{said}");
     assert!(
         said.contains("] 1/3 databases (")
             && said.contains(", 0 failed, about")

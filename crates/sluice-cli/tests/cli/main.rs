@@ -892,37 +892,15 @@ fn up_shows_a_progress_bar_on_a_terminal_only() {
         "{:?}",
         piped.stderr
     );
-    let out = std::process::Command::new("script")
-        .args([
-            "-qec",
-            &format!("{} up", env!("CARGO_BIN_EXE_sluice")),
-            "/dev/null",
-        ])
-        .current_dir(d)
-        .env("SLUICE_ACTOR", "tester")
-        .env("TERM", "xterm")
-        .output()
-        .expect("script (util-linux) runs the command on a terminal");
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{said}");
+    let (code, said) = crate::support::on_a_terminal(d, "up");
+    assert_eq!(code, Some(0), "{said}");
     // A step-by-step migration names the statement running.
     std::fs::write(
         d.join("migrations/20260101_000000_steps.sql"),
         "-- transaction: false\n-- sluice:up\nCREATE TABLE s1 (x INTEGER);\nCREATE TABLE s2 (x INTEGER);\n\n-- sluice:down\nDROP TABLE s2;\nDROP TABLE s1;\n",
     )
     .unwrap();
-    let steps = std::process::Command::new("script")
-        .args([
-            "-qec",
-            &format!("{} up", env!("CARGO_BIN_EXE_sluice")),
-            "/dev/null",
-        ])
-        .current_dir(d)
-        .env("SLUICE_ACTOR", "tester")
-        .env("TERM", "xterm")
-        .output()
-        .expect("script runs the command on a terminal");
-    let steps = String::from_utf8_lossy(&steps.stdout);
+    let (_, steps) = crate::support::on_a_terminal(d, "up");
     assert!(
         steps.contains(", statement 2/2 (line 4) of 2026"),
         "{steps}"
@@ -938,18 +916,7 @@ fn up_shows_a_progress_bar_on_a_terminal_only() {
         "{said}"
     );
     // `sluice test` too: the migrations proven so far and the one being proven.
-    let out = std::process::Command::new("script")
-        .args([
-            "-qec",
-            &format!("{} test", env!("CARGO_BIN_EXE_sluice")),
-            "/dev/null",
-        ])
-        .current_dir(d)
-        .env("SLUICE_ACTOR", "tester")
-        .env("TERM", "xterm")
-        .output()
-        .expect("script runs the command on a terminal");
-    let said = String::from_utf8_lossy(&out.stdout);
+    let (_, said) = crate::support::on_a_terminal(d, "test");
     assert!(
         said.contains("] 0/7 migrations (")
             && said.contains(", proving 20241015_000000_initial_")

@@ -33,6 +33,26 @@ pub fn sluice_cmd(dir: &Path, args: &[&str]) -> Command {
     cmd
 }
 
+/// Runs `sluice <args>` in `dir` on a terminal (`script`, from util-linux, gives it one):
+/// its exit code and everything the terminal showed.
+pub fn on_a_terminal(dir: &Path, args: &str) -> (Option<i32>, String) {
+    let out = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} {args}", env!("CARGO_BIN_EXE_sluice")),
+            "/dev/null",
+        ])
+        .current_dir(dir)
+        .env("SLUICE_ACTOR", "tester")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script (util-linux) runs the command on a terminal");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
 /// Runs sluice in `dir` and captures everything.
 pub fn sluice(dir: &Path, args: &[&str]) -> Run {
     let out: Output = sluice_cmd(dir, args).output().expect("run sluice");
