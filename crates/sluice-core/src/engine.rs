@@ -545,4 +545,11 @@ pub trait Engine: Send {
         let _ = (session, run);
         Ok(None)
     }
+
+    /// Releases `guard`, a lock this engine took. An engine may do part of the release on
+    /// its own connection when that is cheaper; the guard alone releases it otherwise (and
+    /// still does when dropped).
+    fn release_lock(&mut self, guard: Box<dyn LockGuard>) -> Result<(), DbError> {
+        guard.release()
+    }
 }

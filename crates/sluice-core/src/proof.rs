@@ -321,7 +321,7 @@ pub fn test(
     {
         p.check_snapshots(engine.as_mut(), m)?;
     }
-    p.guard.release()?;
+    engine.release_lock(p.guard)?;
     Ok(p.report)
 }
 

@@ -111,6 +111,9 @@ impl Engine for Timed<'_> {
     fn forget_snapshot(&mut self) {
         self.inner.forget_snapshot()
     }
+    fn release_lock(&mut self, guard: Box<dyn LockGuard>) -> Result<(), DbError> {
+        self.time(|e| e.release_lock(guard))
+    }
     fn plan_indexes(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
         self.time(|e| e.plan_indexes(sql))
     }

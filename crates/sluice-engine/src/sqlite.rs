@@ -16,6 +16,8 @@
 //! A database file that sluice creates is put in WAL journal mode.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -28,10 +30,17 @@ use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
 use sluice_sql::Dialect;
 use sluice_sql::footprint::{Presence, Thing};
 
+/// sluice's tables in a new database. The history is keyed by id alone (`WITHOUT ROWID`:
+/// one b-tree, not a table and its index) and the append-only events take the next `seq`
+/// without `AUTOINCREMENT` (no `sqlite_sequence` row to update; rows are never deleted,
+/// so a number is never used twice): each migration's commit writes fewer pages. The
+/// check on `state` is a chain of `=` (SQLite evaluates `IN (…)` in a `CHECK` by building
+/// a temporary table of the list at every insert). Tables made by an earlier sluice keep
+/// their shape and are written the same way.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sluice_migrations (
     id TEXT PRIMARY KEY NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('pending','applying','applied','reverting','failed','partial')),
+    state TEXT NOT NULL CHECK (state = 'pending' OR state = 'applying' OR state = 'applied' OR state = 'reverting' OR state = 'failed' OR state = 'partial'),
     checksum TEXT NOT NULL,
     applied_seq INTEGER,
     applied_at TEXT,
@@ -45,9 +54,9 @@ CREATE TABLE IF NOT EXISTS sluice_migrations (
     started_checksum TEXT,
     last_error TEXT,
     updated_at TEXT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sluice_events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     run_id TEXT NOT NULL,
     migration_id TEXT,
     from_state TEXT,
@@ -106,6 +115,9 @@ pub struct Sqlite {
     /// and `<state>_lock` (`sluice_…` by default), so several applications can keep their
     /// own history in one file.
     state: String,
+    /// The lock this connection took: its run and the flag that tells the lock's own
+    /// connection that the row is being deleted here.
+    held_lock: Option<(String, Arc<AtomicBool>)>,
 }
 
 pub use crate::Access;
@@ -163,6 +175,7 @@ impl Sqlite {
             session: Vec::new(),
             flags: flags - OpenFlags::SQLITE_OPEN_CREATE,
             state: "sluice".into(),
+            held_lock: None,
         }))
     }
 
@@ -651,9 +664,15 @@ impl Engine for Sqlite {
         let beat_sql = self
             .q("UPDATE sluice_lock SET heartbeat = ?1, expires = ?2 WHERE id = 1 AND run_id = ?3");
         let release_sql = self.q("DELETE FROM sluice_lock WHERE id = 1 AND run_id = ?1");
+        let released_here = Arc::new(AtomicBool::new(false));
+        self.held_lock = Some((run_id.clone(), Arc::clone(&released_here)));
+        let (beating, releasing) = (Arc::clone(&released_here), released_here);
         let lease = crate::lease::Lease::start(
             beat_conn,
             move |c: &mut Connection| {
+                if beating.load(Ordering::SeqCst) {
+                    return Ok(()); // the run is releasing the lock
+                }
                 let now = sluice_core::time::Timestamp::now();
                 match c.execute(&beat_sql, params![now.rfc3339(), lease_end(now), run_id]) {
                     Ok(1) => Ok(()),
@@ -666,6 +685,9 @@ impl Engine for Sqlite {
                 }
             },
             move |c: Connection| {
+                if releasing.load(Ordering::SeqCst) {
+                    return Ok(()); // the row was deleted on the run's connection
+                }
                 c.busy_timeout(BUSY_TIMEOUT).map_err(map_error)?;
                 c.execute(&release_sql, params![release_run])
                     .map(|_| ())
@@ -680,14 +702,22 @@ impl Engine for Sqlite {
         }))
     }
 
+    // BEGIN and COMMIT are compiled once (they name no table, so a migration's DDL does
+    // not make SQLite compile them again).
     fn begin(&mut self) -> Result<(), DbError> {
         self.conn
-            .execute_batch("BEGIN IMMEDIATE")
+            .prepare_cached("BEGIN IMMEDIATE")
+            .and_then(|mut st| st.execute([]))
+            .map(|_| ())
             .map_err(map_error)
     }
 
     fn commit(&mut self) -> Result<(), DbError> {
-        self.conn.execute_batch("COMMIT").map_err(map_error)
+        self.conn
+            .prepare_cached("COMMIT")
+            .and_then(|mut st| st.execute([]))
+            .map(|_| ())
+            .map_err(map_error)
     }
 
     fn rollback(&mut self) -> Result<(), DbError> {
@@ -934,6 +964,23 @@ impl Engine for Sqlite {
             // SQLite has none of these: a statement that makes one failed.
             _ => Ok(Presence::Absent),
         }
+    }
+
+    /// Deletes the lock row on this connection, whose schema is loaded, before the guard
+    /// lets the file lock go: the lock's own connection would first read the whole schema
+    /// again after the migrations' DDL (milliseconds once there are thousands of objects).
+    /// When the delete fails here, the guard's connection deletes the row as before.
+    fn release_lock(&mut self, guard: Box<dyn LockGuard>) -> Result<(), DbError> {
+        if let Some((run, released_here)) = self.held_lock.take()
+            && self.conn.is_autocommit()
+        {
+            released_here.store(true, Ordering::SeqCst);
+            let sql = self.q("DELETE FROM sluice_lock WHERE id = 1 AND run_id = ?1");
+            if self.conn.execute(&sql, params![run]).is_err() {
+                released_here.store(false, Ordering::SeqCst);
+            }
+        }
+        guard.release()
     }
 
     fn lock_status(&mut self) -> Result<Option<LockHolder>, DbError> {

@@ -105,7 +105,7 @@ pub fn down(
         .set_timeouts(timeouts)
         .map_err(RunError::from)
         .and_then(|()| down_locked(engine, ctx, plan, target, &mut guard, progress));
-    let released = guard.release();
+    let released = engine.release_lock(guard);
     let done = result?;
     released?;
     Ok(done)

@@ -109,7 +109,7 @@ pub fn mark_applied(
         engine.commit()?;
         Ok(summary)
     })();
-    let released = guard.release();
+    let released = engine.release_lock(guard);
     let summary = result?;
     released?;
     Ok(summary)

@@ -73,7 +73,7 @@ pub fn resolve(
         write(engine, &r, &expected, &[ev]).map_err(|e| write_failed(e, &m.id, prior.as_ref()))?;
         Ok(to)
     })();
-    let released = guard.release();
+    let released = engine.release_lock(guard);
     let to = result?;
     released?;
     Ok(to)
@@ -137,7 +137,7 @@ pub fn resolve_statement(
         write(engine, &r, &expected, &events).map_err(|e| write_failed(e, &m.id, Some(&stored)))?;
         Ok(now_done)
     })();
-    let released = guard.release();
+    let released = engine.release_lock(guard);
     let n = result?;
     released?;
     Ok(n)

@@ -286,7 +286,7 @@ pub fn up(
     let mut guard = start(engine, ctx, opts)?;
     let result = up_locked(engine, ctx, plan, opts, &mut guard, progress);
     // Release explicitly so a failure to release is seen; the guard also releases on drop.
-    let released = guard.release();
+    let released = engine.release_lock(guard);
     let summary = result?;
     released?;
     Ok(summary)

@@ -744,3 +744,115 @@ fn a_crash_inside_a_block_leaves_it_not_done_and_resume_runs_it() {
     assert_eq!(tables(&p), ["a", "b"]);
     assert_eq!(q(&p, "SELECT count(*) FROM a"), ["1"], "block 1 ran once");
 }
+
+#[test]
+fn a_new_state_is_lean_and_still_refuses_what_it_must() {
+    let p = Project::new("pol-lean");
+    p.simple("M1", &[], &["CREATE TABLE a (x)"], &["DROP TABLE a"]);
+    p.simple("M2", &[], &["CREATE TABLE b (x)"], &["DROP TABLE b"]);
+    let clock = FakeClock::new();
+    let mut e = sqlite(&p);
+    assert_eq!(up(&mut e, &p, 1, &opts(&clock)).unwrap(), ["M1", "M2"]);
+    drop(e);
+    let sql = q(
+        &p,
+        "SELECT sql FROM sqlite_master WHERE name = 'sluice_migrations'",
+    );
+    assert!(sql[0].ends_with("WITHOUT ROWID"), "{sql:?}");
+    // No AUTOINCREMENT, so no sqlite_sequence; the events are numbered 1, 2, … all the same.
+    assert!(
+        q(
+            &p,
+            "SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'"
+        )
+        .is_empty()
+    );
+    let seqs = q(&p, "SELECT seq FROM sluice_events ORDER BY seq");
+    let expected: Vec<String> = (1..=seqs.len()).map(|i| i.to_string()).collect();
+    assert_eq!(seqs, expected);
+    // The lock row went with the run (deleted on the run's own connection).
+    assert!(q(&p, "SELECT run_id FROM sluice_lock").is_empty());
+    let c = rusqlite::Connection::open(p.path().join("sluice.db")).unwrap();
+    // The state check still holds, and the audit log is still append-only.
+    let bad = c.execute(
+        "UPDATE sluice_migrations SET state = 'done' WHERE id = 'M1'",
+        [],
+    );
+    assert!(
+        bad.unwrap_err().to_string().contains("CHECK"),
+        "a bad state was stored"
+    );
+    let changed = c.execute("UPDATE sluice_events SET actor = 'x'", []);
+    assert!(changed.unwrap_err().to_string().contains("append-only"));
+    assert_eq!(state(&p, "M1"), "applied 1 -");
+}
+
+#[test]
+fn tables_made_by_an_earlier_sluice_keep_their_shape_and_work() {
+    let p = Project::new("pol-older");
+    p.simple("M1", &[], &["CREATE TABLE a (x)"], &["DROP TABLE a"]);
+    p.simple("M2", &[], &["CREATE TABLE b (x)"], &["DROP TABLE b"]);
+    // The state as the first sluice made it: rowid history with an IN check, events with
+    // AUTOINCREMENT, and none of the columns added since.
+    let c = rusqlite::Connection::open(p.path().join("sluice.db")).unwrap();
+    c.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         CREATE TABLE sluice_migrations (
+             id TEXT PRIMARY KEY NOT NULL,
+             state TEXT NOT NULL CHECK (state IN ('pending','applying','applied','reverting','failed','partial')),
+             checksum TEXT NOT NULL, applied_seq INTEGER, applied_at TEXT, applied_by TEXT,
+             run_id TEXT NOT NULL, duration_ms INTEGER, statements_total INTEGER NOT NULL,
+             statements_done INTEGER NOT NULL, last_error TEXT, updated_at TEXT NOT NULL);
+         CREATE TABLE sluice_events (
+             seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, migration_id TEXT,
+             from_state TEXT, to_state TEXT, allowed INTEGER NOT NULL, reason TEXT,
+             actor TEXT NOT NULL, host TEXT NOT NULL, sluice_version TEXT NOT NULL,
+             git_commit TEXT, ci_run TEXT, checksum TEXT, duration_ms INTEGER, at TEXT NOT NULL,
+             details TEXT NOT NULL);
+         CREATE TABLE sluice_lock (
+             id INTEGER PRIMARY KEY CHECK (id = 1), run_id TEXT NOT NULL, pid INTEGER NOT NULL,
+             host TEXT NOT NULL, actor TEXT NOT NULL, since TEXT NOT NULL, heartbeat TEXT NOT NULL);",
+    )
+    .unwrap();
+    drop(c);
+    let clock = FakeClock::new();
+    let mut e = sqlite(&p);
+    assert_eq!(up(&mut e, &p, 1, &opts(&clock)).unwrap(), ["M1", "M2"]);
+    drop(e);
+    assert_eq!(state(&p, "M2"), "applied 1 -");
+    let sql = q(
+        &p,
+        "SELECT sql FROM sqlite_master WHERE name = 'sluice_migrations'",
+    );
+    assert!(!sql[0].contains("WITHOUT ROWID"), "{sql:?}");
+    assert_eq!(
+        q(
+            &p,
+            "SELECT seq FROM sqlite_sequence WHERE name = 'sluice_events'"
+        ),
+        q(&p, "SELECT max(seq) FROM sluice_events")
+    );
+    assert!(q(&p, "SELECT run_id FROM sluice_lock").is_empty());
+}
+
+#[test]
+fn the_lock_row_goes_when_a_run_fails_too() {
+    let p = Project::new("pol-release");
+    p.simple("M1", &[], &["CREATE TABLE a (x)"], &["DROP TABLE a"]);
+    p.simple("M2", &[], &["CREATE TABLE a (x)"], &["DROP TABLE a"]);
+    let clock = FakeClock::new();
+    let mut e = sqlite(&p);
+    assert!(up(&mut e, &p, 1, &opts(&clock)).is_err());
+    // The engine is still open: its connection deleted the row before the file lock went.
+    assert!(q(&p, "SELECT run_id FROM sluice_lock").is_empty());
+    assert_eq!(state(&p, "M2"), "failed 0 -");
+    // The next run takes the lock with nothing to take over.
+    let mut other = sqlite(&p);
+    assert!(up(&mut other, &p, 2, &opts(&clock)).is_err());
+    assert!(q(&p, "SELECT run_id FROM sluice_lock").is_empty());
+    let notes = q(
+        &p,
+        "SELECT coalesce(reason, '') FROM sluice_events WHERE migration_id IS NULL",
+    );
+    assert!(notes.iter().all(|n| !n.contains("gone")), "{notes:?}");
+}
