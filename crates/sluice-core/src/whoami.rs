@@ -45,9 +45,25 @@ pub fn actor(project: &Path) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// The commit checked out in the project, when it is a git work tree.
+/// The commit checked out in the project, when it is a git work tree. Outside one (no
+/// `.git` in the project's folder or above it, no `GIT_DIR`) git is not started.
 pub fn git_commit(project: &Path) -> Option<String> {
+    if std::env::var_os("GIT_DIR").is_none() && !in_git_tree(project) {
+        return None;
+    }
     git(project, &["rev-parse", "--verify", "-q", "HEAD"])
+}
+
+/// Whether `dir` or a folder above it holds `.git` (a folder, or a file naming one).
+fn in_git_tree(dir: &Path) -> bool {
+    // Git walks up from the real folder; a symbolic link on the way may hide the `.git`
+    // from the path as written, so both are looked at.
+    [std::path::absolute(dir), std::fs::canonicalize(dir)]
+        .into_iter()
+        .any(|d| match d {
+            Ok(d) => d.ancestors().any(|a| a.join(".git").exists()),
+            Err(_) => true, // cannot tell: ask git
+        })
 }
 
 /// The CI run, from the usual variables of GitHub Actions, GitLab CI, Buildkite, Jenkins.
