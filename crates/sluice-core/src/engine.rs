@@ -403,6 +403,18 @@ impl From<DbError> for WriteError {
     }
 }
 
+/// Why [`Engine::apply_at_once`] did not apply a migration. Nothing of it remains, except
+/// when the connection was lost around `COMMIT` (then the caller reads the row back).
+#[derive(Debug)]
+pub enum AtOnceError {
+    /// A statement failed.
+    Statement(StatementError),
+    /// The history write was refused or failed.
+    Write(WriteError),
+    /// `COMMIT` failed, or its answer was lost (`connection_lost`).
+    Commit(DbError),
+}
+
 /// A database engine: about a dozen primitives and no policy.
 pub trait Engine: Send {
     /// What it is connected to.
@@ -544,6 +556,23 @@ pub trait Engine: Send {
     fn still_running(&mut self, session: i64, run: &RunId) -> Result<Option<String>, DbError> {
         let _ = (session, run);
         Ok(None)
+    }
+
+    /// Applies a migration in one transaction — `BEGIN`, `statements`, the history write of
+    /// `record` and `events`, `COMMIT` — in one exchange with the server, when the engine
+    /// can send them together; `None` when it cannot (the caller takes the steps one by
+    /// one). A `None` duration in `record`, and in the event that ends in `record`'s state,
+    /// is filled with the server's time for the statements. On `Err` the transaction is
+    /// over: nothing of it remains (the connection lost around `COMMIT` excepted).
+    fn apply_at_once(
+        &mut self,
+        statements: &[&str],
+        record: &Record,
+        expected: &Expected,
+        events: &[Event],
+    ) -> Option<Result<(), AtOnceError>> {
+        let _ = (statements, record, expected, events);
+        None
     }
 
     /// Releases `guard`, a lock this engine took. An engine may do part of the release on

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use sluice_sql::footprint::{Presence, Thing};
 
 use crate::engine::{
-    Capabilities, DbError, Engine, EngineInfo, Event, EventFilter, EventRow, Expected, LockError,
-    LockGuard, LockHolder, QueryOutcome, Record, StatementError, Timeouts, WriteError,
+    AtOnceError, Capabilities, DbError, Engine, EngineInfo, Event, EventFilter, EventRow, Expected,
+    LockError, LockGuard, LockHolder, QueryOutcome, Record, StatementError, Timeouts, WriteError,
 };
 use crate::schema::{SchemaObject, TableStats};
 
@@ -110,6 +110,15 @@ impl Engine for Timed<'_> {
     }
     fn forget_snapshot(&mut self) {
         self.inner.forget_snapshot()
+    }
+    fn apply_at_once(
+        &mut self,
+        statements: &[&str],
+        record: &Record,
+        expected: &Expected,
+        events: &[Event],
+    ) -> Option<Result<(), AtOnceError>> {
+        self.time(|e| e.apply_at_once(statements, record, expected, events))
     }
     fn release_lock(&mut self, guard: Box<dyn LockGuard>) -> Result<(), DbError> {
         self.time(|e| e.release_lock(guard))

@@ -34,6 +34,8 @@ pub mod mysql;
 #[cfg(feature = "mysql")]
 mod mysql_schema;
 #[cfg(feature = "postgres")]
+mod pg_client;
+#[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_schema;

@@ -15,12 +15,16 @@
 
 use std::time::{Duration, Instant};
 
-use postgres::config::SslMode;
-use postgres::error::ErrorPosition;
-use postgres::{Client, Config, NoTls, SimpleQueryMessage, Statement};
+use tokio_postgres::config::SslMode;
+use tokio_postgres::error::ErrorPosition;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Config, NoTls, SimpleQueryMessage, Statement};
+
+use crate::pg_client::Client;
 use sluice_core::engine::{
-    Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, Expected, LockError,
-    LockGuard, LockHolder, QueryOutcome, Record, StatementError, Timeouts, Value, WriteError,
+    AtOnceError, Capabilities, DbError, EngineInfo, Event, EventFilter, EventRow, Expected,
+    LockError, LockGuard, LockHolder, QueryOutcome, Record, StatementError, Timeouts, Value,
+    WriteError,
 };
 use sluice_core::schema::{SchemaObject, TableStats};
 use sluice_core::{Checksum, Engine, MigrationId, RunId, State};
@@ -219,14 +223,16 @@ fn finish(
 /// Opens a connection with the target's TLS settings; errors name the server.
 fn open_client(target: &Target, config: &Config) -> Result<Client, DbError> {
     let connected = match target.tls {
-        None => config.connect(NoTls),
+        None => Client::connect(config, NoTls),
         #[cfg(feature = "tls")]
-        Some(verify) => config.connect(crate::tls::connector(verify, target.root_cert.as_deref())?),
+        Some(verify) => Client::connect(
+            config,
+            crate::tls::connector(verify, target.root_cert.as_deref())?,
+        ),
         #[cfg(not(feature = "tls"))]
         Some(_) => unreachable!("parse_url gives no TLS target without the tls feature"),
     };
-    connected.map_err(|e| {
-        let mut d = map_error(&e);
+    connected.map_err(|mut d| {
         d.message = format!("cannot connect to {}: {}", target.display, d.message);
         d
     })
@@ -262,7 +268,7 @@ pub fn quote_ident(s: &str) -> String {
 }
 
 /// Maps a driver error to a [`DbError`], with detail and hint when the server gives them.
-pub fn map_error(e: &postgres::Error) -> DbError {
+pub fn map_error(e: &tokio_postgres::Error) -> DbError {
     match e.as_db_error() {
         Some(db) => {
             let mut message = db.message().to_string();
@@ -300,7 +306,7 @@ pub fn map_error(e: &postgres::Error) -> DbError {
     }
 }
 
-fn position(e: &postgres::Error) -> Option<usize> {
+fn position(e: &tokio_postgres::Error) -> Option<usize> {
     match e.as_db_error()?.position()? {
         ErrorPosition::Original(p) => Some(*p as usize),
         ErrorPosition::Internal { .. } => None,
@@ -438,7 +444,7 @@ impl Postgres {
     }
 
     /// Runs `sql`, with the owed `BEGIN` in front; returns how many characters that added.
-    fn batch(&mut self, sql: &str) -> Result<(), (postgres::Error, usize)> {
+    fn batch(&mut self, sql: &str) -> Result<(), (tokio_postgres::Error, usize)> {
         let (text, prefix) = if self.pending_begin {
             (format!("BEGIN;\n{sql}"), "BEGIN;\n".len())
         } else {
@@ -449,6 +455,149 @@ impl Postgres {
             self.in_tx = true;
         }
         self.client.batch_execute(&text).map_err(|e| (e, prefix))
+    }
+
+    /// Which of `statements` failed with `err`, sent as one batch (`starts`: where each
+    /// begins in it; `prefix`: characters sent in front, such as `BEGIN`).
+    fn locate(
+        &mut self,
+        err: &tokio_postgres::Error,
+        prefix: usize,
+        starts: &[usize],
+        statements: &[&str],
+        was_in_tx: bool,
+    ) -> StatementError {
+        let error = map_error(err);
+        if let Some(pos) = position(err) {
+            // 1-based character position in what was sent; BEGIN may stand in front.
+            let at = pos.saturating_sub(1).saturating_sub(prefix);
+            let index = starts.iter().rposition(|&s| s <= at).unwrap_or(0);
+            let within = at - starts[index];
+            let line_offset = statements[index]
+                .chars()
+                .take(within)
+                .filter(|&c| c == '\n')
+                .count();
+            return StatementError {
+                index: Some(index),
+                line_offset: Some(line_offset),
+                error,
+            };
+        }
+        if statements.len() == 1 {
+            return StatementError {
+                index: Some(0),
+                line_offset: None,
+                error,
+            };
+        }
+        // No position, and waiting or cut off: running the statements again to find the one
+        // would queue for the same lock again (or has no connection). Not identified.
+        let waits = error.is_lock_timeout()
+            || error.is_cancelled()
+            || error.connection_lost
+            || matches!(error.sqlstate.as_deref(), Some("40P01" | "40001"));
+        if !was_in_tx || waits {
+            return StatementError {
+                index: None,
+                line_offset: None,
+                error,
+            };
+        }
+        // No position (a constraint…): find the statement by running them one at a time in
+        // a transaction that is rolled back; when none fails again, it is not identified.
+        let _ = self.client.batch_execute("ROLLBACK");
+        self.in_tx = false;
+        let mut index = None;
+        if self.client.batch_execute("BEGIN").is_ok() {
+            for (i, s) in statements.iter().enumerate() {
+                if self.client.batch_execute(s).is_err() {
+                    index = Some(i);
+                    break;
+                }
+            }
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+        StatementError {
+            index,
+            line_offset: None,
+            error,
+        }
+    }
+
+    /// The history write, prepared on first use: the lock check, the conditional upsert,
+    /// the events (only when the row was written), in one statement that answers whether
+    /// the lock is held and what was written. `$36`: durations left `NULL` are the
+    /// server's time since the transaction began (the migration's statements).
+    fn record_statement(&mut self) -> Result<Statement, DbError> {
+        if let Some(s) = &self.record_stmt {
+            return Ok(s.clone());
+        }
+        let server_ms = "(extract(epoch FROM clock_timestamp() - now()) * 1000)::int8";
+        let sql = format!(
+            "WITH lk AS (
+               SELECT ($29::int4 IS NULL OR EXISTS (
+                 SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = $29
+                   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                   AND l.classid::int8 = $30 AND l.objid::int8 = $31 AND l.objsubid = 2)) AS held),
+             r AS (
+               INSERT INTO {m} AS m (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total,
+                                     statements_done, done_checksum, last_error, updated_at, started_statement, started_checksum)
+               SELECT $1::text, $2::text, $3::text, $4::int8, $5::text::timestamptz, $6::text, $7::text,
+                      coalesce($8::int8, CASE WHEN $36::bool THEN {server_ms} END), $9::int4,
+                      $10::int4, $11::text, $12::text, $13::text::timestamptz, $32::int4, $33::text
+               FROM lk WHERE lk.held AND ($34::text IS NULL OR EXISTS (SELECT 1 FROM {m} x WHERE x.id = $1::text))
+               ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, checksum = EXCLUDED.checksum, applied_seq = EXCLUDED.applied_seq,
+                 applied_at = EXCLUDED.applied_at, applied_by = EXCLUDED.applied_by, run_id = EXCLUDED.run_id, duration_ms = EXCLUDED.duration_ms,
+                 statements_total = EXCLUDED.statements_total, statements_done = EXCLUDED.statements_done, done_checksum = EXCLUDED.done_checksum,
+                 last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at, started_statement = EXCLUDED.started_statement,
+                 started_checksum = EXCLUDED.started_checksum
+               WHERE $34::text IS NOT NULL AND m.state = $34::text AND m.run_id = $35::text
+               RETURNING 1),
+             e AS (
+               INSERT INTO {e} (run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details)
+               SELECT u.run_id, u.migration_id, u.from_state, u.to_state, u.allowed, u.reason, u.actor, u.host, u.sluice_version, u.git_commit, u.ci_run, u.checksum,
+                      coalesce(u.duration_ms, CASE WHEN $36::bool AND u.to_state = $2::text THEN {server_ms} END), u.at, u.details
+               FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::bool[], $19::text[], $20::text[], $21::text[], $22::text[],
+                           $23::text[], $24::text[], $25::text[], $26::int8[], $27::text[]::timestamptz[], $28::text[]::jsonb[])
+                    AS u(run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details)
+               WHERE EXISTS (SELECT 1 FROM r))
+             SELECT (SELECT held FROM lk), (SELECT count(*) FROM r)::int4",
+            m = self.table("migrations"),
+            e = self.table("events"),
+        );
+        let s = self.client.prepare(&sql).map_err(|e| map_error(&e))?;
+        self.record_stmt = Some(s.clone());
+        Ok(s)
+    }
+
+    /// Why the history write wrote nothing: the lock is gone, or the row is not what this
+    /// run expected (read back).
+    fn refused(&mut self, r: &Record, held: bool) -> WriteError {
+        if !held {
+            return WriteError::LockLost;
+        }
+        let found = match self.client.query_opt(
+            &format!(
+                "SELECT state, run_id FROM {} WHERE id = $1",
+                self.table("migrations")
+            ),
+            &[&r.id.as_str()],
+        ) {
+            Ok(f) => f,
+            Err(e) => return WriteError::Db(map_error(&e)),
+        };
+        let found = match found {
+            None => Expected::Absent,
+            Some(f) => match state_col(Some(f.get(0))) {
+                Ok(state) => Expected::Row {
+                    state: state.unwrap_or(State::Pending),
+                    run_id: RunId::from_recorded(f.get(1)),
+                },
+                Err(e) => return WriteError::Db(e),
+            },
+        };
+        WriteError::Changed { found }
     }
 
     fn holder_session(client: &mut Client, key: i32) -> Option<String> {
@@ -667,7 +816,7 @@ impl Engine for Postgres {
             Some(c) => c,
             None => {
                 let mut config = self.target.config.clone();
-                config.application_name(&format!("{}/lock", self.app));
+                config.application_name(format!("{}/lock", self.app));
                 open_client(&self.target, &config)?
             }
         };
@@ -785,76 +934,12 @@ impl Engine for Postgres {
     }
 
     fn execute_all(&mut self, statements: &[&str]) -> Result<(), StatementError> {
-        // One simple query; a newline before each `;` keeps a trailing `--` comment closed.
-        let mut text = String::new();
-        let mut starts = Vec::with_capacity(statements.len());
-        let mut chars = 0usize;
-        for s in statements {
-            starts.push(chars);
-            text.push_str(s);
-            text.push_str("\n;\n");
-            chars += s.chars().count() + 3;
-        }
+        let (text, starts) = batch_text(statements);
         let was_in_tx = self.in_tx || self.pending_begin;
         let Err((err, prefix)) = self.batch(&text) else {
             return Ok(());
         };
-        let error = map_error(&err);
-        if let Some(pos) = position(&err) {
-            // 1-based character position in what was sent; BEGIN may stand in front.
-            let at = pos.saturating_sub(1).saturating_sub(prefix);
-            let index = starts.iter().rposition(|&s| s <= at).unwrap_or(0);
-            let within = at - starts[index];
-            let line_offset = statements[index]
-                .chars()
-                .take(within)
-                .filter(|&c| c == '\n')
-                .count();
-            return Err(StatementError {
-                index: Some(index),
-                line_offset: Some(line_offset),
-                error,
-            });
-        }
-        if statements.len() == 1 {
-            return Err(StatementError {
-                index: Some(0),
-                line_offset: None,
-                error,
-            });
-        }
-        // No position, and waiting or cut off: running the statements again to find the one
-        // would queue for the same lock again (or has no connection). Not identified.
-        let waits = error.is_lock_timeout()
-            || error.is_cancelled()
-            || error.connection_lost
-            || matches!(error.sqlstate.as_deref(), Some("40P01" | "40001"));
-        if !was_in_tx || waits {
-            return Err(StatementError {
-                index: None,
-                line_offset: None,
-                error,
-            });
-        }
-        // No position (a constraint…): find the statement by running them one at a time in
-        // a transaction that is rolled back; when none fails again, it is not identified.
-        let _ = self.client.batch_execute("ROLLBACK");
-        self.in_tx = false;
-        let mut index = None;
-        if self.client.batch_execute("BEGIN").is_ok() {
-            for (i, s) in statements.iter().enumerate() {
-                if self.client.batch_execute(s).is_err() {
-                    index = Some(i);
-                    break;
-                }
-            }
-            let _ = self.client.batch_execute("ROLLBACK");
-        }
-        Err(StatementError {
-            index,
-            line_offset: None,
-            error,
-        })
+        Err(self.locate(&err, prefix, &starts, statements, was_in_tx))
     }
 
     fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, DbError> {
@@ -993,134 +1078,92 @@ impl Engine for Postgres {
         events: &[Event],
     ) -> Result<(), WriteError> {
         self.flush_begin()?;
-        if self.record_stmt.is_none() {
-            // One statement: the lock check, the conditional upsert, the events (only when
-            // the row was written); it answers whether the lock is held and what was written.
-            let sql = format!(
-                "WITH lk AS (
-                   SELECT ($29::int4 IS NULL OR EXISTS (
-                     SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = $29
-                       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                       AND l.classid::int8 = $30 AND l.objid::int8 = $31 AND l.objsubid = 2)) AS held),
-                 r AS (
-                   INSERT INTO {m} AS m (id, state, checksum, applied_seq, applied_at, applied_by, run_id, duration_ms, statements_total,
-                                         statements_done, done_checksum, last_error, updated_at, started_statement, started_checksum)
-                   SELECT $1::text, $2::text, $3::text, $4::int8, $5::text::timestamptz, $6::text, $7::text, $8::int8, $9::int4,
-                          $10::int4, $11::text, $12::text, $13::text::timestamptz, $32::int4, $33::text
-                   FROM lk WHERE lk.held AND ($34::text IS NULL OR EXISTS (SELECT 1 FROM {m} x WHERE x.id = $1::text))
-                   ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, checksum = EXCLUDED.checksum, applied_seq = EXCLUDED.applied_seq,
-                     applied_at = EXCLUDED.applied_at, applied_by = EXCLUDED.applied_by, run_id = EXCLUDED.run_id, duration_ms = EXCLUDED.duration_ms,
-                     statements_total = EXCLUDED.statements_total, statements_done = EXCLUDED.statements_done, done_checksum = EXCLUDED.done_checksum,
-                     last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at, started_statement = EXCLUDED.started_statement,
-                     started_checksum = EXCLUDED.started_checksum
-                   WHERE $34::text IS NOT NULL AND m.state = $34::text AND m.run_id = $35::text
-                   RETURNING 1),
-                 e AS (
-                   INSERT INTO {e} (run_id, migration_id, from_state, to_state, allowed, reason, actor, host, sluice_version, git_commit, ci_run, checksum, duration_ms, at, details)
-                   SELECT * FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::bool[], $19::text[], $20::text[], $21::text[], $22::text[],
-                                        $23::text[], $24::text[], $25::text[], $26::int8[], $27::text[]::timestamptz[], $28::text[]::jsonb[])
-                   WHERE EXISTS (SELECT 1 FROM r))
-                 SELECT (SELECT held FROM lk), (SELECT count(*) FROM r)::int4",
-                m = self.table("migrations"),
-                e = self.table("events"),
-            );
-            self.record_stmt = Some(self.client.prepare(&sql).map_err(|e| map_error(&e))?);
-        }
-        let col = |f: &dyn Fn(&Event) -> Option<String>| {
-            events.iter().map(f).collect::<Vec<Option<String>>>()
-        };
-        let run_ids = col(&|e| Some(e.run_id.to_string()));
-        let mids = col(&|e| e.migration_id.as_ref().map(ToString::to_string));
-        let froms = col(&|e| e.from_state.map(|s| s.as_str().to_string()));
-        let tos = col(&|e| e.to_state.map(|s| s.as_str().to_string()));
-        let allowed: Vec<bool> = events.iter().map(|e| e.allowed).collect();
-        let reasons = col(&|e| e.reason.clone());
-        let actors = col(&|e| Some(e.actor.clone()));
-        let hosts = col(&|e| Some(e.host.clone()));
-        let versions = col(&|e| Some(e.sluice_version.clone()));
-        let commits = col(&|e| e.git_commit.clone());
-        let cis = col(&|e| e.ci_run.clone());
-        let sums = col(&|e| e.checksum.as_ref().map(ToString::to_string));
-        let durations: Vec<Option<i64>> = events
-            .iter()
-            .map(|e| e.duration_ms.map(|d| d as i64))
-            .collect();
-        let ats = col(&|e| Some(e.at.clone()));
-        let details = col(&|e| Some(e.details.to_string()));
-        let (exp_state, exp_run) = match expected {
-            Expected::Absent => (None, None),
-            Expected::Row { state, run_id } => (Some(state.as_str()), Some(run_id.as_str())),
-        };
-        let stmt = self.record_stmt.clone().expect("prepared above");
+        let stmt = self.record_statement()?;
+        let p = Bookkeeping::new(self, r, expected, events, false);
         let row = self
             .client
-            .query_one(
-                &stmt,
-                &[
-                    &r.id.as_str(),
-                    &r.state.as_str(),
-                    &r.checksum.as_str(),
-                    &r.applied_seq,
-                    &r.applied_at,
-                    &r.applied_by,
-                    &r.run_id.as_str(),
-                    &r.duration_ms.map(|d| d as i64),
-                    &(r.statements_total as i32),
-                    &(r.statements_done as i32),
-                    &r.done_checksum.as_ref().map(|c| c.as_str()),
-                    &r.last_error,
-                    &r.updated_at,
-                    &run_ids,
-                    &mids,
-                    &froms,
-                    &tos,
-                    &allowed,
-                    &reasons,
-                    &actors,
-                    &hosts,
-                    &versions,
-                    &commits,
-                    &cis,
-                    &sums,
-                    &durations,
-                    &ats,
-                    &details,
-                    &self.lock_pid,
-                    &i64::from(LOCK_CLASS),
-                    &i64::from(self.lock_key()),
-                    &r.started_statement.map(|k| k as i32),
-                    &r.started_checksum.as_ref().map(|c| c.as_str()),
-                    &exp_state,
-                    &exp_run,
-                ],
-            )
+            .query_one(&stmt, &p.params())
             .map_err(|e| map_error(&e))?;
         let (held, written): (bool, i32) = (row.get(0), row.get(1));
         if written == 1 {
             return Ok(());
         }
-        if !held {
-            return Err(WriteError::LockLost);
+        Err(self.refused(r, held))
+    }
+
+    fn apply_at_once(
+        &mut self,
+        statements: &[&str],
+        r: &Record,
+        expected: &Expected,
+        events: &[Event],
+    ) -> Option<Result<(), AtOnceError>> {
+        if self.in_tx || self.pending_begin {
+            return None;
         }
-        let found = self
+        // The COMMIT goes behind a check that the row was written: a history write that
+        // failed or was refused makes the check fail, and the server skips the COMMIT.
+        let tag = "$sluice$";
+        if r.id.as_str().contains(tag) || r.run_id.as_str().contains(tag) {
+            return None;
+        }
+        let stmt = match self.record_statement() {
+            Ok(s) => s,
+            Err(e) => return Some(Err(AtOnceError::Write(WriteError::Db(e)))),
+        };
+        // BEGIN goes on its own: a statement that does not parse stops the whole simple
+        // query it is in, and the history write must never run outside the transaction.
+        let (text, starts) = batch_text(statements);
+        let commit = format!(
+            "SELECT 1 / (SELECT count(*)::int FROM {} WHERE id = {tag}{}{tag} AND run_id = {tag}{}{tag} AND state = '{}'); COMMIT",
+            self.table("migrations"),
+            r.id.as_str(),
+            r.run_id.as_str(),
+            r.state.as_str(),
+        );
+        let p = Bookkeeping::new(self, r, expected, events, true);
+        let params = p.params();
+        self.in_tx = true;
+        let answers = self
             .client
-            .query_opt(
-                &format!(
-                    "SELECT state, run_id FROM {} WHERE id = $1",
-                    self.table("migrations")
-                ),
-                &[&r.id.as_str()],
-            )
-            .map_err(|e| map_error(&e))?;
-        Err(WriteError::Changed {
-            found: match found {
-                None => Expected::Absent,
-                Some(f) => Expected::Row {
-                    state: state_col(Some(f.get(0)))?.unwrap_or(State::Pending),
-                    run_id: RunId::from_recorded(f.get(1)),
-                },
+            .pipeline("BEGIN", &text, &stmt, &params, &commit);
+        drop(params);
+        // Every way out but success ends the transaction (the check stopped the COMMIT).
+        if let Err(err) = answers.begin.and(answers.batch) {
+            let located = self.locate(&err, 0, &starts, statements, true);
+            let _ = self.rollback();
+            return Some(Err(AtOnceError::Statement(located)));
+        }
+        let (held, written) = match answers.query {
+            Ok(rows) => match rows.first() {
+                Some(row) => (row.get::<_, bool>(0), row.get::<_, i32>(1)),
+                None => (true, 0),
             },
-        })
+            Err(e) => {
+                let _ = self.rollback();
+                return Some(Err(AtOnceError::Write(WriteError::Db(map_error(&e)))));
+            }
+        };
+        if written != 1 {
+            // The check stopped the COMMIT: end the transaction before reading the row.
+            let _ = self.rollback();
+            return Some(Err(AtOnceError::Write(self.refused(r, held))));
+        }
+        match answers.last {
+            Ok(()) => {
+                self.in_tx = false;
+                Some(Ok(()))
+            }
+            Err(e) => {
+                let e = map_error(&e);
+                if !e.connection_lost {
+                    // A COMMIT that failed ended the transaction; make sure.
+                    let _ = self.client.batch_execute("ROLLBACK");
+                }
+                self.in_tx = false;
+                Some(Err(AtOnceError::Commit(e)))
+            }
+        }
     }
 
     fn set_timeouts(&mut self, t: Timeouts) -> Result<(), DbError> {
@@ -1525,6 +1568,155 @@ impl Postgres {
         ))
         .map_err(|e| map_error(&e))?;
         tx.commit().map_err(|e| map_error(&e))
+    }
+}
+
+/// `statements` as one simple query, and where each begins in it (in characters): a
+/// newline before each `;` keeps a trailing `--` comment closed.
+fn batch_text(statements: &[&str]) -> (String, Vec<usize>) {
+    let mut text = String::new();
+    let mut starts = Vec::with_capacity(statements.len());
+    let mut chars = 0usize;
+    for s in statements {
+        starts.push(chars);
+        text.push_str(s);
+        text.push_str("\n;\n");
+        chars += s.chars().count() + 3;
+    }
+    (text, starts)
+}
+
+/// The parameters of the history write (see `record_statement`), the events as columns.
+struct Bookkeeping<'a> {
+    r: &'a Record,
+    id: &'a str,
+    state: &'static str,
+    checksum: &'a str,
+    run_id: &'a str,
+    done_checksum: Option<&'a str>,
+    started_checksum: Option<&'a str>,
+    lock_pid: Option<i32>,
+    lock_class: i64,
+    lock_key: i64,
+    run_ids: Vec<Option<String>>,
+    mids: Vec<Option<String>>,
+    froms: Vec<Option<String>>,
+    tos: Vec<Option<String>>,
+    allowed: Vec<bool>,
+    reasons: Vec<Option<String>>,
+    actors: Vec<Option<String>>,
+    hosts: Vec<Option<String>>,
+    versions: Vec<Option<String>>,
+    commits: Vec<Option<String>>,
+    cis: Vec<Option<String>>,
+    sums: Vec<Option<String>>,
+    durations: Vec<Option<i64>>,
+    ats: Vec<Option<String>>,
+    details: Vec<Option<String>>,
+    duration: Option<i64>,
+    total: i32,
+    done: i32,
+    started: Option<i32>,
+    exp_state: Option<&'static str>,
+    exp_run: Option<&'a str>,
+    server_duration: bool,
+}
+
+impl<'a> Bookkeeping<'a> {
+    fn new(
+        engine: &Postgres,
+        r: &'a Record,
+        expected: &'a Expected,
+        events: &[Event],
+        server_duration: bool,
+    ) -> Bookkeeping<'a> {
+        let col = |f: &dyn Fn(&Event) -> Option<String>| {
+            events.iter().map(f).collect::<Vec<Option<String>>>()
+        };
+        let (exp_state, exp_run) = match expected {
+            Expected::Absent => (None, None),
+            Expected::Row { state, run_id } => (Some(state.as_str()), Some(run_id.as_str())),
+        };
+        Bookkeeping {
+            r,
+            id: r.id.as_str(),
+            state: r.state.as_str(),
+            checksum: r.checksum.as_str(),
+            run_id: r.run_id.as_str(),
+            done_checksum: r.done_checksum.as_ref().map(|c| c.as_str()),
+            started_checksum: r.started_checksum.as_ref().map(|c| c.as_str()),
+            lock_pid: engine.lock_pid,
+            lock_class: i64::from(LOCK_CLASS),
+            lock_key: i64::from(engine.lock_key()),
+            run_ids: col(&|e| Some(e.run_id.to_string())),
+            mids: col(&|e| e.migration_id.as_ref().map(ToString::to_string)),
+            froms: col(&|e| e.from_state.map(|s| s.as_str().to_string())),
+            tos: col(&|e| e.to_state.map(|s| s.as_str().to_string())),
+            allowed: events.iter().map(|e| e.allowed).collect(),
+            reasons: col(&|e| e.reason.clone()),
+            actors: col(&|e| Some(e.actor.clone())),
+            hosts: col(&|e| Some(e.host.clone())),
+            versions: col(&|e| Some(e.sluice_version.clone())),
+            commits: col(&|e| e.git_commit.clone()),
+            cis: col(&|e| e.ci_run.clone()),
+            sums: col(&|e| e.checksum.as_ref().map(ToString::to_string)),
+            durations: events
+                .iter()
+                .map(|e| e.duration_ms.map(|d| d as i64))
+                .collect(),
+            ats: col(&|e| Some(e.at.clone())),
+            details: col(&|e| Some(e.details.to_string())),
+            duration: r.duration_ms.map(|d| d as i64),
+            total: r.statements_total as i32,
+            done: r.statements_done as i32,
+            started: r.started_statement.map(|k| k as i32),
+            exp_state,
+            exp_run,
+            server_duration,
+        }
+    }
+
+    /// `$1`…`$36`.
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        let r = self.r;
+        vec![
+            &self.id,
+            &self.state,
+            &self.checksum,
+            &r.applied_seq,
+            &r.applied_at,
+            &r.applied_by,
+            &self.run_id,
+            &self.duration,
+            &self.total,
+            &self.done,
+            &self.done_checksum,
+            &r.last_error,
+            &r.updated_at,
+            &self.run_ids,
+            &self.mids,
+            &self.froms,
+            &self.tos,
+            &self.allowed,
+            &self.reasons,
+            &self.actors,
+            &self.hosts,
+            &self.versions,
+            &self.commits,
+            &self.cis,
+            &self.sums,
+            &self.durations,
+            &self.ats,
+            &self.details,
+            &self.lock_pid,
+            &self.lock_class,
+            &self.lock_key,
+            &self.started,
+            &self.started_checksum,
+            &self.exp_state,
+            &self.exp_run,
+            &self.server_duration,
+        ]
     }
 }
 

@@ -25,7 +25,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
-use postgres::{Client, Statement};
+use tokio_postgres::Statement;
+
+use crate::pg_client::Client;
 use sluice_core::engine::DbError;
 use sluice_core::schema::SchemaObject;
 

@@ -17,6 +17,7 @@ mod pg;
 mod proof;
 mod replicas;
 mod reports;
+mod roundtrips;
 mod serve;
 mod session;
 mod support;

@@ -7,7 +7,7 @@ use super::apply::{Failed, Job, Kept, failure_text, job_details, lock_note, stop
 use super::up::{UpOptions, backoff};
 use super::{FailedAt, RunContext, RunError};
 use super::{ms, new_record, write, write_failed};
-use crate::engine::{Engine, Expected, Record};
+use crate::engine::{AtOnceError, Engine, Event, Expected, Record};
 use crate::state::State;
 use crate::time::Timestamp;
 
@@ -92,6 +92,36 @@ fn try_in_transaction(
     attempt: u32,
 ) -> Result<Result<Vec<String>, Failed>, RunError> {
     let m = job.m;
+    if job.watching.is_none() {
+        // Nothing to look at between the statements and COMMIT: the engine may send the
+        // whole transaction at once (its server times the statements).
+        let started = Instant::now();
+        let (mut r, events) = applied(ctx, job, attempt, None, &[]);
+        let expected = Expected::of(row.as_ref());
+        if let Some(outcome) = engine.apply_at_once(statements, &r, &expected, &events) {
+            return match outcome {
+                Ok(()) => {
+                    r.duration_ms = Some(ms(started.elapsed()));
+                    *row = Some(r);
+                    Ok(Ok(Vec::new()))
+                }
+                Err(AtOnceError::Statement(e)) => {
+                    let _ = engine.rollback();
+                    if e.error.connection_lost {
+                        return Err(RunError::from(e.error));
+                    }
+                    Ok(Err(Failed::statement(&m.up, e)))
+                }
+                Err(AtOnceError::Write(crate::engine::WriteError::Db(e))) if !e.connection_lost => {
+                    Ok(Err(Failed::bookkeeping(&m.up, e)))
+                }
+                Err(AtOnceError::Write(other)) => Err(write_failed(other, &m.id, row.as_ref())),
+                // Did the COMMIT reach the server? The caller reads the row after reconnecting.
+                Err(AtOnceError::Commit(e)) if e.connection_lost => Err(RunError::from(e)),
+                Err(AtOnceError::Commit(e)) => Ok(Err(Failed::bookkeeping(&m.up, e))),
+            };
+        }
+    }
     let started = Instant::now();
     engine.begin()?;
     if let Err(e) = engine.execute_all(statements) {
@@ -112,29 +142,7 @@ fn try_in_transaction(
             error: crate::engine::DbError::msg(why),
         }));
     }
-    let elapsed = started.elapsed();
-    let mut r = new_record(ctx, m, State::Applied, m.up.statements.len());
-    r.applied_seq = Some(job.seq);
-    r.applied_at = Some(Timestamp::now().rfc3339());
-    r.applied_by = Some(ctx.actor.clone());
-    r.duration_ms = Some(ms(elapsed));
-    r.statements_done = m.up.statements.len() as u32;
-    let mut events = job.pre.clone();
-    let mut first = ctx.step(m, job.from, State::Applying);
-    first.details = job_details(ctx, job);
-    if attempt > 1 {
-        first.details["attempt"] = serde_json::json!(attempt);
-    }
-    let mut done = ctx.step(m, State::Applying, State::Applied);
-    done.duration_ms = Some(ms(elapsed));
-    done.details = first.details.clone();
-    if !warnings.is_empty() {
-        done.details["warnings"] = serde_json::json!(warnings);
-    }
-    if job.from != State::Applying {
-        events.push(first);
-    }
-    events.push(done);
+    let (r, events) = applied(ctx, job, attempt, Some(started.elapsed()), &warnings);
     let expected = Expected::of(row.as_ref());
     if let Err(e) = engine.record(&r, &expected, &events) {
         let _ = engine.rollback();
@@ -157,4 +165,39 @@ fn try_in_transaction(
             Ok(Err(Failed::bookkeeping(&m.up, e)))
         }
     }
+}
+
+/// The history row and events of `job`'s migration applied, `elapsed` taken by its
+/// statements (`None`: left for the engine to fill in).
+fn applied(
+    ctx: &RunContext,
+    job: &Job<'_>,
+    attempt: u32,
+    elapsed: Option<std::time::Duration>,
+    warnings: &[String],
+) -> (Record, Vec<Event>) {
+    let m = job.m;
+    let mut r = new_record(ctx, m, State::Applied, m.up.statements.len());
+    r.applied_seq = Some(job.seq);
+    r.applied_at = Some(Timestamp::now().rfc3339());
+    r.applied_by = Some(ctx.actor.clone());
+    r.duration_ms = elapsed.map(ms);
+    r.statements_done = m.up.statements.len() as u32;
+    let mut events = job.pre.clone();
+    let mut first = ctx.step(m, job.from, State::Applying);
+    first.details = job_details(ctx, job);
+    if attempt > 1 {
+        first.details["attempt"] = serde_json::json!(attempt);
+    }
+    let mut done = ctx.step(m, State::Applying, State::Applied);
+    done.duration_ms = elapsed.map(ms);
+    done.details = first.details.clone();
+    if !warnings.is_empty() {
+        done.details["warnings"] = serde_json::json!(warnings);
+    }
+    if job.from != State::Applying {
+        events.push(first);
+    }
+    events.push(done);
+    (r, events)
 }
