@@ -444,7 +444,8 @@ fn rolling_ok(sql: &str) -> bool {
     .any(|k| first.eq_ignore_ascii_case(k))
 }
 
-/// `BEGIN`, `COMMIT`, `END`, `ROLLBACK` (not `ROLLBACK TO`), `START TRANSACTION`.
+/// `BEGIN`, `COMMIT`, `END`, `ROLLBACK` (not `ROLLBACK TO`), `ABORT`, `START TRANSACTION`,
+/// `PREPARE TRANSACTION`: each ends or starts the transaction a migration runs in.
 pub(crate) fn is_transaction_control(sql: &str) -> bool {
     // The first two words of the code (comment lines skipped), without copying it.
     let mut words = sql
@@ -463,9 +464,9 @@ pub(crate) fn is_transaction_control(sql: &str) -> bool {
                     "TRANSACTION" | "WORK" | "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE"
                 )
         }
-        "COMMIT" | "END" => true,
+        "COMMIT" | "END" | "ABORT" => true,
         "ROLLBACK" => second != "TO",
-        "START" => second == "TRANSACTION",
+        "START" | "PREPARE" => second == "TRANSACTION",
         _ => false,
     }
 }
@@ -852,6 +853,16 @@ mod tests {
             (
                 "-- sluice:up\nBEGIN;\nSELECT 1;\nCOMMIT;\n-- sluice:down\nSELECT 1;",
                 2,
+                "transaction control",
+            ),
+            (
+                "-- sluice:up\nCREATE TABLE t (x int);\nABORT;\nCREATE TABLE u (x int);\n-- sluice:down\nSELECT 1;",
+                3,
+                "transaction control",
+            ),
+            (
+                "-- sluice:up\nPREPARE q AS SELECT 1;\nPREPARE TRANSACTION 'x';\n-- sluice:down\nSELECT 1;",
+                3,
                 "transaction control",
             ),
             (
