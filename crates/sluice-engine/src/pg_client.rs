@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::runtime::Runtime;
 use tokio_postgres::tls::{MakeTlsConnect, TlsConnect};
-use tokio_postgres::types::ToSql;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Config, Error, Row, SimpleQueryMessage, Socket, Statement, ToStatement};
 
 use sluice_core::engine::DbError;
@@ -110,6 +110,43 @@ impl Client {
         T: ?Sized + ToStatement,
     {
         self.runtime.block_on(self.inner().query_opt(q, params))
+    }
+
+    /// The `*_typed` calls name each parameter's type, so the statement is parsed, bound
+    /// and run in one round trip (the others first ask the server for the types).
+    pub(crate) fn query_typed(
+        &mut self,
+        sql: &str,
+        params: &[(&(dyn ToSql + Sync), Type)],
+    ) -> Result<Vec<Row>, Error> {
+        self.runtime.block_on(self.inner().query_typed(sql, params))
+    }
+
+    pub(crate) fn query_typed_one(
+        &mut self,
+        sql: &str,
+        params: &[(&(dyn ToSql + Sync), Type)],
+    ) -> Result<Row, Error> {
+        self.runtime
+            .block_on(self.inner().query_typed_one(sql, params))
+    }
+
+    pub(crate) fn query_typed_opt(
+        &mut self,
+        sql: &str,
+        params: &[(&(dyn ToSql + Sync), Type)],
+    ) -> Result<Option<Row>, Error> {
+        self.runtime
+            .block_on(self.inner().query_typed_opt(sql, params))
+    }
+
+    pub(crate) fn execute_typed(
+        &mut self,
+        sql: &str,
+        params: &[(&(dyn ToSql + Sync), Type)],
+    ) -> Result<u64, Error> {
+        self.runtime
+            .block_on(self.inner().execute_typed(sql, params))
     }
 
     pub(crate) fn prepare(&mut self, sql: &str) -> Result<Statement, Error> {

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use tokio_postgres::config::SslMode;
 use tokio_postgres::error::ErrorPosition;
-use tokio_postgres::types::ToSql;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Config, NoTls, SimpleQueryMessage, Statement};
 
 use crate::pg_client::Client;
@@ -370,7 +370,7 @@ impl Postgres {
         config.application_name(app);
         let mut client = open_client(&target, &config)?;
         let row = client
-            .query_one(
+            .query_typed_one(
                 "SELECT current_setting('server_version'), pg_backend_pid(), version()",
                 &[],
             )
@@ -602,13 +602,16 @@ impl Postgres {
 
     fn holder_session(client: &mut Client, key: i32) -> Option<String> {
         let row = client
-            .query_opt(
+            .query_typed_opt(
                 "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), \
                  to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS\"Z\"') \
                  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
                  WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
                  AND l.classid::int8 = $1 AND l.objid::int8 = $2 AND l.objsubid = 2",
-                &[&i64::from(LOCK_CLASS), &i64::from(key)],
+                &[
+                    (&i64::from(LOCK_CLASS), Type::INT8),
+                    (&i64::from(key), Type::INT8),
+                ],
             )
             .ok()??;
         Some(format!(
@@ -622,7 +625,7 @@ impl Postgres {
 
     fn read_lock_row(client: &mut Client, table: &str) -> Option<LockHolder> {
         let row = client
-            .query_opt(
+            .query_typed_opt(
                 &format!("SELECT run_id, pid, host, actor, to_char(since AT TIME ZONE 'UTC', {TS}), to_char(heartbeat AT TIME ZONE 'UTC', {TS}), (to_jsonb(l) ->> 'main_session')::int4 FROM {table} l WHERE id = 1"),
                 &[],
             )
@@ -642,11 +645,14 @@ impl Postgres {
     /// The backend pid of the session that holds the migration lock, if any.
     fn lock_session(client: &mut Client, key: i32) -> Result<Option<i32>, DbError> {
         client
-            .query_opt(
+            .query_typed_opt(
                 "SELECT l.pid FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted \
                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
                  AND l.classid::int8 = $1 AND l.objid::int8 = $2 AND l.objsubid = 2",
-                &[&i64::from(LOCK_CLASS), &i64::from(key)],
+                &[
+                    (&i64::from(LOCK_CLASS), Type::INT8),
+                    (&i64::from(key), Type::INT8),
+                ],
             )
             .map(|r| r.map(|r| r.get(0)))
             .map_err(|e| map_error(&e))
@@ -699,7 +705,7 @@ impl Engine for Postgres {
     fn state_exists(&mut self) -> Result<bool, DbError> {
         let t = self.table("migrations");
         self.client
-            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&t])
+            .query_typed_one("SELECT to_regclass($1) IS NOT NULL", &[(&t, Type::TEXT)])
             .map(|r| r.get(0))
             .map_err(|e| map_error(&e))
     }
@@ -716,13 +722,10 @@ impl Engine for Postgres {
     fn records(&mut self) -> Result<Vec<Record>, DbError> {
         // Tables of an earlier sluice may lack the newest columns until `create_state`
         // has brought them up to date; read those columns only where they exist.
-        let (key, started) = if self.state_ready {
-            ("records", "started_statement, started_checksum")
+        let started = if self.state_ready {
+            "started_statement, started_checksum"
         } else {
-            (
-                "records of any version",
-                "(to_jsonb(m) ->> 'started_statement')::int4, to_jsonb(m) ->> 'started_checksum'",
-            )
+            "(to_jsonb(m) ->> 'started_statement')::int4, to_jsonb(m) ->> 'started_checksum'"
         };
         let sql = format!(
             "SELECT id, state, checksum, applied_seq, to_char(applied_at AT TIME ZONE 'UTC', {TS}), applied_by, run_id, duration_ms, \
@@ -730,8 +733,11 @@ impl Engine for Postgres {
              {started} FROM {} m",
             self.table("migrations")
         );
-        let stmt = self.prepare_once(key, &sql)?;
-        let rows = self.client.query(&stmt, &[]).map_err(|e| map_error(&e))?;
+        // Parsed with the run (one round trip); preparing it first would take another.
+        let rows = self
+            .client
+            .query_typed(&sql, &[])
+            .map_err(|e| map_error(&e))?;
         rows.into_iter()
             .map(|r| {
                 Ok(Record {
@@ -767,7 +773,14 @@ impl Engine for Postgres {
             .map_or(i64::MAX, |l| l.min(i64::MAX as u64) as i64);
         let rows = self
             .client
-            .query(&sql, &[&filter.migration, &filter.run, &limit])
+            .query_typed(
+                &sql,
+                &[
+                    (&filter.migration, Type::TEXT),
+                    (&filter.run, Type::TEXT),
+                    (&limit, Type::INT8),
+                ],
+            )
             .map_err(|e| map_error(&e))?;
         let mut out = rows
             .into_iter()
@@ -825,16 +838,16 @@ impl Engine for Postgres {
         let started = Instant::now();
         loop {
             let row = conn
-                .query_one(
+                .query_typed_one(
                     "SELECT pg_try_advisory_lock($1, $2), pg_backend_pid()",
-                    &[&LOCK_CLASS, &key],
+                    &[(&LOCK_CLASS, Type::INT4), (&key, Type::INT4)],
                 )
                 .map_err(|e| map_error(&e))?;
             if row.get::<_, bool>(0) {
                 let pid: i32 = row.get(1);
                 // Holding the advisory lock, any row left here belongs to a run that died.
                 let took_over = Self::read_lock_row(&mut conn, &table);
-                conn.execute(
+                conn.execute_typed(
                     &format!(
                         "INSERT INTO {table} (id, run_id, pid, host, actor, since, heartbeat, backend_pid, expires, main_session) \
                          VALUES (1, $1, $2, $3, $4, $5::text::timestamptz, now(), pg_backend_pid(), now() + $6::text::interval, $7) \
@@ -842,7 +855,15 @@ impl Engine for Postgres {
                          actor = EXCLUDED.actor, since = EXCLUDED.since, heartbeat = EXCLUDED.heartbeat, backend_pid = EXCLUDED.backend_pid, \
                          expires = EXCLUDED.expires, main_session = EXCLUDED.main_session"
                     ),
-                    &[&holder.run_id.as_str(), &(holder.pid as i32), &holder.host, &holder.actor, &holder.since, &lease_interval(), &self.backend_pid],
+                    &[
+                        (&holder.run_id.as_str(), Type::TEXT),
+                        (&(holder.pid as i32), Type::INT4),
+                        (&holder.host, Type::TEXT),
+                        (&holder.actor, Type::TEXT),
+                        (&holder.since, Type::TEXT),
+                        (&lease_interval(), Type::TEXT),
+                        (&self.backend_pid, Type::INT4),
+                    ],
                 )
                 .map_err(|e| map_error(&e))?;
                 self.lock_pid = Some(pid);
@@ -853,9 +874,9 @@ impl Engine for Postgres {
                     conn,
                     move |c: &mut Client| {
                         let n = c
-                            .execute(
+                            .execute_typed(
                                 &format!("UPDATE {beat_table} SET heartbeat = now(), expires = now() + $2::text::interval WHERE id = 1 AND run_id = $1"),
-                                &[&beat_run, &lease_interval()],
+                                &[(&beat_run, Type::TEXT), (&lease_interval(), Type::TEXT)],
                             )
                             .map_err(|e| {
                                 let mut d = map_error(&e);
@@ -871,13 +892,16 @@ impl Engine for Postgres {
                         }
                     },
                     move |mut c: Client| {
-                        c.execute(
+                        c.execute_typed(
                             &format!("DELETE FROM {table} WHERE id = 1 AND run_id = $1"),
-                            &[&run_id],
+                            &[(&run_id, Type::TEXT)],
                         )
                         .map_err(|e| map_error(&e))?;
-                        c.execute("SELECT pg_advisory_unlock($1, $2)", &[&LOCK_CLASS, &key])
-                            .map_err(|e| map_error(&e))?;
+                        c.execute_typed(
+                            "SELECT pg_advisory_unlock($1, $2)",
+                            &[(&LOCK_CLASS, Type::INT4), (&key, Type::INT4)],
+                        )
+                        .map_err(|e| map_error(&e))?;
                         // Free and healthy: the next lock of this engine takes it (a new
                         // server session costs more than the whole lock).
                         *idle.lock().unwrap_or_else(|p| p.into_inner()) = Some(c);
@@ -1544,11 +1568,11 @@ impl Postgres {
         let (m, l) = (self.table("migrations"), self.table("lock"));
         let have: i64 = self
             .client
-            .query_one(
+            .query_typed_one(
                 "SELECT count(*) FROM pg_attribute WHERE NOT attisdropped AND \
                  ((attrelid = to_regclass($1) AND attname IN ('started_statement', 'started_checksum')) \
                   OR (attrelid = to_regclass($2) AND attname IN ('expires', 'main_session')))",
-                &[&m, &l],
+                &[(&m, Type::TEXT), (&l, Type::TEXT)],
             )
             .map_err(|e| map_error(&e))?
             .get(0);

@@ -176,6 +176,16 @@ fn a_transactional_migration_is_one_round_trip_on_postgresql() {
     let ten = round_trips(&wire) - before;
     // The same run around them; ten migrations more cost ten round trips more.
     assert_eq!(ten - one, 9, "one run of 1 migration: {one}; of 10: {ten}");
+    // A run with nothing to apply: connect, read the state, take and free the lock (on
+    // its own connection), read the history under it. Each query with parameters goes
+    // with their types, so it is one round trip, not two.
+    let before = round_trips(&wire);
+    sluice(p.path(), &["up"]).code(0);
+    let idle = round_trips(&wire) - before;
+    assert!(
+        idle <= 16,
+        "a run with nothing to apply took {idle} round trips (one migration: {one})"
+    );
     // The server timed the statements: the history and the applied event carry it.
     assert_eq!(
         psql(
