@@ -174,8 +174,13 @@ fn a_transactional_migration_is_one_round_trip_on_postgresql() {
     let before = round_trips(&wire);
     sluice(p.path(), &["up"]).code(0);
     let ten = round_trips(&wire) - before;
-    // The same run around them; ten migrations more cost ten round trips more.
-    assert_eq!(ten - one, 9, "one run of 1 migration: {one}; of 10: {ten}");
+    // The same run around them; nine migrations more cost nine round trips more (three
+    // each before they were sent at once). A run that outlasted the lock's heartbeat (5 s)
+    // would add one for each beat: allowed, so a slow machine does not fail this.
+    assert!(
+        (9..=11).contains(&(ten - one)),
+        "one run of 1 migration: {one}; of 10: {ten}"
+    );
     // A run with nothing to apply: connect, read the state, take and free the lock (on
     // its own connection), read the history under it. Each query with parameters goes
     // with their types, so it is one round trip, not two.
