@@ -19,12 +19,6 @@ pub(crate) struct Client {
     connection: Option<tokio::task::JoinHandle<()>>,
 }
 
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("pg_client::Client")
-    }
-}
-
 /// The answers of a [`Client::pipeline`], one per request, in the order they were sent.
 pub(crate) struct Answers {
     pub(crate) begin: Result<(), Error>,
